@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import {
+  appRouter,
+  createContext,
+  createOpenApiDocument,
+  errorHeaders,
+  OPENAPI_BASE_PATH,
+  type RequestInfo,
+} from '@commerce/api';
+import { resolveViewer } from '@commerce/core';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
+import type { Config } from './config';
+import type { Runtime } from './deps';
+import { registerMetrics } from './metrics';
+
+const require = createRequire(import.meta.url);
+
+const statusCodeNames: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+function requestInfo(config: Config, req: FastifyRequest, reply: FastifyReply): RequestInfo {
+  return {
+    ip: req.ip,
+    header: (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    },
+    cookie: (name) => req.cookies[name],
+    setHeader: (name, value) => void reply.header(name, value),
+    setCookie: (name, value, options) =>
+      void reply.setCookie(name, value, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.NODE_ENV === 'production',
+        expires: options.expires,
+        maxAge: options.maxAgeSeconds,
+      }),
+    clearCookie: (name) => void reply.clearCookie(name, { path: '/' }),
+  };
+}
+
+export interface BuildOptions {
+  config: Config;
+  runtime: Runtime;
+}
+
+export async function buildServer({ config, runtime }: BuildOptions) {
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 500 },
+  });
+  const { deps } = runtime;
+
+  // An empty JSON body means "no fields" (POST /auth/logout needs none); malformed JSON is a 400.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('Malformed JSON body'), { statusCode: 400 }), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    const message =
+      status >= 500 ? 'Internal server error' : status === 413 ? 'Request body too large' : error.message;
+    void reply.status(status).send({ message, code: statusCodeNames[status] ?? 'INTERNAL_SERVER_ERROR' });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ message: `Route ${req.method} ${req.url.split('?')[0]} not found`, code: 'NOT_FOUND' });
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyCors, { origin: config.CORS_ORIGINS, credentials: true });
+  registerMetrics(app);
+
+  const contextFor = (req: FastifyRequest, reply: FastifyReply) =>
+    createContext(deps, requestInfo(config, req, reply), resolveViewer);
+  const onError: NonNullable<FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions']['onError']> = ({
+    error,
+    path,
+    req,
+  }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      (req as unknown as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');
+    }
+  };
+  const responseMeta = ({ errors }: { errors: readonly import('@trpc/server').TRPCError[] }) => ({
+    headers: errorHeaders(errors),
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req, res }) => contextFor(req, res),
+      onError,
+      responseMeta,
+    } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
+  });
+
+  await app.register(async (api) => {
+    // Storefronts often POST without a body (logout, refresh); treat that as an empty JSON object.
+    api.addHook('preHandler', async (req) => {
+      if (req.body === undefined && req.method !== 'GET' && req.method !== 'DELETE' && !req.headers['content-type']) {
+        req.headers['content-type'] = 'application/json';
+        req.body = {};
+      }
+    });
+    await api.register(fastifyTRPCOpenApiPlugin, {
+      basePath: OPENAPI_BASE_PATH,
+      router: appRouter,
+      createContext: ({ req, res }: { req: unknown; res: unknown }) =>
+        contextFor(req as FastifyRequest, res as FastifyReply),
+      onError: ({ error, path, req }: { error: import('@trpc/server').TRPCError; path?: string; req: unknown }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          (req as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        }
+      },
+      responseMeta,
+    } as never);
+  });
+
+  const openApiDocument = createOpenApiDocument();
+  app.get('/openapi.json', { logLevel: 'warn' }, async () => openApiDocument);
+  await app.register(fastifySwagger, { mode: 'static', specification: { document: openApiDocument as never } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    baseDir: require.resolve('@fastify/swagger-ui/package.json').replace(/package\.json$/, 'static'),
+  });
+
+  app.get('/health', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+
+  app.get('/ready', { logLevel: 'warn' }, async (_req, reply) => {
+    const check = async (fn: () => Promise<void>) => {
+      try {
+        await withTimeout(fn(), 2000);
+        return 'ok' as const;
+      } catch {
+        return 'down' as const;
+      }
+    };
+    const [database, cache] = await Promise.all([check(() => runtime.db.ping()), check(() => deps.cache.ping())]);
+    const ready = database === 'ok';
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? (cache === 'ok' ? 'ok' : 'degraded') : 'unavailable',
+      checks: { database, cache: cache === 'ok' ? 'ok' : 'degraded' },
+    });
+  });
+
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

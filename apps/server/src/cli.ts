@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { ensureAdmin } from '@commerce/core';
+import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
+import { adminCredentials, loadConfig } from './config';
+import { createRuntime } from './deps';
+
+const usage = `Usage:
+  commerce setup                          migrate, load the sample catalog if empty, ensure the admin
+  commerce seed [--products N]            as setup, plus N synthetic products
+  commerce migrate                        apply migrations
+  commerce create-admin --email E --password P   create an admin, or make that user an admin`;
+
+const [command, ...rest] = process.argv.slice(2);
+const { values } = parseArgs({
+  args: rest,
+  options: { products: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } },
+});
+
+const config = loadConfig();
+const runtime = await createRuntime(config);
+try {
+  await runtime.db.migrate();
+  switch (command) {
+    case 'migrate':
+      console.log(`Migrations applied (${runtime.db.kind}).`);
+      break;
+    case 'setup':
+    case 'seed': {
+      const added = await seedCatalog(runtime.deps.db);
+      console.log(added ? `Loaded the sample catalog (${added} products).` : 'Catalog already has products.');
+      const count = Number(values.products ?? 0);
+      if (!Number.isInteger(count) || count < 0 || count > 10_000_000) throw new Error('--products must be 0..10000000');
+      if (count > 0) {
+        const started = Date.now();
+        await seedSyntheticProducts(runtime.deps.db, count);
+        console.log(`Added ${count} synthetic products in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      }
+      const admin = adminCredentials(config);
+      if (admin) {
+        await ensureAdmin(runtime.deps, admin.email, admin.password);
+        console.log(
+          admin.isDefault
+            ? `Admin login (development default): ${admin.email} / ${admin.password}`
+            : `Admin account: ${admin.email}`,
+        );
+      } else {
+        console.log('No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD, or run create-admin.');
+      }
+      break;
+    }
+    case 'create-admin': {
+      if (!values.email || !values.password) throw new Error('create-admin needs --email and --password');
+      const { created } = await ensureAdmin(runtime.deps, values.email, values.password);
+      console.log(created ? `Created admin ${values.email}.` : `${values.email} is now an admin.`);
+      break;
+    }
+    default:
+      console.log(usage);
+      process.exitCode = command ? 1 : 0;
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await runtime.close();
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .url()
+    .refine((v) => protocols.some((p) => v.startsWith(p)), `must start with ${protocols.join(' or ')}`)
+    .optional();
+
+export const DEV_ADMIN_EMAIL = 'admin@example.com';
+export const DEV_ADMIN_PASSWORD = 'admin-password-change-me';
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    PGLITE_DIR: z.string().min(1).default('./.data/pglite'),
+    REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+    REDIS_KEY_PREFIX: z.string().max(100).default(''),
+    CORS_ORIGINS: z
+      .string()
+      .default('http://localhost:3001,http://127.0.0.1:3001')
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .pipe(z.array(z.string().url().refine((o) => o !== '*', 'no wildcard')).max(50)),
+    CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+      .default('USD'),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    TRUST_PROXY: bool.default(false),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
+    ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+    SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
+    RATE_LIMIT_LOGIN_PER_EMAIL_IP: z.coerce.number().int().min(1).default(10),
+    RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(100),
+    RATE_LIMIT_REGISTER_PER_IP: z.coerce.number().int().min(1).default(50),
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    STRIPE_API_BASE: optionalUrl(['http://', 'https://']),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (env.ADMIN_EMAIL && (!env.ADMIN_PASSWORD || env.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_PASSWORD'],
+        message: 'must be set to a non-default password in production',
+      });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required with STRIPE_SECRET_KEY' });
+    }
+  });
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates configuration once; a bad value names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "unset", as in most shells' `FOO= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** The admin login to ensure at start-up: configured, or the printed development default. */
+export function adminCredentials(config: Config): { email: string; password: string; isDefault: boolean } | null {
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    return { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, isDefault: false };
+  }
+  if (config.NODE_ENV === 'production') return null;
+  return { email: config.ADMIN_EMAIL ?? DEV_ADMIN_EMAIL, password: DEV_ADMIN_PASSWORD, isDefault: true };
+}

@@ -1,0 +1,45 @@
+import { type CoreSettings, type Deps, MemoryCache, RedisCache, createRedisClient, systemClock } from '@commerce/core';
+import { createDb, type DbHandle } from '@commerce/db';
+import type { Config } from './config';
+
+export interface Runtime {
+  deps: Deps;
+  db: DbHandle;
+  close(): Promise<void>;
+}
+
+export function settingsFrom(config: Config): CoreSettings {
+  return {
+    currency: config.CURRENCY,
+    sessionTtlDays: config.SESSION_TTL_DAYS,
+    sessionCacheSeconds: config.SESSION_CACHE_SECONDS,
+    lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+    rateLimits: {
+      loginPerEmailIp: config.RATE_LIMIT_LOGIN_PER_EMAIL_IP,
+      loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
+      registerPerIp: config.RATE_LIMIT_REGISTER_PER_IP,
+    },
+  };
+}
+
+/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process. */
+export async function createRuntime(config: Config): Promise<Runtime> {
+  const db = await createDb({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDir: config.PGLITE_DIR,
+    poolMax: config.DATABASE_POOL_MAX,
+  });
+  const redis = config.REDIS_URL
+    ? createRedisClient({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX || undefined })
+    : undefined;
+  const cache = redis ? new RedisCache(redis) : new MemoryCache();
+  const deps: Deps = { db: db.db, cache, redis, clock: systemClock, settings: settingsFrom(config) };
+  return {
+    deps,
+    db,
+    close: async () => {
+      await cache.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { ensureAdmin } from '@commerce/core';
+import { buildServer } from './app';
+import { adminCredentials, ConfigError, loadConfig } from './config';
+import { createRuntime } from './deps';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const runtime = await createRuntime(config);
+  await runtime.db.migrate();
+  const app = await buildServer({ config, runtime });
+
+  const admin = adminCredentials(config);
+  if (admin) {
+    const { created } = await ensureAdmin(runtime.deps, admin.email, admin.password);
+    if (created) app.log.info({ email: admin.email }, 'admin account created');
+    if (admin.isDefault) {
+      // Development only (production refuses default credentials): make the login easy to find.
+      console.log(`\n  Admin login (development default): ${admin.email} / ${admin.password}\n`);
+    }
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      app.log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    try {
+      await app.close();
+      await runtime.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  const address = await app.listen({ host: config.HOST, port: config.PORT });
+  app.log.info({ address, database: runtime.db.kind, cache: runtime.deps.cache.kind }, 'server listening');
+  // Test harnesses read this line to find a port chosen by the OS (PORT=0).
+  if (process.env.COMMERCE_PRINT_ADDRESS) console.log(`LISTENING ${address}`);
+}
+
+await main();

@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } from '@commerce/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createRuntime, type Runtime } from '../src/deps';
+
+export type Env = Record<string, string | undefined>;
+
+export interface TestServer {
+  app: FastifyInstance;
+  runtime: Runtime;
+  database: TestDatabase;
+  env: Env;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  token?: string | undefined;
+  body?: unknown;
+  /** A raw body string, sent as is (for malformed JSON). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  // Tests assert on the shapes; `any` keeps them short.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+/** Environment for a server on its own fresh database and its own Redis key space. */
+export async function testEnv(extra: Env = {}): Promise<{ env: Env; database: TestDatabase }> {
+  const database = await createTestDatabase();
+  const env: Env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: '5',
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: testKeyPrefix(),
+    ...extra,
+  };
+  return { env, database };
+}
+
+/** The real Fastify app on a fresh Postgres database and the real Redis; requests go through inject. */
+export async function startTestServer(extra: Env = {}): Promise<TestServer> {
+  const { env, database } = await testEnv(extra);
+  const config = loadConfig(env);
+  const runtime = await createRuntime(config);
+  const app = await buildServer({ config, runtime });
+  await app.ready();
+  return {
+    app,
+    runtime,
+    database,
+    env,
+    request: (method, path, options = {}) => injectRequest(app, method, path, options),
+    close: async () => {
+      await app.close();
+      await runtime.close();
+      await database.drop();
+    },
+  };
+}
+
+export async function injectRequest(
+  app: FastifyInstance,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let payload: string | undefined;
+  if (options.rawBody !== undefined) payload = options.rawBody;
+  else if (options.body !== undefined) payload = JSON.stringify(options.body);
+  if (payload !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await app.inject({
+    method: method as 'GET',
+    url: path,
+    headers,
+    ...(payload === undefined ? {} : { payload }),
+  });
+  let body: unknown = response.body;
+  try {
+    body = response.body ? JSON.parse(response.body) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.statusCode, body, headers: response.headers };
+}
+
+const serverEntry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Sends SIGTERM and waits for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the real server entry point in a child process (for multi-process and shutdown tests). */
+export async function spawnServer(env: Env): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', COMMERCE_PRINT_ADDRESS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /LISTENING (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    url,
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** fetch against a spawned server, parsing JSON. */
+export async function httpRequest(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body: parsed, headers: Object.fromEntries(response.headers.entries()) };
+}

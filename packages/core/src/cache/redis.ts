@@ -1,0 +1,55 @@
+import { Redis } from 'ioredis';
+import type { Cache } from './cache';
+
+export interface RedisCacheOptions {
+  url: string;
+  /** Prefix for every key, so that several stores or test files can share one Redis. */
+  keyPrefix?: string;
+}
+
+/** Opens an ioredis client that fails fast instead of queueing while Redis is down. */
+export function createRedisClient({ url, keyPrefix }: RedisCacheOptions): Redis {
+  return new Redis(url, {
+    keyPrefix,
+    lazyConnect: false,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+}
+
+export class RedisCache implements Cache {
+  readonly kind = 'redis' as const;
+
+  constructor(readonly client: Redis) {}
+
+  get(key: string) {
+    return this.client.get(key);
+  }
+
+  async mget(keys: string[]) {
+    if (keys.length === 0) return [];
+    return this.client.mget(keys);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number) {
+    await this.client.set(key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  }
+
+  async del(keys: string[]) {
+    if (keys.length) await this.client.del(keys);
+  }
+
+  incr(key: string) {
+    return this.client.incr(key);
+  }
+
+  async ping() {
+    await this.client.ping();
+  }
+
+  async close() {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

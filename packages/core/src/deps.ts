@@ -1,0 +1,37 @@
+import type { Database } from '@commerce/db';
+import type { Redis } from 'ioredis';
+import type { Cache } from './cache';
+import type { Clock } from './clock';
+
+/** Settings the business rules read; the server fills them from its validated configuration. */
+export interface CoreSettings {
+  /** ISO 4217 code for every price and order. */
+  currency: string;
+  sessionTtlDays: number;
+  /** How long a validated session may be served from the cache. 0 turns the cache off. */
+  sessionCacheSeconds: number;
+  lowStockThreshold: number;
+  rateLimits: {
+    loginPerEmailIp: number;
+    loginPerIp: number;
+    registerPerIp: number;
+  };
+}
+
+/** Everything core functions need, chosen once at start-up and handed down. */
+export interface Deps {
+  db: Database;
+  cache: Cache;
+  /** Present when REDIS_URL is set: shared state such as rate limits lives there. */
+  redis?: Redis | undefined;
+  clock: Clock;
+  settings: CoreSettings;
+}
+
+export const defaultSettings: CoreSettings = {
+  currency: 'USD',
+  sessionTtlDays: 30,
+  sessionCacheSeconds: 30,
+  lowStockThreshold: 5,
+  rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
+};

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** Query parameters every list shares (API.md: page from 1, limit up to 50). */
+export const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  limit: number;
+  total: number;
+  totalPages: number;
+}
+
+export function pageOf<T>(items: T[], page: number, limit: number, total: number): Page<T> {
+  return { items, page, limit, total, totalPages: Math.ceil(total / limit) };
+}
+
+export const pageOutput = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    page: z.number().int(),
+    limit: z.number().int(),
+    total: z.number().int(),
+    totalPages: z.number().int(),
+  });
+
+export const offsetOf = (page: number, limit: number) => (page - 1) * limit;
+
+/**
+ * A boolean query flag, written `true`/`false` (or 1/0) in URLs and by typed clients alike.
+ * A plain z.boolean() would be coerced by trpc-to-openapi, turning the string "false" into true.
+ */
+export const queryBoolean = z.stringbool();
+
+/** A positive integer id (path or body). */
+export const idSchema = z.coerce.number().int().positive().max(2_147_483_647);

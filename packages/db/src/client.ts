@@ -1,0 +1,126 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { migratePgliteDb, migratePostgresUrl } from './migrate';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** What a callback of `db.transaction` receives; core functions accept either. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export interface DbConfig {
+  /** postgres:// URL; when absent the embedded PGlite database is used. */
+  databaseUrl?: string | undefined;
+  /** Data directory for PGlite; defaults to ./.data/pglite. */
+  pgliteDir?: string | undefined;
+  poolMax?: number | undefined;
+}
+
+export interface DbHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /** Applies pending migrations (safe when several processes start together). */
+  migrate(): Promise<void>;
+  /** Fails when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PGLITE_DIR = './.data/pglite';
+
+export async function createDb(config: DbConfig): Promise<DbHandle> {
+  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.poolMax ?? 10);
+  return createPglite(resolve(config.pgliteDir ?? DEFAULT_PGLITE_DIR));
+}
+
+function createPostgres(url: string, poolMax: number): DbHandle {
+  const client = postgres(url, {
+    max: poolMax,
+    onnotice: () => {},
+    connection: { application_name: 'commerce' },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    migrate: () => migratePostgresUrl(url),
+    ping: async () => {
+      await client`select 1`;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function createPglite(dir: string): Promise<DbHandle> {
+  mkdirSync(dir, { recursive: true });
+  const releaseLock = lockDirectory(dir);
+  try {
+    const client = await PGlite.create(dir);
+    const pglite = drizzlePglite(client, { schema });
+    const db = pglite as unknown as Database;
+    return {
+      db,
+      kind: 'pglite',
+      migrate: () => migratePgliteDb(pglite),
+      ping: async () => {
+        await db.execute(sql`select 1`);
+      },
+      close: async () => {
+        await client.close();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+/**
+ * PGlite is a single-process database: two processes writing one directory corrupt it.
+ * A lock file holding the owner's pid refuses the second one; a stale lock (its process
+ * is gone) is taken over.
+ */
+function lockDirectory(dir: string): () => void {
+  const lockPath = join(dir, 'commerce.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockPath, 'utf8'));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(
+          `The embedded database in ${dir} is already open in process ${owner}. ` +
+            'PGlite allows one process per data directory: stop that process, or set DATABASE_URL to use Postgres.',
+        );
+      }
+      if (existsSync(lockPath)) rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the embedded database directory ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Rows of a raw query: postgres.js answers an array, PGlite an object with `rows`. */
+export async function queryRows<T extends Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

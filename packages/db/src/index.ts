@@ -1,0 +1,3 @@
+export * from './schema';
+export * from './client';
+export { seedCatalog, seedSyntheticProducts } from './seed';

@@ -1,0 +1,83 @@
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export interface ProductImage {
+  url: string;
+  alt: string;
+}
+
+export const categories = pgTable(
+  'categories',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    parentId: integer('parent_id').references((): AnyPgColumn => categories.id, { onDelete: 'restrict' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('categories_slug_unique').on(t.slug), index('categories_parent_idx').on(t.parentId)],
+);
+
+// Rows the public may see: the partial indexes below all share this predicate so the
+// planner can use them for anonymous list pages.
+const publicRow = sql`is_active and archived_at is null`;
+
+export const products = pgTable(
+  'products',
+  {
+    id: serial('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    priceCents: integer('price_cents').notNull(),
+    stock: integer('stock').notNull().default(0),
+    isActive: boolean('is_active').notNull().default(true),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    categoryId: integer('category_id').references(() => categories.id, { onDelete: 'restrict' }),
+    sku: text('sku'),
+    images: jsonb('images').$type<ProductImage[]>().notNull().default([]),
+    lowStockThreshold: integer('low_stock_threshold'),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        (): SQL =>
+          sql`setweight(to_tsvector('english', ${products.name}), 'A') || setweight(to_tsvector('english', ${products.description}), 'B')`,
+      ),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('products_price_nonnegative', sql`${t.priceCents} >= 0`),
+    check('products_stock_nonnegative', sql`${t.stock} >= 0`),
+    check('products_low_stock_threshold_nonnegative', sql`${t.lowStockThreshold} >= 0`),
+    uniqueIndex('products_slug_unique').on(t.slug),
+    uniqueIndex('products_sku_unique').on(t.sku),
+    index('products_search_idx').using('gin', t.search),
+    index('products_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('products_public_created_idx').on(t.createdAt.desc(), t.id.desc()).where(publicRow),
+    index('products_public_price_idx').on(t.priceCents, t.id).where(publicRow),
+    index('products_public_name_idx').on(t.name, t.id).where(publicRow),
+    index('products_public_category_created_idx').on(t.categoryId, t.createdAt.desc(), t.id.desc()).where(publicRow),
+    index('products_public_category_price_idx').on(t.categoryId, t.priceCents, t.id).where(publicRow),
+    index('products_price_idx').on(t.priceCents, t.id),
+    index('products_name_idx').on(t.name, t.id),
+    index('products_category_idx').on(t.categoryId, t.createdAt.desc(), t.id.desc()),
+    index('products_low_stock_idx').on(t.stock, t.id).where(sql`archived_at is null`),
+  ],
+);
