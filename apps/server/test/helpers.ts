@@ -158,3 +158,25 @@ export async function httpRequest(baseUrl: string, method: string, path: string,
   }
   return { status: response.status, body: parsed, headers: Object.fromEntries(response.headers.entries()) };
 }
+
+let userCounter = 0;
+
+/**
+ * A user of the given role with a live session token, made directly in the database
+ * (no password login): for tests of other capabilities that just need a signed-in caller.
+ */
+export async function createUserWithToken(
+  runtime: Runtime,
+  role: 'customer' | 'staff' | 'admin' = 'customer',
+): Promise<{ userId: number; email: string; token: string }> {
+  const { users } = await import('@commerce/db');
+  const { lucia } = await import('@commerce/core');
+  userCounter += 1;
+  const email = `${role}-${process.pid}-${userCounter}-${Date.now()}@example.test`;
+  const [user] = await runtime.deps.db
+    .insert(users)
+    .values({ email, passwordHash: 'not-a-hash: this user cannot log in with a password', role })
+    .returning({ id: users.id });
+  const session = await lucia(runtime.deps).createSession(user!.id, {});
+  return { userId: user!.id, email, token: session.id };
+}

@@ -1,9 +1,19 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { authRouter } from './routers/auth';
+import { cartRouter } from './routers/cart';
+import { categoriesRouter } from './routers/categories';
+import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
+import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
   products: productsRouter,
+  categories: categoriesRouter,
+  cart: cartRouter,
+  orders: ordersRouter,
 });
 
 export type AppRouter = typeof appRouter;

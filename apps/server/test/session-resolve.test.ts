@@ -1,0 +1,18 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createUserWithToken, startTestServer, type TestServer } from './helpers';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+it('resolves a bearer token to its user, and ignores garbage tokens', async () => {
+  const { token, userId } = await createUserWithToken(server.runtime, 'staff');
+  const { resolveViewer } = await import('@commerce/core');
+  expect(await resolveViewer(server.runtime.deps, token)).toEqual({ userId, role: 'staff' });
+  // second call is served from the cache and agrees
+  expect(await resolveViewer(server.runtime.deps, token)).toEqual({ userId, role: 'staff' });
+  expect(await resolveViewer(server.runtime.deps, 'garbage')).toBeNull();
+  expect(await resolveViewer(server.runtime.deps, 'a'.repeat(40))).toBeNull();
+});
