@@ -1,9 +1,11 @@
 import { type CoreSettings, type Deps, MemoryCache, RedisCache, createRedisClient, systemClock } from '@commerce/core';
 import { createDb, type DbHandle } from '@commerce/db';
+import { pino, type Logger } from 'pino';
 import type { Config } from './config';
 
 export interface Runtime {
   deps: Deps;
+  logger: Logger;
   db: DbHandle;
   close(): Promise<void>;
 }
@@ -29,13 +31,22 @@ export async function createRuntime(config: Config): Promise<Runtime> {
     pgliteDir: config.PGLITE_DIR,
     poolMax: config.DATABASE_POOL_MAX,
   });
+  const logger = pino({
+    level: config.LOG_LEVEL,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+  });
   const redis = config.REDIS_URL
-    ? createRedisClient({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX || undefined })
+    ? createRedisClient({
+        url: config.REDIS_URL,
+        keyPrefix: config.REDIS_KEY_PREFIX || undefined,
+        onError: (error) => logger.warn({ err: error.message }, 'redis unavailable'),
+      })
     : undefined;
   const cache = redis ? new RedisCache(redis) : new MemoryCache();
   const deps: Deps = { db: db.db, cache, redis, clock: systemClock, settings: settingsFrom(config) };
   return {
     deps,
+    logger,
     db,
     close: async () => {
       await cache.close();

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /** Query parameters every list shares (API.md: page from 1, limit up to 50). */
+// Plain numbers, not z.coerce: typed clients must pass numbers; trpc-to-openapi coerces the
+// strings of REST paths and queries itself.
 export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
+  page: z.number().int().min(1).max(100_000).default(1),
+  limit: z.number().int().min(1).max(50).default(10),
 });
 
 export interface Page<T> {
@@ -36,4 +38,4 @@ export const offsetOf = (page: number, limit: number) => (page - 1) * limit;
 export const queryBoolean = z.stringbool();
 
 /** A positive integer id (path or body). */
-export const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
+export const idSchema = z.number().int().positive().max(2_147_483_647);

@@ -87,23 +87,31 @@ async function createPglite(dir: string): Promise<DbHandle> {
  * A lock file holding the owner's pid refuses the second one; a stale lock (its process
  * is gone) is taken over.
  */
+const openHere = new Set<string>();
+
 function lockDirectory(dir: string): () => void {
   const lockPath = join(dir, 'commerce.lock');
+  const refuse = (owner: number) =>
+    new Error(
+      `The embedded database in ${dir} is already open in process ${owner}. ` +
+        'PGlite allows one process per data directory: stop that process, or set DATABASE_URL to use Postgres.',
+    );
+  if (openHere.has(lockPath)) throw refuse(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
+      openHere.add(lockPath);
+      return () => {
+        openHere.delete(lockPath);
+        rmSync(lockPath, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockPath, 'utf8'));
-      if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new Error(
-          `The embedded database in ${dir} is already open in process ${owner}. ` +
-            'PGlite allows one process per data directory: stop that process, or set DATABASE_URL to use Postgres.',
-        );
-      }
+      // A pid that is ours but not in openHere, or a dead one, is a leftover from a crash.
+      if (owner && owner !== process.pid && isAlive(owner)) throw refuse(owner);
       if (existsSync(lockPath)) rmSync(lockPath, { force: true });
     }
   }

@@ -5,18 +5,24 @@ export interface RedisCacheOptions {
   url: string;
   /** Prefix for every key, so that several stores or test files can share one Redis. */
   keyPrefix?: string;
+  /** Connection errors (Redis down); without a listener ioredis prints them to stderr itself. */
+  onError?: (error: Error) => void;
 }
 
 /** Opens an ioredis client that fails fast instead of queueing while Redis is down. */
-export function createRedisClient({ url, keyPrefix }: RedisCacheOptions): Redis {
-  return new Redis(url, {
+export function createRedisClient({ url, keyPrefix, onError = () => {} }: RedisCacheOptions): Redis {
+  const client = new Redis(url, {
     keyPrefix,
     lazyConnect: false,
+    // Commands issued during a reconnect wait for it (a lost version bump would serve stale
+    // pages), but never longer than commandTimeout: then callers fall back.
     enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
     commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
+  client.on('error', onError);
+  return client;
 }
 
 export class RedisCache implements Cache {

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers';
+
+describe('HTTP behaviour (development mode)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ BODY_LIMIT_BYTES: '2048', CORS_ORIGINS: 'https://shop.example.com' });
+  });
+  afterAll(() => server.close());
+
+  it('answers malformed JSON with a 400 that says so', async () => {
+    const res = await server.request('POST', '/api/products', { rawBody: '{"name": "x",', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/json/i) });
+  });
+
+  it('answers a body over the size limit with a 413', async () => {
+    const res = await server.request('POST', '/api/products', { body: { name: 'x'.repeat(4096) } });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('allows only configured origins (no wildcard)', async () => {
+    const allowed = await server.request('GET', '/api/products', { headers: { origin: 'https://shop.example.com' } });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
+    const denied = await server.request('GET', '/api/products', { headers: { origin: 'https://evil.example.net' } });
+    expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await server.request('OPTIONS', '/api/products', {
+      headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('tags every response with a request id, echoing one it was given', async () => {
+    const fresh = await server.request('GET', '/health');
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await server.request('GET', '/health', { headers: { 'x-request-id': 'trace-abc-123' } });
+    expect(given.headers['x-request-id']).toBe('trace-abc-123');
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    await server.request('GET', '/api/products');
+    const res = await server.request('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(String(res.headers['content-type'])).toContain('text/plain');
+    expect(res.body).toContain('http_request_duration_seconds_bucket');
+    expect(res.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('answers unknown REST paths and unknown routes with a JSON 404', async () => {
+    const api = await server.request('GET', '/api/nothing-here');
+    expect(api.status).toBe(404);
+    expect(api.body.message).toBeTruthy();
+    const other = await server.request('DELETE', '/elsewhere');
+    expect(other.status).toBe(404);
+    expect(other.body.message).toContain('/elsewhere');
+  });
+});
+
+describe('production mode', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ NODE_ENV: 'production' });
+  });
+  afterAll(() => server.close());
+
+  it('never sends a stack trace', async () => {
+    const responses = await Promise.all([
+      server.request('GET', '/api/products/abc'),
+      server.request('GET', '/api/products/999999'),
+      server.request('GET', '/api/products?limit=500'),
+      server.request('POST', '/api/products', { rawBody: '{oops', headers: { 'content-type': 'application/json' } }),
+      server.request('GET', `/trpc/products.byId?input=${encodeURIComponent('{"id":"x"}')}`),
+      server.request('GET', '/trpc/products.nope'),
+    ]);
+    for (const res of responses) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(JSON.stringify(res.body)).not.toMatch(/stack|at .*\.ts:\d+/);
+    }
+  });
+});
+
+describe('readiness', () => {
+  it('reports the cache as degraded when only Redis is down', async () => {
+    const server = await startTestServer({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const res = await server.request('GET', '/ready');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'degraded', checks: { database: 'ok', cache: 'degraded' } });
+      // Catalog reads still work without the cache.
+      expect((await server.request('GET', '/api/products')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is 503 when the database is down', async () => {
+    const server = await startTestServer({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+    try {
+      const res = await server.request('GET', '/ready');
+      expect(res.status).toBe(503);
+      expect(res.body.checks.database).toBe('down');
+      expect((await server.request('GET', '/health')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
