@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers';
+import { seedCatalog } from '@commerce/db';
+import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 
 describe('HTTP behaviour (development mode)', () => {
   let server: TestServer;
@@ -105,5 +106,29 @@ describe('readiness', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('REST input types', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    await seedCatalog(server.runtime.deps.db);
+  });
+  afterAll(() => server.close());
+
+  it('coerces query and path strings, but never JSON body values', async () => {
+    const { token } = await createUserWithToken(server.runtime);
+    expect((await server.request('GET', '/api/products/1')).status).toBe(200);
+    expect((await server.request('GET', '/api/products?limit=2&inStock=true')).status).toBe(200);
+    for (const quantity of ['2', null, true, '']) {
+      const res = await server.request('POST', '/api/cart/items', { token, body: { productId: 1, quantity } });
+      expect(res.status, `quantity ${JSON.stringify(quantity)}`).toBe(400);
+    }
+    const ok = await server.request('POST', '/api/cart/items', { token, body: { productId: 1, quantity: 2 } });
+    expect(ok.status).toBe(200);
+    const nulled = await server.request('PUT', '/api/cart/items/1', { token, body: { quantity: null } });
+    expect(nulled.status).toBe(400);
+    expect((await server.request('GET', '/api/cart', { token })).body.items[0].quantity).toBe(2);
   });
 });

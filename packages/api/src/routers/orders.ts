@@ -1,3 +1,96 @@
-import { router } from '../trpc';
+import {
+  cancelOrder,
+  getOrder,
+  idempotencyKeySchema,
+  listMyOrders,
+  listMyOrdersInput,
+  listOrders,
+  listOrdersInput,
+  orderDetailOutput,
+  orderIdInput,
+  orderPageOutput,
+  placeOrder,
+  placeOrderInput,
+  setOrderStatus,
+  setOrderStatusInput,
+} from '@commerce/core';
+import { z } from 'zod';
+import { authedProcedure, router, staffProcedure } from '../trpc';
 
-export const ordersRouter = router({});
+const tags = ['orders'];
+
+export const ordersRouter = router({
+  create: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/orders',
+        tags,
+        summary: 'Place an order',
+        description:
+          'Prices every line from the catalog and takes the stock of every line or none (409 naming the product when short). A retry with the same `Idempotency-Key` answers the first order.',
+        protect: true,
+        requestHeaders: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+      },
+    })
+    .input(placeOrderInput)
+    .output(orderDetailOutput)
+    .mutation(({ ctx, input }) =>
+      placeOrder(ctx.deps, ctx.viewer, {
+        ...input,
+        idempotencyKey: input.idempotencyKey ?? ctx.req.header('idempotency-key'),
+      }),
+    ),
+
+  // Before byId: REST paths are matched in declaration order, and `me` would fit `{id}`.
+  mine: authedProcedure
+    .meta({ openapi: { method: 'GET', path: '/orders/me', tags, summary: 'My orders, newest first', protect: true } })
+    .input(listMyOrdersInput)
+    .output(orderPageOutput)
+    .query(({ ctx, input }) => listMyOrders(ctx.deps, ctx.viewer, input)),
+
+  list: staffProcedure
+    .meta({ openapi: { method: 'GET', path: '/orders', tags, summary: 'All orders (staff)', protect: true } })
+    .input(listOrdersInput)
+    .output(orderPageOutput)
+    .query(({ ctx, input }) => listOrders(ctx.deps, ctx.viewer, input)),
+
+  byId: authedProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/orders/{id}', tags, summary: 'An order with its lines and timeline', protect: true },
+    })
+    .input(orderIdInput)
+    .output(orderDetailOutput)
+    .query(({ ctx, input }) => getOrder(ctx.deps, ctx.viewer, input.id)),
+
+  cancel: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/orders/{id}/cancel',
+        tags,
+        summary: 'Cancel an order and return its stock',
+        description: 'The owner may cancel while the order is pending; staff and admin also once it is paid.',
+        protect: true,
+      },
+    })
+    .input(orderIdInput)
+    .output(orderDetailOutput)
+    .mutation(({ ctx, input }) => cancelOrder(ctx.deps, ctx.viewer, input.id)),
+
+  setStatus: staffProcedure
+    .meta({
+      openapi: {
+        method: 'PUT',
+        path: '/orders/{id}/status',
+        tags,
+        summary: 'Move an order along its status machine (staff)',
+        description:
+          'pending → paid → shipped → delivered; pending or paid → cancelled (stock returned); paid, shipped or delivered → refunded (stock returned only from paid). Anything else is a 409.',
+        protect: true,
+      },
+    })
+    .input(setOrderStatusInput)
+    .output(orderDetailOutput)
+    .mutation(({ ctx, input }) => setOrderStatus(ctx.deps, ctx.viewer, input)),
+});

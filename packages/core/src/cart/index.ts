@@ -1,1 +1,3 @@
-export {};
+export * from './schemas';
+export { addCartItem, clearCart, getCart, removeCartItem, setCartItemQuantity, unavailableReason } from './cart';
+export { checkout } from './checkout';

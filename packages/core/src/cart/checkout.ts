@@ -1,0 +1,42 @@
+import { cartItems, carts } from '@commerce/db';
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { actorFor } from '../orders/actor';
+import { submitOrder, writeOrder } from '../orders/create';
+import { canonicalAddress } from '../orders/idempotency';
+import type { OrderDetailDto } from '../orders/schemas';
+import type { Viewer } from '../viewer';
+import { cartLines, lockCart } from './cart';
+import type { CheckoutInput } from './schemas';
+
+/**
+ * POST /api/cart/checkout: the cart becomes a pending order and is emptied, in one
+ * transaction. The cart row stays locked throughout, so a line added or changed meanwhile is
+ * either part of this order or still in the cart afterwards, never lost.
+ */
+export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput): Promise<OrderDetailDto> {
+  const actor = actorFor(viewer);
+  const shippingAddress = input.shippingAddress ?? null;
+  return submitOrder(deps, {
+    actor,
+    idempotencyKey: input.idempotencyKey,
+    canonicalRequest: { endpoint: 'cart/checkout', shippingAddress: canonicalAddress(shippingAddress) },
+    write: async (tx) => {
+      const cartId = await lockCart(tx, actor.userId, false);
+      const lines = cartId === undefined ? [] : await cartLines(tx, eq(carts.id, cartId));
+      if (cartId === undefined || lines.length === 0) throw new AppError('CONFLICT', 'The cart is empty');
+      const gone = lines.find((line) => line.archivedAt || !line.isActive);
+      if (gone) {
+        throw new AppError(
+          'CONFLICT',
+          `Product ${gone.productId} (${gone.name}) is no longer available; remove it from the cart`,
+          { productId: gone.productId },
+        );
+      }
+      const written = await writeOrder(tx, deps, actor, lines, shippingAddress, 'CONFLICT');
+      await tx.delete(cartItems).where(eq(cartItems.cartId, cartId));
+      return written;
+    },
+  });
+}

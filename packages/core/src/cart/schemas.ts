@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { MAX_LINE_QUANTITY, idempotencyKeySchema, quantitySchema, shippingAddressSchema } from '../orders/schemas';
+import { idSchema } from '../pagination';
+
+/** A cart becomes one order, and an order has at most this many lines. */
+export const MAX_CART_LINES = 100;
+
+export const addCartItemInput = z.object({
+  productId: idSchema,
+  quantity: quantitySchema,
+});
+export type AddCartItemInput = z.output<typeof addCartItemInput>;
+
+export const setCartItemInput = z.object({
+  productId: idSchema,
+  /** 0 removes the line. */
+  quantity: z.number().int().min(0).max(MAX_LINE_QUANTITY),
+});
+export type SetCartItemInput = z.output<typeof setCartItemInput>;
+
+export const cartProductInput = z.object({ productId: idSchema });
+
+export const checkoutInput = z.object({
+  shippingAddress: shippingAddressSchema.optional(),
+  /** For tRPC callers; REST callers send the `Idempotency-Key` header instead. */
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+export type CheckoutInput = z.output<typeof checkoutInput>;
+
+/**
+ * Why a line cannot be checked out as it stands: the product was switched off (`inactive`)
+ * or deleted (`archived`), has no stock left (`out_of_stock`), or has fewer units than the
+ * line asks for (`insufficient_stock`).
+ */
+export const cartLineReasons = ['inactive', 'archived', 'out_of_stock', 'insufficient_stock'] as const;
+export type CartLineReason = (typeof cartLineReasons)[number];
+
+export const cartItemOutput = z.object({
+  productId: z.number().int(),
+  name: z.string(),
+  quantity: z.number().int(),
+  unitPriceCents: z.number().int(),
+  lineTotalCents: z.number().int(),
+  available: z.boolean(),
+  reason: z.enum(cartLineReasons).nullable(),
+});
+
+export const cartOutput = z.object({
+  items: z.array(cartItemOutput),
+  subtotalCents: z.number().int(),
+  currency: z.string(),
+});
+export type CartDto = z.output<typeof cartOutput>;

@@ -1,0 +1,152 @@
+import { createDb, orderStatuses, products, users, type DbHandle, type OrderStatus } from '@commerce/db';
+import { createTestDatabase, type TestDatabase } from '@commerce/db/testing';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryCache } from '../cache';
+import { checkout } from '../cart/checkout';
+import { addCartItem } from '../cart/cart';
+import { defaultSettings, type Deps } from '../deps';
+import { AppError } from '../errors';
+import { actorFor, systemActor } from './actor';
+import { placeOrder } from './create';
+import { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys } from './idempotency';
+import { canTransition, returnsStock } from './status';
+import { mergeLines } from './stock';
+import { transitionOrder } from './transition';
+
+describe('status machine', () => {
+  const allowed = new Set([
+    'pending>paid',
+    'pending>cancelled',
+    'paid>shipped',
+    'paid>cancelled',
+    'paid>refunded',
+    'shipped>delivered',
+    'shipped>refunded',
+    'delivered>refunded',
+  ]);
+
+  it('allows exactly the documented transitions', () => {
+    for (const from of orderStatuses) {
+      for (const to of orderStatuses) expect(canTransition(from, to), `${from} → ${to}`).toBe(allowed.has(`${from}>${to}`));
+    }
+  });
+
+  it('returns stock for cancellations and refunds before shipping only', () => {
+    const restocking = [...allowed].filter((t) => {
+      const [from, to] = t.split('>') as [OrderStatus, OrderStatus];
+      return returnsStock(from, to);
+    });
+    expect(restocking.sort()).toEqual(['paid>cancelled', 'paid>refunded', 'pending>cancelled']);
+  });
+});
+
+describe('mergeLines', () => {
+  it('merges duplicates and sorts by product id', () => {
+    expect(
+      mergeLines([
+        { productId: 9, quantity: 1 },
+        { productId: 2, quantity: 4 },
+        { productId: 9, quantity: 5 },
+      ]),
+    ).toEqual([
+      { productId: 2, quantity: 4 },
+      { productId: 9, quantity: 6 },
+    ]);
+  });
+
+  it('refuses a merged quantity over 1000', () => {
+    expect(() => mergeLines([{ productId: 1, quantity: 1000 }, { productId: 1, quantity: 1 }])).toThrow(AppError);
+  });
+});
+
+describe('against Postgres', () => {
+  let database: TestDatabase;
+  let handle: DbHandle;
+  let deps: Deps;
+  let now = new Date('2030-01-01T00:00:00Z');
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = await createDb({ databaseUrl: database.url, poolMax: 4 });
+    deps = { db: handle.db, cache: new MemoryCache(), clock: { now: () => now }, settings: defaultSettings };
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.drop();
+  });
+
+  async function customer() {
+    const [user] = await deps.db
+      .insert(users)
+      .values({ email: `c-${Math.random()}@example.test`, passwordHash: 'x' })
+      .returning({ id: users.id });
+    return { userId: user!.id, role: 'customer' as const };
+  }
+
+  async function product(stock: number) {
+    const [row] = await deps.db
+      .insert(products)
+      .values({ slug: `p-${Math.random()}`, name: 'Thing', priceCents: 100, stock })
+      .returning({ id: products.id });
+    return row!.id;
+  }
+
+  const stockOf = async (id: number) =>
+    (await deps.db.select({ stock: products.stock }).from(products).where(eq(products.id, id)))[0]!.stock;
+
+  it('lets the system actor (a payment webhook) move an order, recorded on the timeline', async () => {
+    const viewer = await customer();
+    const p = await product(5);
+    const placed = await placeOrder(deps, viewer, { items: [{ productId: p, quantity: 2 }] });
+    const paid = await transitionOrder(deps, systemActor, placed.id, 'paid', { note: 'pi_123 succeeded' });
+    expect(paid.status).toBe('paid');
+    expect(paid.events.at(-1)).toMatchObject({
+      fromStatus: 'pending',
+      toStatus: 'paid',
+      actorKind: 'system',
+      actorUserId: null,
+      note: 'pi_123 succeeded',
+    });
+    await expect(transitionOrder(deps, systemActor, placed.id, 'paid')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(transitionOrder(deps, systemActor, 99_999_999, 'paid')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('lets a customer actor only cancel its own pending orders', async () => {
+    const viewer = await customer();
+    const stranger = await customer();
+    const p = await product(5);
+    const placed = await placeOrder(deps, viewer, { items: [{ productId: p, quantity: 1 }] });
+    await expect(transitionOrder(deps, actorFor(viewer), placed.id, 'paid')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(transitionOrder(deps, actorFor(stranger), placed.id, 'cancelled')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await transitionOrder(deps, actorFor(viewer), placed.id, 'cancelled')).status).toBe('cancelled');
+    expect(await stockOf(p)).toBe(5);
+  });
+
+  it('keeps an idempotency key for 24 hours of the injected clock', async () => {
+    const viewer = await customer();
+    const p = await product(10);
+    const input = { items: [{ productId: p, quantity: 1 }], idempotencyKey: 'clocked' };
+    const first = await placeOrder(deps, viewer, input);
+    now = new Date(now.getTime() + IDEMPOTENCY_TTL_MS - 1000);
+    expect((await placeOrder(deps, viewer, input)).id).toBe(first.id);
+    now = new Date(now.getTime() + 1000);
+    const second = await placeOrder(deps, viewer, input);
+    expect(second.id).not.toBe(first.id);
+    expect(await stockOf(p)).toBe(8);
+    now = new Date(now.getTime() + IDEMPOTENCY_TTL_MS);
+    expect(await purgeExpiredIdempotencyKeys(deps)).toBeGreaterThanOrEqual(1);
+    const third = await placeOrder(deps, viewer, input);
+    expect(third.id).not.toBe(second.id);
+  });
+
+  it('checks out a cart once per key, the cart emptied in the same transaction', async () => {
+    const viewer = await customer();
+    const p = await product(10);
+    await addCartItem(deps, viewer, { productId: p, quantity: 3 });
+    const results = await Promise.all(Array.from({ length: 5 }, () => checkout(deps, viewer, { idempotencyKey: 'cart-once' })));
+    expect(new Set(results.map((o) => o.id)).size).toBe(1);
+    expect(await stockOf(p)).toBe(7);
+    await expect(checkout(deps, viewer, {})).rejects.toMatchObject({ code: 'CONFLICT', message: 'The cart is empty' });
+  });
+});

@@ -1,0 +1,110 @@
+import { orderEvents, orderItems, orders, type Database, type Transaction } from '@commerce/db';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Deps } from '../deps';
+import { AppError, notFound } from '../errors';
+import { offsetOf, pageOf, type Page } from '../pagination';
+import { isStaff, type Viewer } from '../viewer';
+import type { ActorKind, ListMyOrdersInput, ListOrdersInput, OrderDetailDto, OrderDto } from './schemas';
+
+type Db = Database | Transaction;
+type OrderRow = typeof orders.$inferSelect;
+type ItemRow = Pick<typeof orderItems.$inferSelect, 'orderId' | 'productId' | 'name' | 'quantity' | 'unitPriceCents' | 'lineTotalCents'>;
+
+const itemColumns = {
+  orderId: orderItems.orderId,
+  productId: orderItems.productId,
+  name: orderItems.name,
+  quantity: orderItems.quantity,
+  unitPriceCents: orderItems.unitPriceCents,
+  lineTotalCents: orderItems.lineTotalCents,
+};
+
+function toOrderDto(row: OrderRow, items: ItemRow[]): OrderDto {
+  return {
+    id: row.id,
+    userId: row.userId,
+    status: row.status,
+    items: items.map(({ orderId: _orderId, ...item }) => item),
+    totalCents: row.totalCents,
+    currency: row.currency,
+    shippingAddress: row.shippingAddress ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** An order with its lines and timeline, or null. */
+export async function loadOrder(db: Db, id: number): Promise<OrderDetailDto | null> {
+  const [[row], items, events] = await Promise.all([
+    db.select().from(orders).where(eq(orders.id, id)),
+    db.select(itemColumns).from(orderItems).where(eq(orderItems.orderId, id)).orderBy(asc(orderItems.id)),
+    db
+      .select({
+        fromStatus: orderEvents.fromStatus,
+        toStatus: orderEvents.toStatus,
+        actorUserId: orderEvents.actorUserId,
+        actorKind: orderEvents.actorKind,
+        note: orderEvents.note,
+        createdAt: orderEvents.createdAt,
+      })
+      .from(orderEvents)
+      .where(eq(orderEvents.orderId, id))
+      .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
+  ]);
+  if (!row) return null;
+  return {
+    ...toOrderDto(row, items),
+    events: events.map((e) => ({ ...e, actorKind: e.actorKind as ActorKind, createdAt: e.createdAt.toISOString() })),
+  };
+}
+
+/** Owner, staff and admin see an order; to anyone else it does not exist (404, never 403). */
+export async function getOrder(deps: Deps, viewer: Viewer, id: number): Promise<OrderDetailDto> {
+  const order = await loadOrder(deps.db, id);
+  if (!order || !viewer || (!isStaff(viewer) && order.userId !== viewer.userId)) throw notFound('Order');
+  return order;
+}
+
+async function pageOfOrders(db: Database, where: SQL | undefined, page: number, limit: number): Promise<Page<OrderDto>> {
+  // Newest first, matching the (…, created_at desc, id desc) indexes of the orders table.
+  const [rows, [count]] = await Promise.all([
+    db
+      .select()
+      .from(orders)
+      .where(where)
+      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .limit(limit)
+      .offset(offsetOf(page, limit)),
+    db.select({ total: sql<number>`count(*)::int` }).from(orders).where(where),
+  ]);
+  const items = rows.length
+    ? await db
+        .select(itemColumns)
+        .from(orderItems)
+        .where(inArray(orderItems.orderId, rows.map((r) => r.id)))
+        .orderBy(asc(orderItems.id))
+    : [];
+  const itemsOf = new Map<number, ItemRow[]>();
+  for (const item of items) {
+    const list = itemsOf.get(item.orderId);
+    if (list) list.push(item);
+    else itemsOf.set(item.orderId, [item]);
+  }
+  const dtos = rows.map((row) => toOrderDto(row, itemsOf.get(row.id) ?? []));
+  return pageOf(dtos, page, limit, Number(count?.total ?? 0));
+}
+
+export async function listMyOrders(deps: Deps, viewer: Viewer, input: ListMyOrdersInput): Promise<Page<OrderDto>> {
+  if (!viewer) throw new AppError('UNAUTHORIZED', 'Sign in first');
+  const conditions = [eq(orders.userId, viewer.userId)];
+  if (input.status) conditions.push(eq(orders.status, input.status));
+  return pageOfOrders(deps.db, and(...conditions), input.page, input.limit);
+}
+
+export async function listOrders(deps: Deps, viewer: Viewer, input: ListOrdersInput): Promise<Page<OrderDto>> {
+  if (!isStaff(viewer)) throw new AppError('FORBIDDEN', 'Staff or admin role required');
+  const conditions: SQL[] = [];
+  if (input.userId !== undefined) conditions.push(eq(orders.userId, input.userId));
+  if (input.status) conditions.push(eq(orders.status, input.status));
+  return pageOfOrders(deps.db, conditions.length ? and(...conditions) : undefined, input.page, input.limit);
+}

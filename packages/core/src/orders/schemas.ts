@@ -1,0 +1,112 @@
+import { orderStatuses } from '@commerce/db';
+import { z } from 'zod';
+import { idSchema, pageOutput, pageQuery } from '../pagination';
+
+export const MAX_LINE_QUANTITY = 1000;
+export const MAX_ORDER_LINES = 100;
+
+/** A whole number of units on one line. */
+export const quantitySchema = z.number().int().min(1).max(MAX_LINE_QUANTITY);
+
+export const orderStatusSchema = z.enum(orderStatuses);
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const shippingAddressSchema = z.object({
+  name: text(200),
+  line1: text(200),
+  line2: text(200).optional(),
+  city: text(100),
+  region: text(100).optional(),
+  postalCode: text(20),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code in upper case, e.g. "US"'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[0-9+()\-. ]{3,32}$/, 'phone may hold 3 to 32 digits, spaces and + ( ) - .')
+    .optional(),
+});
+
+/**
+ * Visible ASCII, inner spaces allowed: the same rule for the `Idempotency-Key` header and
+ * the tRPC `idempotencyKey` field.
+ */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, 'use 1 to 255 printable ASCII characters');
+
+export const orderLineInput = z.object({
+  productId: idSchema,
+  quantity: quantitySchema,
+});
+export type OrderLineInput = z.output<typeof orderLineInput>;
+
+export const placeOrderInput = z.object({
+  items: z.array(orderLineInput).min(1).max(MAX_ORDER_LINES),
+  shippingAddress: shippingAddressSchema.optional(),
+  /** For tRPC callers; REST callers send the `Idempotency-Key` header instead. */
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+export type PlaceOrderInput = z.output<typeof placeOrderInput>;
+
+export const listMyOrdersInput = pageQuery.extend({
+  status: orderStatusSchema.optional(),
+});
+export type ListMyOrdersInput = z.output<typeof listMyOrdersInput>;
+
+export const listOrdersInput = listMyOrdersInput.extend({
+  userId: idSchema.optional(),
+});
+export type ListOrdersInput = z.output<typeof listOrdersInput>;
+
+export const orderIdInput = z.object({ id: idSchema });
+
+export const setOrderStatusInput = z.object({
+  id: idSchema,
+  status: orderStatusSchema,
+  note: z.string().trim().max(500).optional(),
+});
+
+export const orderItemOutput = z.object({
+  productId: z.number().int(),
+  name: z.string(),
+  quantity: z.number().int(),
+  unitPriceCents: z.number().int(),
+  lineTotalCents: z.number().int(),
+});
+
+export const orderOutput = z.object({
+  id: z.number().int(),
+  userId: z.number().int(),
+  status: orderStatusSchema,
+  items: z.array(orderItemOutput),
+  totalCents: z.number().int(),
+  currency: z.string(),
+  shippingAddress: shippingAddressSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type OrderDto = z.output<typeof orderOutput>;
+
+export const actorKinds = ['customer', 'staff', 'system'] as const;
+export type ActorKind = (typeof actorKinds)[number];
+
+export const orderEventOutput = z.object({
+  fromStatus: orderStatusSchema.nullable(),
+  toStatus: orderStatusSchema,
+  actorUserId: z.number().int().nullable(),
+  actorKind: z.enum(actorKinds),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+/** One order with its timeline: what every single-order endpoint answers. */
+export const orderDetailOutput = orderOutput.extend({ events: z.array(orderEventOutput) });
+export type OrderDetailDto = z.output<typeof orderDetailOutput>;
+
+export const orderPageOutput = pageOutput(orderOutput);

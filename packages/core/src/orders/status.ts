@@ -1,0 +1,20 @@
+import type { OrderStatus } from '@commerce/db';
+
+const nextStatuses: Record<OrderStatus, readonly OrderStatus[]> = {
+  pending: ['paid', 'cancelled'],
+  paid: ['shipped', 'cancelled', 'refunded'],
+  shipped: ['delivered', 'refunded'],
+  delivered: ['refunded'],
+  cancelled: [],
+  refunded: [],
+};
+
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => nextStatuses[from].includes(to);
+
+/**
+ * Goods that never left the warehouse go back on the shelf: any cancellation, and a refund
+ * of a paid order that was not shipped yet. A refund after shipping keeps stock as it is
+ * (the goods are with the customer, or come back through a returns process).
+ */
+export const returnsStock = (from: OrderStatus, to: OrderStatus): boolean =>
+  to === 'cancelled' || (from === 'paid' && to === 'refunded');

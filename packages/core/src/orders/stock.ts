@@ -1,0 +1,137 @@
+import { products, type Transaction } from '@commerce/db';
+import { and, eq, gte, isNull, sql } from 'drizzle-orm';
+import { bumpCatalogVersion } from '../catalog/version';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
+
+/** Postgres `integer`: order totals are stored in one. */
+const MAX_CENTS = 2_147_483_647;
+
+/**
+ * One line per product, sorted by product id: the order in which every transaction takes
+ * product rows, so two orders over the same products cannot deadlock.
+ */
+export function mergeLines(items: readonly OrderLineInput[]): OrderLineInput[] {
+  const merged = new Map<number, number>();
+  for (const { productId, quantity } of items) merged.set(productId, (merged.get(productId) ?? 0) + quantity);
+  return [...merged]
+    .map(([productId, quantity]) => {
+      if (quantity > MAX_LINE_QUANTITY) {
+        throw new AppError(
+          'BAD_REQUEST',
+          `items: product ${productId} adds up to ${quantity} units; at most ${MAX_LINE_QUANTITY} per product`,
+          { field: 'items', productId },
+        );
+      }
+      return { productId, quantity };
+    })
+    .sort((a, b) => a.productId - b.productId);
+}
+
+export interface PricedLine {
+  productId: number;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+  lineTotalCents: number;
+}
+
+/**
+ * How an order's caller hears about a product that cannot be bought: POST /orders names it
+ * like an unknown id (400, a customer cannot tell inactive from missing), checkout of a cart
+ * line that became unavailable is a conflict with the cart's state (409).
+ */
+export type UnavailableAs = 'BAD_REQUEST' | 'CONFLICT';
+
+/**
+ * Takes every line's stock with conditional updates, in product id order, and prices the
+ * lines from the rows it updated. Throws on the first line that cannot be had; the caller's
+ * transaction then rolls every earlier line back.
+ */
+export async function takeStock(
+  tx: Transaction,
+  lines: readonly OrderLineInput[],
+  unavailableAs: UnavailableAs,
+): Promise<{ lines: PricedLine[]; totalCents: number; emptied: boolean }> {
+  const priced: PricedLine[] = [];
+  let totalCents = 0;
+  let emptied = false;
+  for (const { productId, quantity } of [...lines].sort((a, b) => a.productId - b.productId)) {
+    const [row] = await tx
+      .update(products)
+      .set({ stock: sql`${products.stock} - ${quantity}` })
+      .where(
+        and(
+          eq(products.id, productId),
+          gte(products.stock, quantity),
+          eq(products.isActive, true),
+          isNull(products.archivedAt),
+        ),
+      )
+      .returning({ name: products.name, priceCents: products.priceCents, stock: products.stock });
+    if (!row) throw await whyNoStock(tx, productId, quantity, unavailableAs);
+    const lineTotalCents = row.priceCents * quantity;
+    totalCents += lineTotalCents;
+    if (totalCents > MAX_CENTS) {
+      throw new AppError('BAD_REQUEST', 'items: the order total is too large; split it into smaller orders', {
+        field: 'items',
+      });
+    }
+    if (row.stock === 0) emptied = true;
+    priced.push({ productId, name: row.name, quantity, unitPriceCents: row.priceCents, lineTotalCents });
+  }
+  return { lines: priced, totalCents, emptied };
+}
+
+async function whyNoStock(
+  tx: Transaction,
+  productId: number,
+  quantity: number,
+  unavailableAs: UnavailableAs,
+): Promise<AppError> {
+  const [product] = await tx
+    .select({ stock: products.stock, isActive: products.isActive, archivedAt: products.archivedAt })
+    .from(products)
+    .where(eq(products.id, productId));
+  if (!product) {
+    return new AppError('BAD_REQUEST', `items: productId ${productId} does not exist`, { field: 'productId', productId });
+  }
+  if (!product.isActive || product.archivedAt) {
+    return unavailableAs === 'BAD_REQUEST'
+      ? new AppError('BAD_REQUEST', `items: productId ${productId} is not available for sale`, {
+          field: 'productId',
+          productId,
+        })
+      : new AppError('CONFLICT', `Product ${productId} is no longer available; remove it from the cart`, {
+          productId,
+        });
+  }
+  return new AppError(
+    'CONFLICT',
+    `Insufficient stock for product ${productId}: ${quantity} requested, ${product.stock} available`,
+    { productId },
+  );
+}
+
+/** Puts an order's units back; true when a product came back from zero stock. */
+export async function returnStock(tx: Transaction, lines: readonly OrderLineInput[]): Promise<boolean> {
+  let restocked = false;
+  for (const { productId, quantity } of [...lines].sort((a, b) => a.productId - b.productId)) {
+    const [row] = await tx
+      .update(products)
+      .set({ stock: sql`${products.stock} + ${quantity}` })
+      .where(eq(products.id, productId))
+      .returning({ stock: products.stock });
+    if (row && row.stock === quantity) restocked = true;
+  }
+  return restocked;
+}
+
+/**
+ * Product pages are cached, and an `inStock` filter must not lie once a product sells out or
+ * comes back. Called after the commit: a cache failure must not turn a placed order into an error.
+ */
+export async function refreshCatalogAfterStockChange(deps: Deps): Promise<void> {
+  await bumpCatalogVersion(deps).catch(() => undefined);
+}

@@ -1,0 +1,99 @@
+import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } from '@commerce/db';
+import { eq, sql } from 'drizzle-orm';
+import type { Deps } from '../deps';
+import { AppError, notFound } from '../errors';
+import { isStaff, type Viewer } from '../viewer';
+import { actorFor, type OrderActor } from './actor';
+import { loadOrder } from './read';
+import type { OrderDetailDto } from './schemas';
+import { canTransition, returnsStock } from './status';
+import { refreshCatalogAfterStockChange, returnStock } from './stock';
+
+export interface TransitionOptions {
+  /** Written to the order's timeline, e.g. a refund reason. */
+  note?: string | undefined;
+}
+
+/**
+ * Moves an order to `to` inside the caller's transaction: locks the order row (so two
+ * concurrent transitions cannot both apply), checks the status machine, writes the timeline
+ * event and returns stock where goods never shipped. Answers whether a product came back
+ * from zero stock, for the caller to refresh the catalog once it commits.
+ *
+ * For callers that need the change in a transaction of their own (a payment webhook that
+ * also records the provider's event); everyone else calls `transitionOrder`.
+ */
+export async function transitionOrderInTx(
+  tx: Transaction,
+  actor: OrderActor,
+  orderId: number,
+  to: OrderStatus,
+  options: TransitionOptions = {},
+): Promise<{ restocked: boolean }> {
+  const [order] = await tx
+    .select({ userId: orders.userId, status: orders.status })
+    .from(orders)
+    .where(eq(orders.id, orderId))
+    .for('update');
+  // A customer learns nothing about other people's orders.
+  if (!order || (actor.kind === 'customer' && order.userId !== actor.userId)) throw notFound('Order');
+  const from = order.status;
+  if (actor.kind === 'customer') {
+    if (to !== 'cancelled') throw new AppError('FORBIDDEN', 'Customers may only cancel their orders');
+    if (from !== 'pending') {
+      throw new AppError('CONFLICT', `Order ${orderId} is ${from}: only a pending order can be cancelled by its customer`);
+    }
+  }
+  if (!canTransition(from, to)) {
+    throw new AppError('CONFLICT', `Order ${orderId} cannot go from ${from} to ${to}`);
+  }
+
+  await tx.update(orders).set({ status: to, updatedAt: sql`now()` }).where(eq(orders.id, orderId));
+  await tx.insert(orderEvents).values({
+    orderId,
+    fromStatus: from,
+    toStatus: to,
+    actorUserId: actor.userId,
+    actorKind: actor.kind,
+    note: options.note ?? null,
+  });
+  if (!returnsStock(from, to)) return { restocked: false };
+  const lines = await tx
+    .select({ productId: orderItems.productId, quantity: orderItems.quantity })
+    .from(orderItems)
+    .where(eq(orderItems.orderId, orderId));
+  return { restocked: await returnStock(tx, lines) };
+}
+
+/**
+ * The status machine's entry point for the API and for payment webhooks
+ * (`transitionOrder(deps, systemActor, orderId, 'paid')`).
+ */
+export async function transitionOrder(
+  deps: Deps,
+  actor: OrderActor,
+  orderId: number,
+  to: OrderStatus,
+  options: TransitionOptions = {},
+): Promise<OrderDetailDto> {
+  const { restocked } = await deps.db.transaction((tx) => transitionOrderInTx(tx, actor, orderId, to, options));
+  if (restocked) await refreshCatalogAfterStockChange(deps);
+  const order = await loadOrder(deps.db, orderId);
+  if (!order) throw notFound('Order');
+  return order;
+}
+
+/** POST /api/orders/{id}/cancel: the owner while pending; staff and admin whenever the machine allows. */
+export async function cancelOrder(deps: Deps, viewer: Viewer, orderId: number): Promise<OrderDetailDto> {
+  return transitionOrder(deps, actorFor(viewer), orderId, 'cancelled');
+}
+
+/** PUT /api/orders/{id}/status: staff and admin. */
+export async function setOrderStatus(
+  deps: Deps,
+  viewer: Viewer,
+  input: { id: number; status: OrderStatus; note?: string | undefined },
+): Promise<OrderDetailDto> {
+  if (!isStaff(viewer)) throw new AppError('FORBIDDEN', 'Staff or admin role required');
+  return transitionOrder(deps, actorFor(viewer), input.id, input.status, { note: input.note });
+}
