@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
-import { ensureAdmin } from '@commerce/core';
+import { adminCredentialsInput, ensureAdmin } from '@commerce/core';
 import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
 import { adminCredentials, loadConfig } from './config';
 import { createRuntime } from './deps';
+import { runMaintenance } from './maintenance';
 
 const usage = `Usage:
   commerce setup                          migrate, load the sample catalog if empty, ensure the admin
   commerce seed [--products N]            as setup, plus N synthetic products
   commerce migrate                        apply migrations
+  commerce maintenance                    delete expired sessions and idempotency keys
   commerce create-admin --email E --password P   create an admin, or make that user an admin`;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -24,6 +26,11 @@ try {
     case 'migrate':
       console.log(`Migrations applied (${runtime.db.kind}).`);
       break;
+    case 'maintenance': {
+      const { idempotencyKeys } = await runMaintenance(runtime);
+      console.log(`Expired sessions deleted; ${idempotencyKeys} expired idempotency keys deleted.`);
+      break;
+    }
     case 'setup':
     case 'seed': {
       const added = await seedCatalog(runtime.deps.db);
@@ -50,8 +57,14 @@ try {
     }
     case 'create-admin': {
       if (!values.email || !values.password) throw new Error('create-admin needs --email and --password');
-      const { created } = await ensureAdmin(runtime.deps, values.email, values.password);
-      console.log(created ? `Created admin ${values.email}.` : `${values.email} is now an admin.`);
+      const parsed = adminCredentialsInput.safeParse({ email: values.email, password: values.password });
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `  --${issue.path.join('.')}: ${issue.message}`);
+        throw new Error(`create-admin: invalid arguments\n${problems.join('\n')}`);
+      }
+      const { email, password } = parsed.data;
+      const { created } = await ensureAdmin(runtime.deps, email, password);
+      console.log(created ? `Created admin ${email}.` : `${email} is an admin (existing account; password unchanged).`);
       break;
     }
     default:

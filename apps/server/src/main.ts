@@ -2,6 +2,7 @@ import { ensureAdmin } from '@commerce/core';
 import { buildServer } from './app';
 import { adminCredentials, ConfigError, loadConfig } from './config';
 import { createRuntime } from './deps';
+import { scheduleMaintenance } from './maintenance';
 
 async function main() {
   let config;
@@ -29,6 +30,8 @@ async function main() {
     }
   }
 
+  const stopMaintenance = scheduleMaintenance(runtime, 60 * 60 * 1000);
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -40,6 +43,7 @@ async function main() {
     }, config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     try {
+      stopMaintenance();
       await app.close();
       await runtime.close();
       process.exit(0);

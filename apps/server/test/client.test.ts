@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { AppRouter } from '@commerce/api';
 import { createCommerceClient } from '@commerce/api/client';
 import { seedCatalog } from '@commerce/db';
 import { TRPCClientError } from '@trpc/client';
@@ -58,6 +59,6 @@ describe('typed client (run time)', () => {
     const client = createCommerceClient({ url: `${url}/trpc` });
     const error = await client.products.byId.query({ id: 987654 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<never>).data?.code).toBe('NOT_FOUND');
+    expect((error as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
   });
 });
