@@ -14,10 +14,11 @@ import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import type { Config } from './config';
 import type { Runtime } from './deps';
+import { registerCatalogCache } from './catalog-cache';
 import { registerMetrics } from './metrics';
 
 const require = createRequire(import.meta.url);
@@ -36,6 +37,7 @@ const statusCodeNames: Record<number, string> = {
 function requestInfo(config: Config, req: FastifyRequest, reply: FastifyReply): RequestInfo {
   return {
     ip: req.ip,
+    allowedOrigins: config.CORS_ORIGINS,
     header: (name) => {
       const value = req.headers[name];
       return Array.isArray(value) ? value[0] : value;
@@ -62,10 +64,7 @@ export interface BuildOptions {
 
 export async function buildServer({ config, runtime }: BuildOptions) {
   const app = Fastify({
-    logger: {
-      level: config.LOG_LEVEL,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-    },
+    loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
@@ -90,6 +89,16 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     reply.header('x-request-id', req.id);
   });
 
+  // During shutdown, answers to in-flight requests close their keep-alive connections, so
+  // the server can drain instead of waiting for idle clients to hang up.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) req.log.error({ err: error }, 'request failed');
@@ -105,6 +114,8 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   await app.register(fastifyCookie);
   await app.register(fastifyCors, { origin: config.CORS_ORIGINS, credentials: true });
   registerMetrics(app);
+  // After CORS, whose headers a cache hit must carry too.
+  registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS });
 
   const contextFor = (req: FastifyRequest, reply: FastifyReply) =>
     createContext(deps, requestInfo(config, req, reply), resolveViewer);

@@ -42,6 +42,7 @@ const schema = z
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
     SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
     RATE_LIMIT_LOGIN_PER_EMAIL_IP: z.coerce.number().int().min(1).default(10),
     RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(100),

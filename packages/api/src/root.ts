@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
 import { cartRouter } from './routers/cart';
 import { categoriesRouter } from './routers/categories';
+import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
 import { usersRouter } from './routers/users';
@@ -12,6 +13,7 @@ export const appRouter = router({
   users: usersRouter,
   products: productsRouter,
   categories: categoriesRouter,
+  inventory: inventoryRouter,
   cart: cartRouter,
   orders: ordersRouter,
 });

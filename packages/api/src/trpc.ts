@@ -1,7 +1,7 @@
 import { AppError } from '@commerce/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import type { Context } from './context';
+import { originAllowed, type Context } from './context';
 import { toTRPCError } from './errors';
 
 const t = initTRPC
@@ -12,10 +12,12 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       // A 500 is a bug: its message could carry SQL or internals, so callers get a fixed text.
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      // Stack traces belong in the logs, never in a response, whatever NODE_ENV says.
+      const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,
         message: internal ? 'Internal server error' : shape.message,
-        data: { ...shape.data, field: error.cause instanceof AppError ? error.cause.details.field : undefined },
+        data: { ...data, field: error.cause instanceof AppError ? error.cause.details.field : undefined },
       };
     },
   });
@@ -30,7 +32,22 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapAppErrors);
+/**
+ * CSRF: a browser attaches the session cookie to requests from any site, so a mutation that
+ * the cookie authenticates must come from an allowed origin. Bearer tokens are never sent by
+ * the browser on its own, and a cookie that names no live session authorises nothing.
+ */
+const checkCookieOrigin = t.middleware(({ ctx, type, next }) => {
+  if (type === 'mutation' && ctx.session?.via === 'cookie' && ctx.viewer && !originAllowed(ctx.req)) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Cross-site request refused: a cookie-authenticated change needs an allowed Origin header',
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapAppErrors).use(checkCookieOrigin);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer || !ctx.session) {

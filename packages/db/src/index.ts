@@ -1,3 +1,3 @@
 export * from './schema';
 export * from './client';
-export { seedCatalog, seedSyntheticProducts } from './seed';
+export { seedCatalog, seedSyntheticProducts, slugify } from './seed';

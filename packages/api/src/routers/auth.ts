@@ -1,3 +1,100 @@
-import { router } from '../trpc';
+import {
+  authOutput,
+  getMe,
+  login,
+  loginInput,
+  logout,
+  refreshSession,
+  register,
+  registerInput,
+  successOutput,
+  tokenOutput,
+  userOutput,
+  type AuthDto,
+} from '@commerce/core';
+import { originAllowed, SESSION_COOKIE, setSessionCookie, type Context } from '../context';
+import { authedProcedure, publicProcedure, router } from '../trpc';
 
-export const authRouter = router({});
+/**
+ * register and login always answer the token in the body (bearer clients) and also set the
+ * HttpOnly session cookie (the admin app), except for a browser page on a foreign origin:
+ * a cross-site form must not be able to sign a browser in to an account of its choosing.
+ */
+function withSessionCookie(ctx: Context, result: AuthDto): AuthDto {
+  if (!ctx.req.header('origin') || originAllowed(ctx.req)) setSessionCookie(ctx.req, result.token, result.expiresAt);
+  return result;
+}
+
+export const authRouter = router({
+  register: publicProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/register',
+        tags: ['auth'],
+        protect: false,
+        summary: 'Create a customer account',
+        description:
+          'Always creates a `customer`. Emails are trimmed and case-insensitive (409 when taken); passwords are 8 to 128 characters. Limited per IP address (429 with Retry-After).',
+      },
+    })
+    .input(registerInput)
+    .output(authOutput)
+    .mutation(async ({ ctx, input }) => withSessionCookie(ctx, await register(ctx.deps, input, { ip: ctx.req.ip }))),
+
+  login: publicProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/login',
+        tags: ['auth'],
+        protect: false,
+        summary: 'Sign in with email and password',
+        description:
+          'Wrong credentials are a 401 with one generic message. Failed attempts are limited per email and IP address, and per IP address (429 with Retry-After).',
+      },
+    })
+    .input(loginInput)
+    .output(authOutput)
+    .mutation(async ({ ctx, input }) => withSessionCookie(ctx, await login(ctx.deps, input, { ip: ctx.req.ip }))),
+
+  refresh: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/refresh',
+        tags: ['auth'],
+        summary: 'Swap the session token for a new one',
+        description: 'The presented token stops working at once.',
+        protect: true,
+      },
+    })
+    .output(tokenOutput)
+    .mutation(async ({ ctx }) => {
+      const result = await refreshSession(ctx.deps, ctx.session.token);
+      if (ctx.session.via === 'cookie') setSessionCookie(ctx.req, result.token, result.expiresAt);
+      return result;
+    }),
+
+  logout: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/logout',
+        tags: ['auth'],
+        summary: 'Revoke the session token',
+        protect: true,
+      },
+    })
+    .output(successOutput)
+    .mutation(async ({ ctx }) => {
+      const result = await logout(ctx.deps, ctx.session.token);
+      if (ctx.session.via === 'cookie') ctx.req.clearCookie(SESSION_COOKIE);
+      return result;
+    }),
+
+  me: authedProcedure
+    .meta({ openapi: { method: 'GET', path: '/auth/me', tags: ['auth'], summary: 'The signed-in user', protect: true } })
+    .output(userOutput)
+    .query(({ ctx }) => getMe(ctx.deps, ctx.viewer)),
+});

@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
-import { sessions, type UserRole } from '@commerce/db';
+import { sessions, type Database, type Transaction, type UserRole } from '@commerce/db';
 import { eq } from 'drizzle-orm';
+import { generateIdFromEntropySize } from 'lucia';
 import type { Deps } from '../deps';
 import type { Viewer } from '../viewer';
 import { luciaFor } from './lucia';
 
 // lucia's tokens are 40 base32 characters; anything far from that never reaches the database.
 const plausibleToken = /^[a-z0-9]{20,128}$/;
+
+/**
+ * Bumped by every revocation (logout, refresh, role change) before it drops cache entries.
+ * A request that read the database before the revocation committed, and so may be about to
+ * cache what it saw, finds the epoch moved after its write and takes that write back.
+ */
+const SESSION_EPOCH_KEY = 'session:epoch';
 
 interface CachedSession {
   userId: number;
@@ -19,40 +27,96 @@ export const sessionCacheKey = (token: string) => `session:${createHash('sha256'
 
 export const lucia = (deps: Deps) => luciaFor(deps.db, deps.settings.sessionTtlDays);
 
+/** Called when validation slid a session's expiry forward (lucia's `fresh`), e.g. to re-set a cookie. */
+export type OnSessionExtended = (expiresAt: Date) => void;
+
 /**
- * Resolves a session token to its user. A hit in the cache costs no database round trip;
- * entries live briefly and are dropped on logout, refresh and role change.
+ * Resolves a session token to its user. A hit in the cache costs one cache round trip and no
+ * database query; entries live briefly, never past the session's own expiry, and are dropped
+ * on logout, refresh and role change.
  */
-export async function resolveViewer(deps: Deps, token: string): Promise<Viewer> {
+export async function resolveViewer(deps: Deps, token: string, onExtended?: OnSessionExtended): Promise<Viewer> {
   if (!plausibleToken.test(token)) return null;
+  const caching = deps.settings.sessionCacheSeconds > 0;
   const key = sessionCacheKey(token);
-  const now = deps.clock.now().getTime();
-  if (deps.settings.sessionCacheSeconds > 0) {
-    const hit = await deps.cache.get(key).catch(() => null);
-    if (hit) {
-      const cached = JSON.parse(hit) as CachedSession;
-      if (cached.expiresAt > now) return { userId: cached.userId, role: cached.role };
-    }
+  let epochBefore: string | null = null;
+  if (caching) {
+    const [hit, epoch] = await deps.cache.mget([key, SESSION_EPOCH_KEY]).catch(() => [null, null]);
+    const cached = parseCached(hit);
+    if (cached && cached.expiresAt > deps.clock.now().getTime()) return { userId: cached.userId, role: cached.role };
+    epochBefore = epoch ?? null;
   }
+  // lucia deletes expired sessions and slides the expiry of those past half their life.
   const { session, user } = await lucia(deps).validateSession(token);
   if (!session) return null;
-  if (deps.settings.sessionCacheSeconds > 0) {
-    const ttl = Math.min(deps.settings.sessionCacheSeconds, (session.expiresAt.getTime() - now) / 1000);
-    if (ttl >= 1) {
-      const value: CachedSession = { userId: user.id, role: user.role, expiresAt: session.expiresAt.getTime() };
-      await deps.cache.set(key, JSON.stringify(value), ttl).catch(() => undefined);
-    }
+  if (session.fresh) onExtended?.(session.expiresAt);
+  if (caching) {
+    await remember(deps, key, { userId: user.id, role: user.role, expiresAt: session.expiresAt.getTime() }, epochBefore);
   }
   return { userId: user.id, role: user.role };
 }
 
-/** Drops one token's cached session, so its revocation is seen on the next request. */
-export async function forgetSession(deps: Deps, token: string): Promise<void> {
-  await deps.cache.del([sessionCacheKey(token)]);
+function parseCached(value: string | null | undefined): CachedSession | null {
+  if (!value) return null;
+  try {
+    return JSON.parse(value) as CachedSession;
+  } catch {
+    return null;
+  }
 }
 
-/** Drops every cached session of a user (after a role change, say). */
+async function remember(deps: Deps, key: string, value: CachedSession, epochBefore: string | null): Promise<void> {
+  const ttl = Math.min(deps.settings.sessionCacheSeconds, (value.expiresAt - deps.clock.now().getTime()) / 1000);
+  if (ttl < 1) return;
+  try {
+    await deps.cache.set(key, JSON.stringify(value), ttl);
+    if ((await deps.cache.get(SESSION_EPOCH_KEY)) !== epochBefore) await deps.cache.del([key]);
+  } catch {
+    // The cache is an optimisation: without it every request validates against the database.
+  }
+}
+
+async function forgetKeys(deps: Deps, keys: string[]): Promise<void> {
+  try {
+    await deps.cache.incr(SESSION_EPOCH_KEY);
+    await deps.cache.del(keys);
+  } catch {
+    // A cache that is down serves no stale entries either; the revocation itself is in the database.
+  }
+}
+
+/** Drops one token's cached session, so its revocation is seen on the next request. Call after commit. */
+export async function forgetSession(deps: Deps, token: string): Promise<void> {
+  await forgetKeys(deps, [sessionCacheKey(token)]);
+}
+
+/** Drops every cached session of a user (after a role change, say). Call after commit. */
 export async function forgetUserSessions(deps: Deps, userId: number): Promise<void> {
   const rows = await deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
-  await deps.cache.del(rows.map((row) => sessionCacheKey(row.id)));
+  await forgetKeys(deps, rows.map((row) => sessionCacheKey(row.id)));
+}
+
+export interface IssuedSession {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Writes a new session row (inside the caller's transaction, if any) in lucia's format. */
+export async function issueSession(deps: Deps, db: Database | Transaction, userId: number): Promise<IssuedSession> {
+  const token = generateIdFromEntropySize(25);
+  const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.sessionTtlDays * 86_400_000);
+  await db.insert(sessions).values({ id: token, userId, expiresAt });
+  return { token, expiresAt };
+}
+
+/**
+ * Deletes a session row and answers its user, or null when the token was unknown or expired.
+ * The row lock makes this single-use: of two concurrent calls with one token, one gets null.
+ */
+export async function takeSession(deps: Deps, db: Database | Transaction, token: string): Promise<number | null> {
+  const [row] = await db
+    .delete(sessions)
+    .where(eq(sessions.id, token))
+    .returning({ userId: sessions.userId, expiresAt: sessions.expiresAt });
+  return row && row.expiresAt > deps.clock.now() ? row.userId : null;
 }

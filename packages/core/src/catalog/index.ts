@@ -1,3 +1,6 @@
 export * from './schemas';
 export * from './products';
+export * from './categories';
+export * from './inventory';
 export * from './version';
+export { pgConstraint, isUniqueViolation } from './slugs';

@@ -3,24 +3,71 @@ import { idSchema, pageQuery, pageOutput, queryBoolean } from '../pagination';
 
 export const productSorts = ['newest', 'price_asc', 'price_desc', 'name'] as const;
 
-const priceCents = z.coerce.number().int().min(0).max(100_000_000);
+export const MAX_PRICE_CENTS = 100_000_000;
+export const MAX_STOCK = 1_000_000;
+export const MAX_IMAGES = 20;
 
-export const listProductsInput = pageQuery.extend({
-  q: z.string().trim().max(200).optional(),
-  categoryId: idSchema.optional(),
-  minPriceCents: priceCents.optional(),
-  maxPriceCents: priceCents.optional(),
-  inStock: queryBoolean.optional(),
-  /** Staff only; ignored for everyone else, who only ever see active products. */
-  active: queryBoolean.optional(),
-  sort: z.enum(productSorts).default('newest'),
-});
+// Postgres refuses NUL in text: let it be a 400 here rather than a driver error (a 500).
+const noNul = (s: string) => !s.includes('\0');
+const text = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).refine(noNul, 'must not contain NUL characters');
+
+/** `{ id }` from a REST path such as /products/{id} (the api package's patch turns the URL string into a number). */
+export const pathIdInput = z.object({ id: idSchema });
+
+const queryPrice = z.number().int().min(0).max(MAX_PRICE_CENTS);
+
+export const listProductsInput = pageQuery
+  .extend({
+    q: z.string().trim().max(200).refine(noNul, 'must not contain NUL characters').optional(),
+    categoryId: idSchema.optional(),
+    minPriceCents: queryPrice.optional(),
+    maxPriceCents: queryPrice.optional(),
+    inStock: queryBoolean.optional(),
+    /** Staff only; ignored for everyone else, who only ever see active products. */
+    active: queryBoolean.optional(),
+    sort: z.enum(productSorts).default('newest'),
+  })
+  .refine((q) => q.minPriceCents === undefined || q.maxPriceCents === undefined || q.minPriceCents <= q.maxPriceCents, {
+    path: ['minPriceCents'],
+    message: 'minPriceCents must not exceed maxPriceCents',
+  });
 export type ListProductsInput = z.output<typeof listProductsInput>;
 
 export const productImage = z.object({
-  url: z.string().trim().url().max(2048),
-  alt: z.string().trim().max(300).default(''),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
+  alt: text(0, 300).default(''),
 });
+
+const stock = z.number().int().min(0).max(MAX_STOCK);
+const threshold = z.number().int().min(0).max(MAX_STOCK);
+
+const productFields = {
+  name: text(1, 200),
+  description: text(0, 10_000),
+  priceCents: z.number().int().min(0).max(MAX_PRICE_CENTS),
+  stock,
+  isActive: z.boolean(),
+  categoryId: idSchema.nullable(),
+  sku: text(1, 64).nullable(),
+  images: z.array(productImage).max(MAX_IMAGES),
+  /** Stock at or below this shows on the low-stock list; null uses the store-wide default. */
+  lowStockThreshold: threshold.nullable(),
+};
+
+export const createProductInput = z.object({
+  ...productFields,
+  description: productFields.description.default(''),
+  isActive: productFields.isActive.default(true),
+  categoryId: productFields.categoryId.optional(),
+  sku: productFields.sku.optional(),
+  images: productFields.images.default([]),
+  lowStockThreshold: productFields.lowStockThreshold.optional(),
+});
+export type CreateProductInput = z.output<typeof createProductInput>;
+
+export const updateProductInput = z.object(productFields).partial();
+export type UpdateProductInput = z.output<typeof updateProductInput>;
 
 export const productOutput = z.object({
   id: z.number().int(),
@@ -40,3 +87,37 @@ export const productOutput = z.object({
 export type ProductDto = z.output<typeof productOutput>;
 
 export const productPageOutput = pageOutput(productOutput);
+
+export const categoryInput = z.object({ name: text(1, 100), parentId: idSchema.nullable().optional() });
+export type CategoryInput = z.output<typeof categoryInput>;
+export const updateCategoryInput = categoryInput.partial();
+export type UpdateCategoryInput = z.output<typeof updateCategoryInput>;
+
+export const categoryOutput = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  slug: z.string(),
+  parentId: z.number().int().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CategoryDto = z.output<typeof categoryOutput>;
+
+export const setStockInput = z.object({ stock });
+export const stockAdjustmentInput = z.object({
+  delta: z
+    .number()
+    .int()
+    .min(-MAX_STOCK)
+    .max(MAX_STOCK)
+    .refine((d) => d !== 0, 'must not be 0'),
+});
+
+export const lowStockItemOutput = productOutput.extend({
+  /** The product's own threshold, or null when it uses the store-wide one. */
+  lowStockThreshold: z.number().int().nullable(),
+  /** The threshold that put it on the list. */
+  effectiveThreshold: z.number().int(),
+});
+export type LowStockItemDto = z.output<typeof lowStockItemOutput>;
+export const lowStockPageOutput = pageOutput(lowStockItemOutput);

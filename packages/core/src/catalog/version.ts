@@ -1,3 +1,4 @@
+import type { Cache } from '../cache';
 import type { Deps } from '../deps';
 
 /**
@@ -6,7 +7,49 @@ import type { Deps } from '../deps';
  */
 export const CATALOG_VERSION_KEY = 'catalog:version';
 
-/** Call after a catalog write has committed. */
+const VERSION_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * A counter that starts from 1 again after the key was lost (evicted, expired, Redis
+ * restarted) could meet an old entry built at the same number. Starting from the clock in
+ * microseconds instead gives a value no earlier incarnation reached.
+ */
+export async function resetCatalogVersion(cache: Cache): Promise<string> {
+  const fresh = String(Date.now() * 1000 + Math.floor(Math.random() * 1000));
+  await cache.set(CATALOG_VERSION_KEY, fresh, VERSION_TTL_SECONDS);
+  return fresh;
+}
+
+async function bump(cache: Cache): Promise<void> {
+  const next = await cache.incr(CATALOG_VERSION_KEY);
+  if (next === 1) await resetCatalogVersion(cache);
+}
+
+const RETRY_MS = 1000;
+const RETRY_ATTEMPTS = 600;
+const retrying = new WeakSet<Cache>();
+
+/** Keeps trying in the background, so cached pages stop being served once the cache is back. */
+function retryLater(cache: Cache, attempt = 1): void {
+  if (retrying.has(cache)) return;
+  retrying.add(cache);
+  setTimeout(() => {
+    retrying.delete(cache);
+    bump(cache).catch(() => {
+      if (attempt < RETRY_ATTEMPTS) retryLater(cache, attempt + 1);
+    });
+  }, RETRY_MS).unref();
+}
+
+/**
+ * Call after a catalog write has committed. It never throws: the write is done, and failing
+ * the request now would only make the client retry it. While the cache is unreachable no
+ * cached response can be served either; the bump is retried in the background until it lands.
+ */
 export async function bumpCatalogVersion(deps: Deps): Promise<void> {
-  await deps.cache.incr(CATALOG_VERSION_KEY);
+  try {
+    await bump(deps.cache);
+  } catch {
+    retryLater(deps.cache);
+  }
 }

@@ -4,6 +4,7 @@ import {
   boolean,
   check,
   customType,
+  type ExtraConfigColumn,
   index,
   integer,
   jsonb,
@@ -34,9 +35,15 @@ export const categories = pgTable(
   (t) => [uniqueIndex('categories_slug_unique').on(t.slug), index('categories_parent_idx').on(t.parentId)],
 );
 
-// Rows the public may see: the partial indexes below all share this predicate so the
-// planner can use them for anonymous list pages.
+// The list queries (packages/core/src/catalog/products.ts) filter on these predicates, written
+// out as literals, so the planner can use the partial indexes below; the plan test there
+// fails on any sequential scan at 100 000 products.
+// Rows the public may see (anonymous callers, customers, staff asking for active=true).
 const publicRow = sql`is_active and archived_at is null`;
+// Rows staff list by default.
+const liveRow = sql`archived_at is null`;
+
+const newest = (column: ExtraConfigColumn) => column.desc().nullsFirst();
 
 export const products = pgTable(
   'products',
@@ -69,15 +76,28 @@ export const products = pgTable(
     uniqueIndex('products_slug_unique').on(t.slug),
     uniqueIndex('products_sku_unique').on(t.sku),
     index('products_search_idx').using('gin', t.search),
-    index('products_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('products_public_created_idx').on(t.createdAt.desc(), t.id.desc()).where(publicRow),
-    index('products_public_price_idx').on(t.priceCents, t.id).where(publicRow),
+    // One index per sort order and audience. `desc().nullsFirst()` is what ORDER BY ... DESC
+    // means; the NULLS LAST that drizzle writes by default would not match it. Trailing
+    // columns (stock, price) let counts filter inside the index (index-only scans).
+    index('products_public_created_idx').on(newest(t.createdAt), newest(t.id)).where(publicRow),
+    index('products_public_price_idx').on(t.priceCents, t.id, t.stock).where(publicRow),
     index('products_public_name_idx').on(t.name, t.id).where(publicRow),
-    index('products_public_category_created_idx').on(t.categoryId, t.createdAt.desc(), t.id.desc()).where(publicRow),
-    index('products_public_category_price_idx').on(t.categoryId, t.priceCents, t.id).where(publicRow),
-    index('products_price_idx').on(t.priceCents, t.id),
-    index('products_name_idx').on(t.name, t.id),
-    index('products_category_idx').on(t.categoryId, t.createdAt.desc(), t.id.desc()),
-    index('products_low_stock_idx').on(t.stock, t.id).where(sql`archived_at is null`),
+    index('products_public_category_created_idx')
+      .on(t.categoryId, newest(t.createdAt), newest(t.id))
+      .where(publicRow),
+    index('products_public_category_price_idx').on(t.categoryId, t.priceCents, t.id, t.stock).where(publicRow),
+    index('products_created_idx').on(newest(t.createdAt), newest(t.id)).where(liveRow),
+    index('products_price_idx').on(t.priceCents, t.id, t.stock).where(liveRow),
+    index('products_name_idx').on(t.name, t.id).where(liveRow),
+    // Not partial: it also serves the foreign key from categories (archived products count).
+    index('products_category_idx').on(t.categoryId, t.priceCents, t.id, t.stock, t.archivedAt),
+    // Staff's active=false lists: few rows, every filter column inside.
+    index('products_inactive_idx')
+      .on(newest(t.createdAt), newest(t.id), t.priceCents, t.stock, t.categoryId)
+      .where(sql`not is_active and archived_at is null`),
+    index('products_low_stock_idx').on(t.stock, t.id, t.lowStockThreshold).where(liveRow),
+    index('products_low_stock_threshold_idx')
+      .on(t.lowStockThreshold)
+      .where(sql`archived_at is null and low_stock_threshold is not null`),
   ],
 );

@@ -1,0 +1,87 @@
+import { SESSION_COOKIE } from '@commerce/api';
+import { CATALOG_VERSION_KEY, resetCatalogVersion, type Cache } from '@commerce/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/**
+ * Anonymous catalog reads served from the cache before the tRPC/OpenAPI adapters run: a hit
+ * is one cache round trip (MGET of the catalog version and the page) and a string write.
+ *
+ * An entry is `<version>\n<response body>`. It is only served while the catalog version still
+ * equals the one it was built at, and that version is read before the database on a miss, so
+ * a write that commits meanwhile (and then bumps the version) can never be cached as current.
+ * The TTL bounds what no bump announces (stock taken by orders moves it only at zero).
+ */
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on a cacheable miss: where to store the response, and the version it is built at. */
+    catalogCacheMiss: { key: string; version: string } | null;
+  }
+}
+
+const CACHEABLE_PATH = /^\/api\/(?:products(?:\/\d{1,10})?|categories)$/;
+const MAX_KEY_LENGTH = 1024;
+const PAGE_KEY_PREFIX = 'catalog:page:';
+
+/**
+ * The cache key of an anonymous catalog GET, or null when the request must not be cached.
+ * Query parameters are sorted as raw, undecoded strings: two spellings of one value may miss
+ * separately, but two requests share an entry only when their parameters differ in order alone,
+ * which the parsed input does not see (a repeated known parameter is a 400, never stored; unknown
+ * parameters are ignored).
+ */
+export function catalogCacheKey(req: Pick<FastifyRequest, 'method' | 'url' | 'headers'>): string | null {
+  if (req.method !== 'GET' || req.headers.authorization !== undefined) return null;
+  const cookie = req.headers.cookie;
+  if (cookie !== undefined && cookie.includes(`${SESSION_COOKIE}=`)) return null;
+  const url = req.url;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  if (!CACHEABLE_PATH.test(path)) return null;
+  const query = q < 0 ? '' : url.slice(q + 1);
+  const key = query === '' ? PAGE_KEY_PREFIX + path : `${PAGE_KEY_PREFIX}${path}?${query.split('&').sort().join('&')}`;
+  return key.length <= MAX_KEY_LENGTH ? key : null;
+}
+
+export interface CatalogCacheOptions {
+  cache: Cache;
+  /** Lifetime of an entry; 0 turns the cache off. */
+  ttlSeconds: number;
+}
+
+export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds }: CatalogCacheOptions): void {
+  if (ttlSeconds <= 0) return;
+  app.decorateRequest('catalogCacheMiss', null);
+
+  app.addHook('onRequest', async (req, reply) => {
+    const key = catalogCacheKey(req);
+    if (!key) return;
+    try {
+      const [current, entry] = await cache.mget([CATALOG_VERSION_KEY, key]);
+      if (current != null && entry?.startsWith(current) && entry.charCodeAt(current.length) === 10) {
+        return reply
+          .header('content-type', 'application/json')
+          .header('x-cache', 'hit')
+          .send(entry.slice(current.length + 1));
+      }
+      // A lost version key restarts from a value no old entry can carry; this request builds fresh.
+      const version = current ?? (await resetCatalogVersion(cache));
+      req.catalogCacheMiss = { key, version };
+    } catch (error) {
+      // The cache is down: serve from the database as if there were none.
+      req.log.debug({ err: error }, 'catalog cache unavailable');
+    }
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const miss = req.catalogCacheMiss;
+    if (!miss) return payload;
+    void reply.header('x-cache', 'miss');
+    if (reply.statusCode === 200 && typeof payload === 'string') {
+      cache.set(miss.key, `${miss.version}\n${payload}`, ttlSeconds).catch((error: unknown) => {
+        req.log.debug({ err: error }, 'catalog cache write failed');
+      });
+    }
+    return payload;
+  });
+}

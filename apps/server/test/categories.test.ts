@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCategory, makeProduct, startCatalogServer, type CatalogFixture } from './catalog-helpers';
+
+let f: CatalogFixture;
+
+beforeAll(async () => {
+  f = await startCatalogServer();
+});
+afterAll(() => f.server.close());
+
+const put = (id: number, body: unknown, token = f.staff) => f.server.request('PUT', `/api/categories/${id}`, { token, body });
+
+describe('GET /api/categories', () => {
+  it('lists every category with its parent, for anyone', async () => {
+    const empty = await f.server.request('GET', '/api/categories');
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({ items: [] });
+    const root = await makeCategory(f, { name: 'Garden' });
+    const child = await makeCategory(f, { name: 'Garden Tools', parentId: root.id });
+    for (const token of [undefined, f.customer, f.staff]) {
+      const res = await f.server.request('GET', '/api/categories', { token });
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: root.id, parentId: null, slug: 'garden' }),
+          expect.objectContaining({ id: child.id, parentId: root.id, slug: 'garden-tools' }),
+        ]),
+      );
+    }
+    const res = await f.server.request('GET', '/api/categories');
+    expect(Object.keys(res.body.items[0]).sort()).toEqual(['createdAt', 'id', 'name', 'parentId', 'slug', 'updatedAt']);
+  });
+});
+
+describe('POST /api/categories', () => {
+  it('is for staff and admins only', async () => {
+    expect((await f.server.request('POST', '/api/categories', { body: { name: 'x' } })).status).toBe(401);
+    expect((await f.server.request('POST', '/api/categories', { body: { name: 'x' }, token: f.customer })).status).toBe(403);
+    expect((await f.server.request('POST', '/api/categories', { body: { name: 'Admin Made' }, token: f.admin })).status).toBe(200);
+  });
+
+  it('validates the name and the parent', async () => {
+    for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(101) }, { name: 'ok', parentId: 0 }, { name: 'ok', parentId: 'a' }]) {
+      const res = await f.server.request('POST', '/api/categories', { token: f.staff, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    const unknown = await f.server.request('POST', '/api/categories', { token: f.staff, body: { name: 'Orphan', parentId: 987654 } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/parentId/);
+  });
+
+  it('makes unique slugs, also for simultaneous creates', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => f.server.request('POST', '/api/categories', { token: f.staff, body: { name: 'Lighting' } })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill(200));
+    expect(results.map((r) => r.body.slug).sort()).toEqual(
+      ['lighting', 'lighting-2', 'lighting-3', 'lighting-4', 'lighting-5', 'lighting-6'].sort(),
+    );
+  });
+});
+
+describe('PUT /api/categories/{id}', () => {
+  it('renames (new slug) and moves, to the root too', async () => {
+    const a = await makeCategory(f, { name: 'Move A' });
+    const b = await makeCategory(f, { name: 'Move B' });
+    const renamed = await put(b.id, { name: 'Moved B', parentId: a.id });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'Moved B', slug: 'moved-b', parentId: a.id });
+    const root = await put(b.id, { parentId: null });
+    expect(root.body).toMatchObject({ parentId: null, slug: 'moved-b' });
+  });
+
+  it('refuses a cycle with 409', async () => {
+    const top = await makeCategory(f, { name: 'Cycle Top' });
+    const mid = await makeCategory(f, { name: 'Cycle Mid', parentId: top.id });
+    const low = await makeCategory(f, { name: 'Cycle Low', parentId: mid.id });
+    expect((await put(top.id, { parentId: top.id })).status).toBe(409);
+    expect((await put(top.id, { parentId: mid.id })).status).toBe(409);
+    const deep = await put(top.id, { parentId: low.id });
+    expect(deep.status).toBe(409);
+    expect(deep.body.message).toMatch(/subcategor/);
+    expect((await put(low.id, { parentId: top.id })).status).toBe(200);
+  });
+
+  it('lets only one of two crossing moves through', async () => {
+    for (let round = 0; round < 5; round++) {
+      const x = await makeCategory(f, { name: `Cross X ${round}` });
+      const y = await makeCategory(f, { name: `Cross Y ${round}` });
+      const [first, second] = await Promise.all([put(x.id, { parentId: y.id }), put(y.id, { parentId: x.id })]);
+      expect([first!.status, second!.status].sort()).toEqual([200, 409]);
+    }
+  });
+
+  it('answers 401, 403, 400 and 404', async () => {
+    const c = await makeCategory(f, { name: 'Guarded' });
+    expect((await f.server.request('PUT', `/api/categories/${c.id}`, { body: { name: 'x' } })).status).toBe(401);
+    expect((await put(c.id, { name: 'x' }, f.customer)).status).toBe(403);
+    expect((await f.server.request('PUT', '/api/categories/abc', { token: f.staff, body: { name: 'x' } })).status).toBe(400);
+    expect((await put(c.id, { name: '' })).status).toBe(400);
+    expect((await put(c.id, { parentId: 987654 })).status).toBe(400);
+    expect((await put(987654, { name: 'x' })).status).toBe(404);
+  });
+});
+
+describe('DELETE /api/categories/{id}', () => {
+  it('deletes an empty category and returns it', async () => {
+    const c = await makeCategory(f, { name: 'Short Lived' });
+    const res = await f.server.request('DELETE', `/api/categories/${c.id}`, { token: f.staff });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: c.id, name: 'Short Lived' });
+    expect((await f.server.request('DELETE', `/api/categories/${c.id}`, { token: f.staff })).status).toBe(404);
+    const list = await f.server.request('GET', '/api/categories');
+    expect(list.body.items.map((x: { id: number }) => x.id)).not.toContain(c.id);
+  });
+
+  it('refuses with 409 while it has subcategories or products, archived ones included', async () => {
+    const parent = await makeCategory(f, { name: 'Busy Parent' });
+    const child = await makeCategory(f, { name: 'Busy Child', parentId: parent.id });
+    expect((await f.server.request('DELETE', `/api/categories/${parent.id}`, { token: f.staff })).status).toBe(409);
+    const product = await makeProduct(f, { categoryId: child.id });
+    expect((await f.server.request('DELETE', `/api/categories/${child.id}`, { token: f.staff })).status).toBe(409);
+    await f.server.request('DELETE', `/api/products/${product.id}`, { token: f.staff });
+    const archivedOnly = await f.server.request('DELETE', `/api/categories/${child.id}`, { token: f.staff });
+    expect(archivedOnly.status).toBe(409);
+    expect(archivedOnly.body.message).toMatch(/archived/);
+    await f.server.request('PUT', `/api/products/${product.id}`, { token: f.staff, body: { categoryId: null } });
+    expect((await f.server.request('DELETE', `/api/categories/${child.id}`, { token: f.staff })).status).toBe(200);
+    expect((await f.server.request('DELETE', `/api/categories/${parent.id}`, { token: f.staff })).status).toBe(200);
+  });
+
+  it('answers 401, 403, 400', async () => {
+    const c = await makeCategory(f, { name: 'Kept' });
+    expect((await f.server.request('DELETE', `/api/categories/${c.id}`)).status).toBe(401);
+    expect((await f.server.request('DELETE', `/api/categories/${c.id}`, { token: f.customer })).status).toBe(403);
+    expect((await f.server.request('DELETE', '/api/categories/-1', { token: f.staff })).status).toBe(400);
+  });
+});

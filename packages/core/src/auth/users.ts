@@ -1,0 +1,66 @@
+import { users } from '@commerce/db';
+import { and, count, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import type { Deps } from '../deps';
+import { AppError, notFound } from '../errors';
+import { offsetOf, pageOf, type Page } from '../pagination';
+import type { Viewer } from '../viewer';
+import { toUserDto, publicUserColumns } from './accounts';
+import type { ListUsersInput, SetRoleInput, UserDto } from './schemas';
+import { forgetUserSessions } from './sessions';
+
+function requireAdmin(viewer: Viewer): void {
+  if (viewer?.role !== 'admin') throw new AppError('FORBIDDEN', 'Admin role required');
+}
+
+/** `q` as a literal substring: its % and _ match themselves. */
+const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export async function listUsers(deps: Deps, viewer: Viewer, input: ListUsersInput): Promise<Page<UserDto>> {
+  requireAdmin(viewer);
+  const conditions: SQL[] = [];
+  if (input.role) conditions.push(eq(users.role, input.role));
+  if (input.q) {
+    const pattern = containsPattern(input.q);
+    conditions.push(or(ilike(users.email, pattern), ilike(users.name, pattern))!);
+  }
+  const where = and(...conditions);
+  const [rows, [total]] = await Promise.all([
+    deps.db
+      .select(publicUserColumns)
+      .from(users)
+      .where(where)
+      .orderBy(desc(users.createdAt), desc(users.id))
+      .limit(input.limit)
+      .offset(offsetOf(input.page, input.limit)),
+    deps.db.select({ n: count() }).from(users).where(where),
+  ]);
+  return pageOf(rows.map(toUserDto), input.page, input.limit, total?.n ?? 0);
+}
+
+/**
+ * Changes a user's role; the store always keeps at least one admin. The change reaches the
+ * user's very next request: their cached sessions are dropped once it commits.
+ */
+export async function setUserRole(deps: Deps, viewer: Viewer, input: SetRoleInput): Promise<UserDto> {
+  requireAdmin(viewer);
+  const { user, changed } = await deps.db.transaction(async (tx) => {
+    // Every admin row is locked, in id order, before anything is decided: two admins demoting
+    // each other at once queue up here, and the second one sees that only one admin is left.
+    const admins = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.role, 'admin'))
+      .orderBy(users.id)
+      .for('update');
+    const [target] = await tx.select(publicUserColumns).from(users).where(eq(users.id, input.id)).for('update');
+    if (!target) throw notFound('User');
+    if (target.role === input.role) return { user: target, changed: false };
+    if (target.role === 'admin' && admins.length <= 1) {
+      throw new AppError('CONFLICT', 'The last admin cannot lose the admin role: make another user admin first');
+    }
+    const [updated] = await tx.update(users).set({ role: input.role }).where(eq(users.id, input.id)).returning(publicUserColumns);
+    return { user: updated!, changed: true };
+  });
+  if (changed) await forgetUserSessions(deps, user.id);
+  return toUserDto(user);
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb, seedCatalog, seedSyntheticProducts, type DbHandle } from '@commerce/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../errors';
+import { MemoryCache } from '../cache';
+import { systemClock } from '../clock';
+import { defaultSettings, type Deps } from '../deps';
+import { createCategory, deleteCategory, listCategories, updateCategory } from './categories';
+import { adjustStock, listLowStock } from './inventory';
+import { archiveProduct, createProduct, getProduct, listProducts } from './products';
+import { createProductInput, listProductsInput } from './schemas';
+
+// The same catalog code on the embedded database (no DATABASE_URL): tsvector search, the
+// recursive category query, slugs, conditional stock updates.
+
+const dir = mkdtempSync(join(tmpdir(), 'commerce-catalog-pglite-'));
+let handle: DbHandle;
+let deps: Deps;
+
+beforeAll(async () => {
+  handle = await createDb({ pgliteDir: dir });
+  await handle.migrate();
+  await seedCatalog(handle.db);
+  await seedSyntheticProducts(handle.db, 2_000);
+  deps = { db: handle.db, cache: new MemoryCache(), clock: systemClock, settings: defaultSettings };
+}, 180_000);
+
+afterAll(async () => {
+  await handle?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const search = (q: string) => listProducts(deps, null, listProductsInput.parse({ q }));
+
+describe('catalog on PGlite', () => {
+  it('searches the tsvector column, stemming words', async () => {
+    const page = await search('speakers');
+    expect(page.items.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['Bluetooth Bookshelf Speakers', 'Portable Waterproof Speaker']),
+    );
+    expect((await search('"noise-cancelling headphones"')).items.map((p) => p.name)).toEqual([
+      'Wireless Noise-Cancelling Headphones',
+    ]);
+    // Synthetic names combine word lists: 1 in 12 has "Walnut", 1 in 14 of those "Lamp".
+    const walnut = await search('walnut lamps');
+    expect(walnut.total).toBeGreaterThan(0);
+    expect(walnut.items.every((p) => /Walnut Lamp/.test(p.name))).toBe(true);
+  });
+
+  it('answers odd search text with a page, never an error', async () => {
+    for (const q of ["'; drop table products; --", '"unbalanced', 'café crème', '🎉', '', 'the', '!!! & | ( )']) {
+      const page = await search(q);
+      expect(Array.isArray(page.items)).toBe(true);
+    }
+    expect((await listProducts(deps, null, listProductsInput.parse({}))).total).toBeGreaterThan(1_000);
+  });
+
+  it('filters a category with its subcategories', async () => {
+    const { items } = await listCategories(deps);
+    const electronics = items.find((c) => c.slug === 'electronics')!;
+    const page = await listProducts(deps, null, listProductsInput.parse({ categoryId: electronics.id, limit: 50 }));
+    const children = items.filter((c) => c.parentId === electronics.id).map((c) => c.id);
+    expect(page.total).toBeGreaterThan(0);
+    expect(page.items.every((p) => children.includes(p.categoryId!))).toBe(true);
+  });
+
+  it('makes unique slugs, refuses cycles and archives', async () => {
+    const input = createProductInput.parse({ name: 'Yoga Mat', priceCents: 100, stock: 1 });
+    expect((await createProduct(deps, input)).slug).toBe('yoga-mat-2');
+    const root = await createCategory(deps, { name: 'Root' });
+    const child = await createCategory(deps, { name: 'Child', parentId: root.id });
+    await expect(updateCategory(deps, root.id, { parentId: child.id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(deleteCategory(deps, root.id)).rejects.toBeInstanceOf(AppError);
+    const product = await createProduct(deps, createProductInput.parse({ name: 'Gone', priceCents: 1, stock: 0 }));
+    await archiveProduct(deps, product.id);
+    await expect(getProduct(deps, null, product.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('turns a duplicate sku into a conflict', async () => {
+    const input = createProductInput.parse({ name: 'Twin', priceCents: 1, stock: 1, sku: 'PGLITE-SKU' });
+    await createProduct(deps, input);
+    await expect(createProduct(deps, input)).rejects.toMatchObject({ code: 'CONFLICT', details: { field: 'sku' } });
+  });
+
+  it('adjusts stock conditionally and lists low stock', async () => {
+    const product = await createProduct(deps, createProductInput.parse({ name: 'Scarce', priceCents: 1, stock: 2 }));
+    await expect(adjustStock(deps, product.id, -3)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await adjustStock(deps, product.id, -2)).stock).toBe(0);
+    const low = await listLowStock(deps, { page: 1, limit: 50 });
+    expect(low.items.map((p) => p.id)).toContain(product.id);
+  });
+});

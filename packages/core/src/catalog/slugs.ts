@@ -1,0 +1,70 @@
+import { slugify } from '@commerce/db';
+import { and, inArray, ne, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Deps } from '../deps';
+import { AppError, pgErrorCode, PG_UNIQUE_VIOLATION } from '../errors';
+
+/** The constraint a Postgres error names (postgres.js: constraint_name, PGlite: constraint), or its cause's. */
+export function pgConstraint(error: unknown): string | undefined {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { constraint_name, constraint } = e as { constraint_name?: unknown; constraint?: unknown };
+    const name = constraint_name ?? constraint;
+    if (typeof name === 'string') return name;
+  }
+  return undefined;
+}
+
+export const isUniqueViolation = (error: unknown, constraint: string) =>
+  pgErrorCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === constraint;
+
+interface SlugTarget {
+  table: PgTable;
+  slug: PgColumn;
+  id: PgColumn;
+  /** The unique index on the slug column. */
+  constraint: string;
+}
+
+const FIRST_BATCH = 20;
+const MAX_BATCH = 1000;
+const RACES = 10;
+
+/**
+ * Runs `write` with a slug made from `name` that no other row has: `name`, else `name-2`,
+ * `name-3`, ... Free candidates are looked up through the unique index in batches that
+ * double while they come back full; two writers picking the same one race on that index,
+ * and the loser tries the next one.
+ */
+export async function withUniqueSlug<T>(
+  deps: Deps,
+  target: SlugTarget,
+  name: string,
+  fallback: string,
+  write: (slug: string) => Promise<T>,
+  ownId?: number,
+): Promise<T> {
+  const base = slugify(name) || fallback;
+  let next = 1;
+  let batch = FIRST_BATCH;
+  for (let races = 0; races < RACES; ) {
+    const candidates = Array.from({ length: batch }, (_, i) => (next + i === 1 ? base : `${base}-${next + i}`));
+    const conditions: SQL[] = [inArray(target.slug, candidates)];
+    if (ownId !== undefined) conditions.push(ne(target.id, ownId));
+    const rows = await deps.db.select({ slug: target.slug }).from(target.table).where(and(...conditions));
+    const taken = new Set(rows.map((r) => r.slug as string));
+    const index = candidates.findIndex((c) => !taken.has(c));
+    if (index < 0) {
+      next += batch;
+      batch = Math.min(batch * 2, MAX_BATCH);
+      continue;
+    }
+    try {
+      return await write(candidates[index]!);
+    } catch (error) {
+      if (!isUniqueViolation(error, target.constraint)) throw error;
+      next += index + 1;
+      races += 1;
+    }
+  }
+  throw new AppError('CONFLICT', 'Could not find a free slug for this name; try again');
+}
