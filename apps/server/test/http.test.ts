@@ -131,4 +131,29 @@ describe('REST input types', () => {
     expect(nulled.status).toBe(400);
     expect((await server.request('GET', '/api/cart', { token })).body.items[0].quantity).toBe(2);
   });
+
+  it('answers text the database cannot store (NUL characters) with a 400, never a 500', async () => {
+    const { token } = await createUserWithToken(server.runtime);
+    const register = await server.request('POST', '/api/auth/register', {
+      body: { email: 'nul@example.com', password: 'password123', name: 'a\u0000b' },
+    });
+    expect(register.status).toBe(400);
+    expect(register.body.message).toMatch(/NUL/);
+    // With a token, reads bypass the anonymous catalog cache.
+    const stockBefore = (await server.request('GET', '/api/products/1', { token })).body.stock;
+    const order = await server.request('POST', '/api/orders', {
+      token,
+      body: {
+        items: [{ productId: 1, quantity: 1 }],
+        shippingAddress: { name: 'x\u0000', line1: 'a', city: 'b', postalCode: '1', country: 'US' },
+      },
+    });
+    expect(order.status).toBe(400);
+    // Nothing is half-written: the stock taken before the failing insert is back.
+    expect((await server.request('GET', '/api/products/1', { token })).body.stock).toBe(stockBefore);
+    const trpc = await server.request('POST', '/trpc/auth.register', {
+      body: { email: 'nul2@example.com', password: 'password123', name: '\u0000' },
+    });
+    expect(trpc.status).toBe(400);
+  });
 });

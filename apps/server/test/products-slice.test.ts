@@ -82,3 +82,18 @@ describe('service endpoints', () => {
     expect(unknown.body.message).toBeTruthy();
   });
 });
+
+describe('OpenAPI security', () => {
+  it('marks exactly the routes that need a token', async () => {
+    const doc = (await server.request('GET', '/openapi.json')).body;
+    const publicRoutes: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown[] }>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (!operation.security?.length) publicRoutes.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(publicRoutes.sort()).toEqual(
+      ['GET /categories', 'GET /products', 'GET /products/{id}', 'POST /auth/login', 'POST /auth/register'].sort(),
+    );
+  });
+});

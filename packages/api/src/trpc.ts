@@ -2,7 +2,7 @@ import { AppError } from '@commerce/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { originAllowed, type Context } from './context';
-import { toTRPCError } from './errors';
+import { callerError } from './errors';
 
 const t = initTRPC
   .context<Context>()
@@ -14,10 +14,11 @@ const t = initTRPC
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
       // Stack traces belong in the logs, never in a response, whatever NODE_ENV says.
       const { stack: _stack, ...data } = shape.data;
+      const details = error.cause instanceof AppError ? error.cause.details : {};
       return {
         ...shape,
         message: internal ? 'Internal server error' : shape.message,
-        data: { ...data, field: error.cause instanceof AppError ? error.cause.details.field : undefined },
+        data: { ...data, field: details.field, productId: details.productId },
       };
     },
   });
@@ -26,9 +27,10 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-const mapAppErrors = t.middleware(async ({ next }) => {
+const mapCallerErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  const mapped = result.ok ? undefined : callerError(result.error.cause);
+  if (mapped) throw mapped;
   return result;
 });
 
@@ -47,7 +49,7 @@ const checkCookieOrigin = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapAppErrors).use(checkCookieOrigin);
+export const publicProcedure = t.procedure.use(mapCallerErrors).use(checkCookieOrigin);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer || !ctx.session) {

@@ -39,3 +39,6 @@ export const queryBoolean = z.stringbool();
 
 /** A positive integer id (path or body). */
 export const idSchema = z.number().int().positive().max(2_147_483_647);
+
+/** `{ id }` from a REST path such as /products/{id}. */
+export const idInput = z.object({ id: idSchema });

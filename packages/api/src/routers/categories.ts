@@ -4,7 +4,7 @@ import {
   createCategory,
   deleteCategory,
   listCategories,
-  pathIdInput,
+  idInput,
   updateCategory,
   updateCategoryInput,
 } from '@commerce/core';
@@ -19,6 +19,7 @@ export const categoriesRouter = router({
         path: '/categories',
         tags: ['catalog'],
         summary: 'List categories',
+        protect: false,
         description: 'Every category; `parentId` gives the nesting (null for a top-level one).',
       },
     })
@@ -51,7 +52,7 @@ export const categoriesRouter = router({
         protect: true,
       },
     })
-    .input(updateCategoryInput.extend(pathIdInput.shape))
+    .input(updateCategoryInput.extend(idInput.shape))
     .output(categoryOutput)
     .mutation(({ ctx, input: { id, ...changes } }) => updateCategory(ctx.deps, id, changes)),
 
@@ -66,7 +67,7 @@ export const categoriesRouter = router({
         protect: true,
       },
     })
-    .input(pathIdInput)
+    .input(idInput)
     .output(categoryOutput)
     .mutation(({ ctx, input }) => deleteCategory(ctx.deps, input.id)),
 });

@@ -3,7 +3,7 @@ import {
   listLowStock,
   lowStockPageOutput,
   pageQuery,
-  pathIdInput,
+  idInput,
   productOutput,
   setStock,
   setStockInput,
@@ -22,7 +22,7 @@ export const inventoryRouter = router({
         protect: true,
       },
     })
-    .input(setStockInput.extend(pathIdInput.shape))
+    .input(setStockInput.extend(idInput.shape))
     .output(productOutput)
     .mutation(({ ctx, input }) => setStock(ctx.deps, input.id, input.stock)),
 
@@ -37,7 +37,7 @@ export const inventoryRouter = router({
         protect: true,
       },
     })
-    .input(stockAdjustmentInput.extend(pathIdInput.shape))
+    .input(stockAdjustmentInput.extend(idInput.shape))
     .output(productOutput)
     .mutation(({ ctx, input }) => adjustStock(ctx.deps, input.id, input.delta)),
 

@@ -7,7 +7,7 @@ import {
   listOrders,
   listOrdersInput,
   orderDetailOutput,
-  orderIdInput,
+  idInput,
   orderPageOutput,
   placeOrder,
   placeOrderInput,
@@ -59,7 +59,7 @@ export const ordersRouter = router({
     .meta({
       openapi: { method: 'GET', path: '/orders/{id}', tags, summary: 'An order with its lines and timeline', protect: true },
     })
-    .input(orderIdInput)
+    .input(idInput)
     .output(orderDetailOutput)
     .query(({ ctx, input }) => getOrder(ctx.deps, ctx.viewer, input.id)),
 
@@ -74,7 +74,7 @@ export const ordersRouter = router({
         protect: true,
       },
     })
-    .input(orderIdInput)
+    .input(idInput)
     .output(orderDetailOutput)
     .mutation(({ ctx, input }) => cancelOrder(ctx.deps, ctx.viewer, input.id)),
 

@@ -5,7 +5,7 @@ import {
   getProduct,
   listProducts,
   listProductsInput,
-  pathIdInput,
+  idInput,
   productOutput,
   productPageOutput,
   updateProduct,
@@ -22,6 +22,7 @@ export const productsRouter = router({
         path: '/products',
         tags: ['catalog'],
         summary: 'List products',
+        protect: false,
         description:
           'Paginated. Anonymous callers and customers see active products only; `active` is for staff. `q` is full-text search over name and description; `categoryId` includes subcategories; price bounds are inclusive.',
       },
@@ -31,8 +32,8 @@ export const productsRouter = router({
     .query(({ ctx, input }) => listProducts(ctx.deps, ctx.viewer, input)),
 
   byId: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/products/{id}', tags: ['catalog'], summary: 'Get a product' } })
-    .input(pathIdInput)
+    .meta({ openapi: { method: 'GET', path: '/products/{id}', tags: ['catalog'], summary: 'Get a product', protect: false } })
+    .input(idInput)
     .output(productOutput)
     .query(({ ctx, input }) => getProduct(ctx.deps, ctx.viewer, input.id)),
 
@@ -62,7 +63,7 @@ export const productsRouter = router({
         protect: true,
       },
     })
-    .input(updateProductInput.extend(pathIdInput.shape))
+    .input(updateProductInput.extend(idInput.shape))
     .output(productOutput)
     .mutation(({ ctx, input: { id, ...changes } }) => updateProduct(ctx.deps, id, changes)),
 
@@ -77,7 +78,7 @@ export const productsRouter = router({
         protect: true,
       },
     })
-    .input(pathIdInput)
+    .input(idInput)
     .output(z.object({ success: z.literal(true) }))
     .mutation(({ ctx, input }) => archiveProduct(ctx.deps, input.id)),
 });

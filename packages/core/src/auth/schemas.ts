@@ -1,6 +1,6 @@
 import { userRoles } from '@commerce/db';
 import { z } from 'zod';
-import { pathIdInput } from '../catalog/schemas';
+import { idInput } from '../pagination';
 import { pageOutput, pageQuery } from '../pagination';
 
 /** Trimmed and lower-cased, so one address is one account however it is typed. */
@@ -65,7 +65,7 @@ export type ListUsersInput = z.output<typeof listUsersInput>;
 export const userPageOutput = pageOutput(userOutput);
 
 // The id comes from the REST path (a string there), so it is the coercing path-id schema.
-export const setRoleInput = pathIdInput.extend({ role: roleSchema });
+export const setRoleInput = idInput.extend({ role: roleSchema });
 export type SetRoleInput = z.output<typeof setRoleInput>;
 
 /** The first admin's login, from ADMIN_EMAIL/ADMIN_PASSWORD or `cli create-admin`. */

@@ -12,9 +12,6 @@ const noNul = (s: string) => !s.includes('\0');
 const text = (min: number, max: number) =>
   z.string().trim().min(min).max(max).refine(noNul, 'must not contain NUL characters');
 
-/** `{ id }` from a REST path such as /products/{id} (the api package's patch turns the URL string into a number). */
-export const pathIdInput = z.object({ id: idSchema });
-
 const queryPrice = z.number().int().min(0).max(MAX_PRICE_CENTS);
 
 export const listProductsInput = pageQuery

@@ -1,6 +1,6 @@
 import { orderStatuses } from '@commerce/db';
 import { z } from 'zod';
-import { idSchema, pageOutput, pageQuery } from '../pagination';
+import { idInput, idSchema, pageOutput, pageQuery } from '../pagination';
 
 export const MAX_LINE_QUANTITY = 1000;
 export const MAX_ORDER_LINES = 100;
@@ -64,10 +64,7 @@ export const listOrdersInput = listMyOrdersInput.extend({
 });
 export type ListOrdersInput = z.output<typeof listOrdersInput>;
 
-export const orderIdInput = z.object({ id: idSchema });
-
-export const setOrderStatusInput = z.object({
-  id: idSchema,
+export const setOrderStatusInput = idInput.extend({
   status: orderStatusSchema,
   note: z.string().trim().max(500).optional(),
 });
