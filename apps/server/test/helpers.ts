@@ -69,31 +69,41 @@ export async function startTestServer(extra: Env = {}): Promise<TestServer> {
   };
 }
 
-export async function injectRequest(
-  app: FastifyInstance,
-  method: string,
-  path: string,
-  options: RequestOptions = {},
-): Promise<TestResponse> {
+/** The headers (bearer token, JSON content type) and body string a request sends. */
+function requestParts(options: RequestOptions): { headers: Record<string, string>; payload: string | undefined } {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let payload: string | undefined;
   if (options.rawBody !== undefined) payload = options.rawBody;
   else if (options.body !== undefined) payload = JSON.stringify(options.body);
   if (payload !== undefined) headers['content-type'] ??= 'application/json';
+  return { headers, payload };
+}
+
+/** A response body parsed as JSON; undefined when empty, the text itself when not JSON. */
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function injectRequest(
+  app: FastifyInstance,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<TestResponse> {
+  const { headers, payload } = requestParts(options);
   const response = await app.inject({
     method: method as 'GET',
     url: path,
     headers,
     ...(payload === undefined ? {} : { payload }),
   });
-  let body: unknown = response.body;
-  try {
-    body = response.body ? JSON.parse(response.body) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.statusCode, body, headers: response.headers };
+  return { status: response.statusCode, body: parseBody(response.body), headers: response.headers };
 }
 
 const serverEntry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -142,21 +152,10 @@ export async function spawnServer(env: Env): Promise<ServerProcess> {
 
 /** fetch against a spawned server, parsing JSON. */
 export async function httpRequest(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.rawBody !== undefined) body = options.rawBody;
-  else if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body: parsed, headers: Object.fromEntries(response.headers.entries()) };
+  const { headers, payload } = requestParts(options);
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
+  const body = parseBody(await response.text());
+  return { status: response.status, body, headers: Object.fromEntries(response.headers.entries()) };
 }
 
 let userCounter = 0;

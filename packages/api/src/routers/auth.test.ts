@@ -1,6 +1,5 @@
-import { defaultSettings, MemoryCache, resolveViewer, systemClock, type Deps } from '@commerce/core';
-import { createDb, type DbHandle } from '@commerce/db';
-import { createTestDatabase, type TestDatabase } from '@commerce/db/testing';
+import { resolveViewer, type Deps } from '@commerce/core';
+import { createTestDeps } from '@commerce/core/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, SESSION_COOKIE, type RequestInfo } from '../context';
@@ -10,24 +9,16 @@ import { createCaller } from '../root';
 const ADMIN_ORIGIN = 'http://admin.example.test';
 const PASSWORD = 'a fine password';
 
-let database: TestDatabase;
-let handle: DbHandle;
 let deps: Deps;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  handle = await createDb({ databaseUrl: database.url, poolMax: 3 });
-  deps = {
-    db: handle.db,
-    cache: new MemoryCache(),
-    clock: systemClock,
-    settings: { ...defaultSettings, rateLimits: { loginPerEmailIp: 2, loginPerIp: 100, registerPerIp: 100 } },
-  };
+  ({ deps, close } = await createTestDeps({
+    settings: { rateLimits: { loginPerEmailIp: 2, loginPerIp: 100, registerPerIp: 100 } },
+    poolMax: 3,
+  }));
 });
-afterAll(async () => {
-  await handle.close();
-  await database.drop();
-});
+afterAll(() => close());
 
 /** A request as the HTTP adapter would describe it, recording the cookies a procedure sets. */
 function fakeRequest(headers: Record<string, string> = {}, cookies: Record<string, string> = {}) {

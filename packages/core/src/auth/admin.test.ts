@@ -3,10 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
+import { createTestDeps } from '../testing';
 import { login, register } from './accounts';
 import { ensureAdmin } from './admin';
 import { resolveViewer } from './sessions';
-import { createTestDeps } from './test-deps';
 
 let deps: Deps;
 let close: () => Promise<void>;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient } from '../cache';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
+import { createTestDeps } from '../testing';
 import { takeLoginAttempt, takeRegistrationAttempt } from './rate-limit';
-import { createTestDeps } from './test-deps';
 
 let base: Deps;
 let close: () => Promise<void>;

@@ -2,9 +2,9 @@ import { users } from '@commerce/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCache } from '../cache';
 import type { Deps } from '../deps';
+import { createTestDeps } from '../testing';
 import { logout } from './accounts';
 import { issueSession, resolveViewer, sessionCacheKey, takeSession } from './sessions';
-import { createTestDeps } from './test-deps';
 import { setUserRole } from './users';
 
 /** A cache that runs a hook just before one write lands: a revocation racing a request's cache fill. */

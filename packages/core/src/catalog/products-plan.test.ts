@@ -1,11 +1,9 @@
-import { categories, createDb, queryRows, seedCatalog, seedSyntheticProducts, type DbHandle } from '@commerce/db';
-import { createTestDatabase, type TestDatabase } from '@commerce/db/testing';
+import { categories, queryRows, seedCatalog, seedSyntheticProducts, type DbHandle } from '@commerce/db';
 import { eq, sql, type SQLWrapper } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryCache } from '../cache';
-import { systemClock } from '../clock';
-import { defaultSettings, type Deps } from '../deps';
+import type { Deps } from '../deps';
+import { createTestDeps } from '../testing';
 import type { Viewer } from '../viewer';
 import { lowStockQueries } from './inventory';
 import { productListQueries } from './products';
@@ -15,15 +13,13 @@ import { listProductsInput, productSorts } from './schemas';
 // 100 000-product catalog: none may read the products table sequentially.
 
 const PRODUCTS = 100_000;
-let database: TestDatabase;
 let handle: DbHandle;
 let deps: Deps;
+let close: (() => Promise<void>) | undefined;
 let parentCategoryId: number;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  handle = await createDb({ databaseUrl: database.url, poolMax: 2 });
-  deps = { db: handle.db, cache: new MemoryCache(), clock: systemClock, settings: defaultSettings };
+  ({ deps, handle, close } = await createTestDeps({ poolMax: 2 }));
   await seedCatalog(handle.db);
   // Ends with VACUUM ANALYZE: statistics, and the visibility map index-only counts need.
   await seedSyntheticProducts(handle.db, PRODUCTS);
@@ -31,10 +27,7 @@ beforeAll(async () => {
   parentCategoryId = electronics!.id;
 }, 300_000);
 
-afterAll(async () => {
-  await handle?.close();
-  await database?.drop();
-});
+afterAll(() => close?.());
 
 const dialect = new PgDialect();
 

@@ -1,12 +1,11 @@
-import { createDb, orderStatuses, products, users, type DbHandle, type OrderStatus } from '@commerce/db';
-import { createTestDatabase, type TestDatabase } from '@commerce/db/testing';
+import { orderStatuses, products, users, type OrderStatus } from '@commerce/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryCache } from '../cache';
 import { checkout } from '../cart/checkout';
 import { addCartItem } from '../cart/cart';
-import { defaultSettings, type Deps } from '../deps';
+import type { Deps } from '../deps';
 import { AppError } from '../errors';
+import { createTestDeps } from '../testing';
 import { actorFor, systemActor } from './actor';
 import { placeOrder } from './create';
 import { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys } from './idempotency';
@@ -61,20 +60,14 @@ describe('mergeLines', () => {
 });
 
 describe('against Postgres', () => {
-  let database: TestDatabase;
-  let handle: DbHandle;
   let deps: Deps;
+  let close: (() => Promise<void>) | undefined;
   let now = new Date('2030-01-01T00:00:00Z');
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await createDb({ databaseUrl: database.url, poolMax: 4 });
-    deps = { db: handle.db, cache: new MemoryCache(), clock: { now: () => now }, settings: defaultSettings };
+    ({ deps, close } = await createTestDeps({ clock: { now: () => now }, poolMax: 4 }));
   });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.drop();
-  });
+  afterAll(() => close?.());
 
   async function customer() {
     const [user] = await deps.db

@@ -1,0 +1,53 @@
+import { createDb, type DbHandle } from '@commerce/db';
+import { createTestDatabase } from '@commerce/db/testing';
+import { MemoryCache } from './cache';
+import { systemClock, type Clock } from './clock';
+import { defaultSettings, type CoreSettings, type Deps } from './deps';
+
+export interface TestDepsOptions {
+  /** Merged over defaultSettings; rateLimits are merged too, so a test may give only the ones it changes. */
+  settings?: Partial<Omit<CoreSettings, 'rateLimits'>> & { rateLimits?: Partial<CoreSettings['rateLimits']> };
+  /** systemClock unless given (pass `{ now: () => now }` for a clock the test moves). */
+  clock?: Clock;
+  /** Connection pool size; 5 unless given. */
+  poolMax?: number;
+}
+
+export interface TestDeps {
+  deps: Deps;
+  /** The database handle behind deps.db, for seeding and raw queries. */
+  handle: DbHandle;
+  /** Closes the pool and drops the database. */
+  close(): Promise<void>;
+}
+
+/** Deps on a fresh migrated Postgres database and an in-process cache, for tests. */
+export async function createTestDeps(options: TestDepsOptions = {}): Promise<TestDeps> {
+  const { settings = {}, clock = systemClock, poolMax = 5 } = options;
+  const database = await createTestDatabase();
+  let handle: DbHandle;
+  try {
+    handle = await createDb({ databaseUrl: database.url, poolMax });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const deps: Deps = {
+    db: handle.db,
+    cache: new MemoryCache(),
+    clock,
+    settings: {
+      ...defaultSettings,
+      ...settings,
+      rateLimits: { ...defaultSettings.rateLimits, ...settings.rateLimits },
+    },
+  };
+  return {
+    deps,
+    handle,
+    close: async () => {
+      await handle.close();
+      await database.drop();
+    },
+  };
+}
