@@ -6,6 +6,7 @@ import {
   createOpenApiDocument,
   errorHeaders,
   OPENAPI_BASE_PATH,
+  SESSION_COOKIE,
   type RequestInfo,
 } from '@commerce/api';
 import { resolveViewer } from '@commerce/core';
@@ -95,8 +96,14 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', async (req, reply) => {
     if (closing) reply.header('connection', 'close');
+    // Staff changes must be visible at once through any HTTP cache in between, and nothing
+    // answered to a signed-in caller may be kept by a shared cache.
+    if (!reply.hasHeader('cache-control')) {
+      const credentialed = req.headers.authorization !== undefined || req.cookies?.[SESSION_COOKIE] !== undefined;
+      reply.header('cache-control', credentialed ? 'private, no-store' : 'no-cache');
+    }
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {

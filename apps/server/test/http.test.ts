@@ -39,6 +39,18 @@ describe('HTTP behaviour (development mode)', () => {
     expect(given.headers['x-request-id']).toBe('trace-abc-123');
   });
 
+  it('lets no HTTP cache keep a stale catalog page or a signed-in answer', async () => {
+    const anonymous = await server.request('GET', '/api/products');
+    expect(anonymous.headers['cache-control']).toBe('no-cache');
+    const cached = await server.request('GET', '/api/products');
+    expect(cached.headers['x-cache']).toBe('hit');
+    expect(cached.headers['cache-control']).toBe('no-cache');
+    const { token } = await createUserWithToken(server.runtime);
+    expect((await server.request('GET', '/api/cart', { token })).headers['cache-control']).toBe('private, no-store');
+    const withCookie = await server.request('GET', '/api/products', { headers: { cookie: 'commerce_session=abc' } });
+    expect(withCookie.headers['cache-control']).toBe('private, no-store');
+  });
+
   it('exposes Prometheus metrics', async () => {
     await server.request('GET', '/api/products');
     const res = await server.request('GET', '/metrics');
