@@ -77,6 +77,11 @@ describe('service endpoints', () => {
     const docs = await server.request('GET', '/docs/');
     expect(docs.status).toBe(200);
     expect(String(docs.body)).toContain('swagger');
+    // Served from local files (no CDN), showing the same document as /openapi.json.
+    const assets = String(docs.body).match(/(?:src|href)="[^"]+"/g) ?? [];
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) expect(asset).toMatch(/="\.\/static\//);
+    expect((await server.request('GET', '/docs/json')).body).toEqual(doc.body);
     const unknown = await server.request('GET', '/no/such/route');
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBeTruthy();
