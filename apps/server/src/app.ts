@@ -71,6 +71,10 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 500 },
+    // Errors raised before routing (a malformed URL) get the same JSON body as every other error.
+    frameworkErrors: (error, _req, reply: FastifyReply) => {
+      void reply.status(400).send({ message: error.message, code: 'BAD_REQUEST' });
+    },
   });
   const { deps } = runtime;
 
@@ -119,7 +123,13 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyCors, { origin: config.CORS_ORIGINS, credentials: true });
+  await app.register(fastifyCors, {
+    origin: config.CORS_ORIGINS,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: ['retry-after', 'x-request-id', 'x-cache'],
+  });
   registerMetrics(app);
   // After CORS, whose headers a cache hit must carry too.
   registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS });

@@ -1,7 +1,8 @@
 import { type CoreSettings, type Deps, MemoryCache, RedisCache, createRedisClient, systemClock } from '@commerce/core';
 import { createDb, type DbHandle } from '@commerce/db';
-import { pino, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import type { Config } from './config';
+import { createLogger } from './logging';
 
 export interface Runtime {
   deps: Deps;
@@ -25,16 +26,18 @@ export function settingsFrom(config: Config): CoreSettings {
 }
 
 /** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process. */
-export async function createRuntime(config: Config): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** Where logs go (stdout by default); tests capture them. */
+  logDestination?: DestinationStream;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const db = await createDb({
     databaseUrl: config.DATABASE_URL,
     pgliteDir: config.PGLITE_DIR,
     poolMax: config.DATABASE_POOL_MAX,
   });
-  const logger = pino({
-    level: config.LOG_LEVEL,
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-  });
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const redis = config.REDIS_URL
     ? createRedisClient({
         url: config.REDIS_URL,

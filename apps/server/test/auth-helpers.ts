@@ -1,5 +1,5 @@
 import { SESSION_COOKIE } from '@commerce/api';
-import { lucia } from '@commerce/core';
+import { lucia, sessionIdOf } from '@commerce/core';
 import type { Runtime } from '../src/deps';
 import type { TestResponse } from './helpers';
 
@@ -18,12 +18,12 @@ const adapterOf = (runtime: Runtime) => lucia(runtime.deps)['adapter'];
 
 /** Moves a session's expiry in the database, as time passing would. */
 export async function setSessionExpiry(runtime: Runtime, token: string, expiresAt: Date): Promise<void> {
-  await adapterOf(runtime).updateSessionExpiration(token, expiresAt);
+  await adapterOf(runtime).updateSessionExpiration(sessionIdOf(token), expiresAt);
 }
 
 /** The session row's expiry, straight from the database (undefined when there is no row). */
 export async function sessionExpiry(runtime: Runtime, token: string): Promise<Date | undefined> {
-  const [session] = await adapterOf(runtime).getSessionAndUser(token);
+  const [session] = await adapterOf(runtime).getSessionAndUser(sessionIdOf(token));
   return session?.expiresAt;
 }
 

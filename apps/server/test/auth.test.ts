@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sessionCacheKey } from '@commerce/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -431,5 +432,19 @@ describe('OpenAPI', () => {
     }
     expect(doc.paths['/auth/me'].get.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/auth/login'].post.security).toBeUndefined();
+  });
+});
+
+describe('tokens at rest', () => {
+  it('keeps only a hash of each token in the database and the cache', async () => {
+    const { token } = await register();
+    expect((await me(token)).status).toBe(200);
+    const { sessions } = await import('@commerce/db');
+    const ids = (await server.runtime.deps.db.select({ id: sessions.id }).from(sessions)).map((row) => row.id);
+    expect(ids).not.toContain(token);
+    expect(ids).toContain(createHash('sha256').update(token).digest('hex'));
+    // A stolen row id is not a token.
+    expect((await me(ids.find((id) => id.length === 64))).status).toBe(401);
+    expect(sessionCacheKey(token)).not.toContain(token);
   });
 });

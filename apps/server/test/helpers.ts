@@ -169,13 +169,13 @@ export async function createUserWithToken(
   role: 'customer' | 'staff' | 'admin' = 'customer',
 ): Promise<{ userId: number; email: string; token: string }> {
   const { users } = await import('@commerce/db');
-  const { lucia } = await import('@commerce/core');
+  const { issueSession } = await import('@commerce/core');
   userCounter += 1;
   const email = `${role}-${process.pid}-${userCounter}-${Date.now()}@example.test`;
   const [user] = await runtime.deps.db
     .insert(users)
     .values({ email, passwordHash: 'not-a-hash: this user cannot log in with a password', role })
     .returning({ id: users.id });
-  const session = await lucia(runtime.deps).createSession(user!.id, {});
-  return { userId: user!.id, email, token: session.id };
+  const { token } = await issueSession(runtime.deps, runtime.deps.db, user!.id);
+  return { userId: user!.id, email, token };
 }

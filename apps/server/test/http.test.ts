@@ -32,6 +32,28 @@ describe('HTTP behaviour (development mode)', () => {
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('lets allowed browsers use every method of the API and read its headers', async () => {
+    const preflight = await server.request('OPTIONS', '/api/cart/items/1', {
+      headers: {
+        origin: 'https://shop.example.com',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'authorization, content-type, idempotency-key',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(String(preflight.headers['access-control-allow-methods'])).toMatch(/PUT/);
+    expect(String(preflight.headers['access-control-allow-methods'])).toMatch(/DELETE/);
+    expect(String(preflight.headers['access-control-allow-headers'])).toMatch(/idempotency-key/);
+    const res = await server.request('GET', '/api/products', { headers: { origin: 'https://shop.example.com' } });
+    expect(String(res.headers['access-control-expose-headers'])).toMatch(/retry-after/);
+  });
+
+  it('answers a malformed URL with the usual JSON error body', async () => {
+    const res = await server.request('GET', '/api/products/%');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'BAD_REQUEST', message: expect.any(String) });
+  });
+
   it('tags every response with a request id, echoing one it was given', async () => {
     const fresh = await server.request('GET', '/health');
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

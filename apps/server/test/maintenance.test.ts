@@ -1,3 +1,4 @@
+import { sessionIdOf } from '@commerce/core';
 import { idempotencyKeys, sessions } from '@commerce/db';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runMaintenance } from '../src/maintenance';
@@ -23,7 +24,7 @@ it('deletes expired sessions and idempotency keys, and keeps live ones', async (
   expect(await runMaintenance(server.runtime)).toEqual({ idempotencyKeys: 1 });
 
   const sessionIds = (await db.select({ id: sessions.id }).from(sessions)).map((s) => s.id);
-  expect(sessionIds).toEqual([live.token]);
+  expect(sessionIds).toEqual([sessionIdOf(live.token)]);
   const keys = (await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys)).map((k) => k.key);
   expect(keys).toEqual(['new']);
 });

@@ -49,7 +49,9 @@ describe('GET /api/products/{id}', () => {
 
   it('is 400 for a malformed id and 404 for an unknown one', async () => {
     expect((await server.request('GET', '/api/products/abc')).status).toBe(400);
-    expect((await server.request('GET', '/api/products/-3')).status).toBe(400);
+    for (const id of ['-3', '0x10', '1e3', '1.0', '%20', '0']) {
+      expect((await server.request('GET', `/api/products/${id}`)).status, id).toBe(400);
+    }
     const missing = await server.request('GET', '/api/products/999999');
     expect(missing.status).toBe(404);
     expect(missing.body.message).toMatch(/not found/i);

@@ -22,8 +22,16 @@ interface CachedSession {
   expiresAt: number;
 }
 
-/** Cache key for a session: a hash, so the cache never holds a usable token. */
-export const sessionCacheKey = (token: string) => `session:${createHash('sha256').update(token).digest('hex')}`;
+/**
+ * The session row's id: a hash of the token, so neither the database nor the cache ever holds
+ * a usable token (someone who can read them still cannot sign in as anyone).
+ */
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const cacheKeyOfId = (sessionId: string) => `session:${sessionId}`;
+
+/** Cache key for a token's session. */
+export const sessionCacheKey = (token: string) => cacheKeyOfId(sessionIdOf(token));
 
 export const lucia = (deps: Deps) => luciaFor(deps.db, deps.settings.sessionTtlDays);
 
@@ -47,7 +55,7 @@ export async function resolveViewer(deps: Deps, token: string, onExtended?: OnSe
     epochBefore = epoch ?? null;
   }
   // lucia deletes expired sessions and slides the expiry of those past half their life.
-  const { session, user } = await lucia(deps).validateSession(token);
+  const { session, user } = await lucia(deps).validateSession(sessionIdOf(token));
   if (!session) return null;
   if (session.fresh) onExtended?.(session.expiresAt);
   if (caching) {
@@ -93,7 +101,7 @@ export async function forgetSession(deps: Deps, token: string): Promise<void> {
 /** Drops every cached session of a user (after a role change, say). Call after commit. */
 export async function forgetUserSessions(deps: Deps, userId: number): Promise<void> {
   const rows = await deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
-  await forgetKeys(deps, rows.map((row) => sessionCacheKey(row.id)));
+  await forgetKeys(deps, rows.map((row) => cacheKeyOfId(row.id)));
 }
 
 export interface IssuedSession {
@@ -101,11 +109,11 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
-/** Writes a new session row (inside the caller's transaction, if any) in lucia's format. */
+/** Writes a new session row (inside the caller's transaction, if any) in lucia's format, keyed by the token's hash. */
 export async function issueSession(deps: Deps, db: Database | Transaction, userId: number): Promise<IssuedSession> {
   const token = generateIdFromEntropySize(25);
   const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.sessionTtlDays * 86_400_000);
-  await db.insert(sessions).values({ id: token, userId, expiresAt });
+  await db.insert(sessions).values({ id: sessionIdOf(token), userId, expiresAt });
   return { token, expiresAt };
 }
 
@@ -116,7 +124,7 @@ export async function issueSession(deps: Deps, db: Database | Transaction, userI
 export async function takeSession(deps: Deps, db: Database | Transaction, token: string): Promise<number | null> {
   const [row] = await db
     .delete(sessions)
-    .where(eq(sessions.id, token))
+    .where(eq(sessions.id, sessionIdOf(token)))
     .returning({ userId: sessions.userId, expiresAt: sessions.expiresAt });
   return row && row.expiresAt > deps.clock.now() ? row.userId : null;
 }
