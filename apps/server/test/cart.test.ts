@@ -136,19 +136,56 @@ describe('cart lines', () => {
     expect((await server.request('POST', '/api/cart/items', { token, body: { productId: 0, quantity: 1 } })).status).toBe(400);
   });
 
-  it('needs an active, non-archived product to add (400 naming productId)', async () => {
+  it('needs an active, non-archived product to add (400 naming productId, unknown and hidden alike)', async () => {
     const token = await customer();
     const inactive = await createProduct(db, { isActive: false });
     const archived = await createProduct(db, { archivedAt: new Date() });
     for (const productId of [999_999, inactive, archived]) {
       const res = await server.request('POST', '/api/cart/items', { token, body: { productId, quantity: 1 } });
       expect(res.status).toBe(400);
-      expect(res.body.message).toContain(`productId ${productId}`);
-      expect(res.body.data.field).toBe('productId');
+      expect(res.body.message).toBe(`productId ${productId} does not exist or is not for sale`);
+      expect(res.body.data).toMatchObject({ field: 'productId', productId });
+    }
+    // In a path, hidden and unknown products read alike too: both are a 404.
+    for (const productId of [999_998, inactive, archived]) {
       const put = await server.request('PUT', `/api/cart/items/${productId}`, { token, body: { quantity: 1 } });
-      expect(put.status).toBe(400);
+      expect(put.status).toBe(404);
+      expect(put.body.message).toBe('Product not found');
     }
     expect((await server.request('GET', '/api/cart', { token })).body.items).toEqual([]);
+  });
+
+  it('answers an unknown or hidden product id in a path with 404; removing a line is idempotent', async () => {
+    const token = await customer();
+    const fine = await createProduct(db);
+    const inactive = await createProduct(db, { isActive: false });
+    await server.request('POST', '/api/cart/items', { token, body: { productId: fine, quantity: 2 } });
+    for (const [method, body] of [
+      ['PUT', { quantity: 1 }],
+      ['PUT', { quantity: 0 }],
+      ['DELETE', undefined],
+    ] as const) {
+      const res = await server.request(method, '/api/cart/items/987654', { token, body });
+      expect(res.status, `${method} ${JSON.stringify(body)}`).toBe(404);
+      expect(res.body.code).toBe('NOT_FOUND');
+    }
+    // `fine` is removed by the first call; each call after that removes nothing and still succeeds.
+    for (let i = 0; i < 2; i++) {
+      expect((await server.request('DELETE', `/api/cart/items/${fine}`, { token })).status).toBe(200);
+    }
+    // A hidden product not in the cart is a 404, like an unknown one.
+    expect((await server.request('DELETE', `/api/cart/items/${inactive}`, { token })).status).toBe(404);
+    expect((await server.request('PUT', `/api/cart/items/${inactive}`, { token, body: { quantity: 0 } })).status).toBe(404);
+    // A line whose product was hidden after it was added can still be removed.
+    const later = await createProduct(db);
+    await server.request('POST', '/api/cart/items', { token, body: { productId: later, quantity: 1 } });
+    await updateProduct(db, later, { isActive: false });
+    expect((await server.request('DELETE', `/api/cart/items/${later}`, { token })).status).toBe(200);
+    expect((await server.request('GET', '/api/cart', { token })).body.items).toEqual([]);
+    // In a body, an unknown id stays a 400 naming the field.
+    const add = await server.request('POST', '/api/cart/items', { token, body: { productId: 987654, quantity: 1 } });
+    expect(add.status).toBe(400);
+    expect(add.body.data.field).toBe('productId');
   });
 
   it('caps a line at 1000 units (409) and leaves it as it was', async () => {

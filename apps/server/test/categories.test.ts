@@ -40,7 +40,7 @@ describe('POST /api/categories', () => {
   });
 
   it('validates the name and the parent', async () => {
-    for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(101) }, { name: 'ok', parentId: 0 }, { name: 'ok', parentId: 'a' }]) {
+    for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(101) }, { name: '\ud800' }, { name: 'a\udc00b' }, { name: 'a\u0000b' }, { name: 'ok', parentId: 0 }, { name: 'ok', parentId: 'a' }]) {
       const res = await f.server.request('POST', '/api/categories', { token: f.staff, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
     }

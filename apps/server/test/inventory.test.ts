@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProduct, startCatalogServer, type CatalogFixture } from './catalog-helpers';
+import { updateProduct } from './orders-helpers';
 
 let f: CatalogFixture;
 
@@ -44,6 +45,25 @@ describe('POST /api/products/{id}/stock-adjustments', () => {
     expect(short.status).toBe(409);
     expect(short.body.message).toMatch(/stock/i);
     expect((await f.server.request('GET', `/api/products/${product.id}`, { token: f.staff })).body.stock).toBe(0);
+  });
+
+  it('takes away from stock above the maximum (units returned at the cap); only additions are capped', async () => {
+    const product = await makeProduct(f, { stock: 5 });
+    expect((await setStock(product.id, { stock: 1_000_000 })).status).toBe(200);
+    // What a cancelled order does to a product at the cap: its units come back regardless.
+    await updateProduct(f.server.runtime.deps.db, product.id, { stock: 1_000_003 });
+    const take = await adjust(product.id, { delta: -1 });
+    expect(take.status, JSON.stringify(take.body)).toBe(200);
+    expect(take.body.stock).toBe(1_000_002);
+    const add = await adjust(product.id, { delta: 1 });
+    expect(add.status).toBe(409);
+    expect(add.body.message).toBe('Stock cannot exceed 1000000: 1000002 in stock, cannot add 1');
+    const short = await adjust(product.id, { delta: -1_000_000 });
+    expect(short.status).toBe(200);
+    expect(short.body.stock).toBe(2);
+    const under = await adjust(product.id, { delta: -3 });
+    expect(under.status).toBe(409);
+    expect(under.body.message).toBe('Not enough stock: 2 left, cannot take 3');
   });
 
   it('applies concurrent adjustments exactly, never overselling', async () => {

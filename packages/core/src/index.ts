@@ -2,6 +2,7 @@ export * from './errors';
 export * from './clock';
 export * from './deps';
 export * from './pagination';
+export * from './text';
 export * from './viewer';
 export * from './cache';
 export * from './catalog';

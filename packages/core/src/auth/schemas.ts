@@ -1,7 +1,7 @@
 import { userRoles } from '@commerce/db';
 import { z } from 'zod';
-import { idInput } from '../pagination';
-import { pageOutput, pageQuery } from '../pagination';
+import { idInput, pageOutput, pageQuery } from '../pagination';
+import { textSchema } from '../text';
 
 /** Trimmed and lower-cased, so one address is one account however it is typed. */
 export const emailSchema = z
@@ -22,10 +22,7 @@ export const registerInput = z.object({
   email: emailSchema,
   password: passwordSchema,
   // A blank name (an empty form field) means no name.
-  name: z
-    .string()
-    .trim()
-    .max(100)
+  name: textSchema(0, 100)
     .nullish()
     .transform((name) => name || null),
   // Any `role` in the body is dropped by z.object: registration always makes a customer.
@@ -58,7 +55,7 @@ export const successOutput = z.object({ success: z.literal(true) });
 export const listUsersInput = pageQuery.extend({
   role: roleSchema.optional(),
   /** Substring of the email or name, case-insensitive. */
-  q: z.string().trim().max(200).optional(),
+  q: textSchema(0, 200).optional(),
 });
 export type ListUsersInput = z.output<typeof listUsersInput>;
 

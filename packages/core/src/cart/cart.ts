@@ -1,7 +1,7 @@
 import { cartItems, carts, products, type Database, type Transaction } from '@commerce/db';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, notFound } from '../errors';
 import { MAX_LINE_QUANTITY } from '../orders/schemas';
 import type { Viewer } from '../viewer';
 import {
@@ -81,17 +81,26 @@ export async function lockCart(tx: Transaction, userId: number, create: boolean)
   return cart?.id;
 }
 
-async function requireForSale(tx: Transaction, productId: number): Promise<void> {
+/**
+ * Where the product id came from: a body field (an unknown id is a 400 naming the field) or
+ * the request path (an unknown id is a 404, API.md: "an unknown one 404"). Either way a product
+ * the customer may not see reads exactly like one that does not exist.
+ */
+type ProductIdFrom = 'body' | 'path';
+
+const notForSale = (productId: number) =>
+  new AppError('BAD_REQUEST', `productId ${productId} does not exist or is not for sale`, {
+    field: 'productId',
+    productId,
+  });
+
+async function requireForSale(tx: Transaction, productId: number, from: ProductIdFrom): Promise<void> {
   const [product] = await tx
     .select({ isActive: products.isActive, archivedAt: products.archivedAt })
     .from(products)
     .where(eq(products.id, productId));
-  // Inactive and unknown read alike: a customer cannot see inactive products at all.
   if (!product || !product.isActive || product.archivedAt) {
-    throw new AppError('BAD_REQUEST', `productId ${productId} does not name a product for sale`, {
-      field: 'productId',
-      productId,
-    });
+    throw from === 'path' ? notFound('Product') : notForSale(productId);
   }
 }
 
@@ -102,6 +111,7 @@ async function writeLine(
   productId: number,
   quantityFrom: (current: number) => number,
   checkProduct: 'always' | 'new line',
+  productIdFrom: ProductIdFrom,
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const cartId = (await lockCart(tx, userId, true))!;
@@ -110,7 +120,7 @@ async function writeLine(
       .from(cartItems)
       .where(eq(cartItems.cartId, cartId));
     const current = lines.find((line) => line.productId === productId)?.quantity ?? 0;
-    if (checkProduct === 'always' || current === 0) await requireForSale(tx, productId);
+    if (checkProduct === 'always' || current === 0) await requireForSale(tx, productId, productIdFrom);
     if (current === 0 && lines.length >= MAX_CART_LINES) {
       throw new AppError('CONFLICT', `A cart holds at most ${MAX_CART_LINES} different products`, { productId });
     }
@@ -129,13 +139,24 @@ async function writeLine(
   });
 }
 
-/** One product's line, or every line; under the cart lock, so a checkout sees all or none of it. */
+/**
+ * One product's line, or every line; under the cart lock, so a checkout sees all or none of it.
+ * A product id (from a path) must name a product, in the cart or not.
+ */
 async function deleteLines(deps: Deps, userId: number, productId?: number): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const cartId = await lockCart(tx, userId, false);
-    if (cartId === undefined) return;
     const line = productId === undefined ? undefined : eq(cartItems.productId, productId);
-    await tx.delete(cartItems).where(and(eq(cartItems.cartId, cartId), line));
+    const deleted =
+      cartId === undefined
+        ? []
+        : await tx
+            .delete(cartItems)
+            .where(and(eq(cartItems.cartId, cartId), line))
+            .returning({ productId: cartItems.productId });
+    // A line that was in the cart goes whatever its product became (a cart may hold an archived
+    // one); for a line that was not, the id must name a product the customer can see.
+    if (productId !== undefined && deleted.length === 0) await requireForSale(tx, productId, 'path');
   });
 }
 
@@ -146,19 +167,25 @@ export async function getCart(deps: Deps, viewer: Viewer): Promise<CartDto> {
 /** Adds to what the line holds. Needs a product for sale; takes no stock. */
 export async function addCartItem(deps: Deps, viewer: Viewer, input: AddCartItemInput): Promise<CartDto> {
   const userId = cartOwner(viewer);
-  await writeLine(deps, userId, input.productId, (current) => current + input.quantity, 'always');
+  await writeLine(deps, userId, input.productId, (current) => current + input.quantity, 'always', 'body');
   return readCart(deps, userId);
 }
 
-/** Sets a line's quantity; 0 removes it. Changing a line already in the cart needs no product check. */
+/**
+ * Sets a line's quantity; 0 removes it. Changing a line already in the cart needs no product
+ * check; a new line needs a product for sale (an unknown id in the path is a 404).
+ */
 export async function setCartItemQuantity(deps: Deps, viewer: Viewer, input: SetCartItemInput): Promise<CartDto> {
   if (input.quantity === 0) return removeCartItem(deps, viewer, input.productId);
   const userId = cartOwner(viewer);
-  await writeLine(deps, userId, input.productId, () => input.quantity, 'new line');
+  await writeLine(deps, userId, input.productId, () => input.quantity, 'new line', 'path');
   return readCart(deps, userId);
 }
 
-/** Removing a line that is not there is not an error: the cart ends as asked. */
+/**
+ * Removing a line that is not there is not an error: the cart ends as asked. An id that names
+ * no product at all is a 404.
+ */
 export async function removeCartItem(deps: Deps, viewer: Viewer, productId: number): Promise<CartDto> {
   const userId = cartOwner(viewer);
   await deleteLines(deps, userId, productId);

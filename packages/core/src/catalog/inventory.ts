@@ -25,19 +25,22 @@ export async function setStock(deps: Deps, id: number, stock: number): Promise<P
 
 /**
  * Adds `delta` (negative takes away) in one conditional update, so concurrent adjustments
- * never lose one another and stock never goes below 0.
+ * never lose one another and stock never goes below 0. Only an addition is held to
+ * MAX_STOCK: stock may already be above it (a cancelled order returns its units whatever
+ * the stock), and taking some away must still work then.
  */
 export async function adjustStock(deps: Deps, id: number, delta: number): Promise<ProductDto> {
   const next = sql`${products.stock} + ${delta}::int`;
-  const row = await writeStock(deps, id, next, sql`${next} between 0 and ${MAX_STOCK}`);
+  const guard = delta > 0 ? sql`${next} <= ${MAX_STOCK}` : sql`${next} >= 0`;
+  const row = await writeStock(deps, id, next, guard);
   if (row) return toProductDto(row, deps.settings.currency);
   const [exists] = await deps.db.select({ stock: products.stock }).from(products).where(eq(products.id, id));
   if (!exists) throw notFound('Product');
   throw new AppError(
     'CONFLICT',
-    delta < 0
-      ? `Not enough stock: ${exists.stock} left, cannot take ${-delta}`
-      : `Stock cannot exceed ${MAX_STOCK}`,
+    delta > 0
+      ? `Stock cannot exceed ${MAX_STOCK}: ${exists.stock} in stock, cannot add ${delta}`
+      : `Not enough stock: ${exists.stock} left, cannot take ${-delta}`,
     { field: 'delta', productId: id },
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pageOutput, queryBoolean } from '../pagination';
+import { textSchema as text } from '../text';
 
 export const productSorts = ['newest', 'price_asc', 'price_desc', 'name'] as const;
 
@@ -7,16 +8,11 @@ export const MAX_PRICE_CENTS = 100_000_000;
 export const MAX_STOCK = 1_000_000;
 export const MAX_IMAGES = 20;
 
-// Postgres refuses NUL in text: let it be a 400 here rather than a driver error (a 500).
-const noNul = (s: string) => !s.includes('\0');
-const text = (min: number, max: number) =>
-  z.string().trim().min(min).max(max).refine(noNul, 'must not contain NUL characters');
-
 const queryPrice = z.number().int().min(0).max(MAX_PRICE_CENTS);
 
 export const listProductsInput = pageQuery
   .extend({
-    q: z.string().trim().max(200).refine(noNul, 'must not contain NUL characters').optional(),
+    q: text(0, 200).optional(),
     categoryId: idSchema.optional(),
     minPriceCents: queryPrice.optional(),
     maxPriceCents: queryPrice.optional(),

@@ -1,6 +1,7 @@
 import { orderStatuses } from '@commerce/db';
 import { z } from 'zod';
 import { idInput, idSchema, pageOutput, pageQuery } from '../pagination';
+import { textSchema } from '../text';
 
 export const MAX_LINE_QUANTITY = 1000;
 export const MAX_ORDER_LINES = 100;
@@ -10,7 +11,7 @@ export const quantitySchema = z.number().int().min(1).max(MAX_LINE_QUANTITY);
 
 export const orderStatusSchema = z.enum(orderStatuses);
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => textSchema(1, max);
 
 export const shippingAddressSchema = z.object({
   name: text(200),
@@ -66,7 +67,7 @@ export type ListOrdersInput = z.output<typeof listOrdersInput>;
 
 export const setOrderStatusInput = idInput.extend({
   status: orderStatusSchema,
-  note: z.string().trim().max(500).optional(),
+  note: textSchema(0, 500).optional(),
 });
 
 export const orderItemOutput = z.object({

@@ -38,9 +38,10 @@ export interface PricedLine {
 }
 
 /**
- * How an order's caller hears about a product that cannot be bought: POST /orders names it
- * like an unknown id (400, a customer cannot tell inactive from missing), checkout of a cart
- * line that became unavailable is a conflict with the cart's state (409).
+ * How an order's caller hears about a product that cannot be bought: POST /orders answers
+ * exactly as for an unknown id (400, same message and data, so a customer cannot enumerate
+ * inactive or archived products), checkout of a cart line that became unavailable is a
+ * conflict with the cart's state (409).
  */
 export type UnavailableAs = 'BAD_REQUEST' | 'CONFLICT';
 
@@ -94,12 +95,9 @@ async function whyNoStock(
     .select({ stock: products.stock, isActive: products.isActive, archivedAt: products.archivedAt })
     .from(products)
     .where(eq(products.id, productId));
-  if (!product) {
-    return new AppError('BAD_REQUEST', `items: productId ${productId} does not exist`, { field: 'productId', productId });
-  }
-  if (!product.isActive || product.archivedAt) {
+  if (!product || !product.isActive || product.archivedAt) {
     return unavailableAs === 'BAD_REQUEST'
-      ? new AppError('BAD_REQUEST', `items: productId ${productId} is not available for sale`, {
+      ? new AppError('BAD_REQUEST', `items: productId ${productId} does not exist or is not for sale`, {
           field: 'productId',
           productId,
         })
@@ -114,23 +112,28 @@ async function whyNoStock(
   );
 }
 
-/** Puts an order's units back; true when a product came back from zero stock. */
+/**
+ * Puts an order's units back (with no upper bound: they were ours before). True when any
+ * product's stock changed, for the caller to refresh the catalog once it commits.
+ */
 export async function returnStock(tx: Transaction, lines: readonly OrderLineInput[]): Promise<boolean> {
-  let restocked = false;
+  let returned = false;
   for (const { productId, quantity } of [...lines].sort((a, b) => a.productId - b.productId)) {
     const [row] = await tx
       .update(products)
       .set({ stock: sql`${products.stock} + ${quantity}` })
       .where(eq(products.id, productId))
-      .returning({ stock: products.stock });
-    if (row && row.stock === quantity) restocked = true;
+      .returning({ id: products.id });
+    if (row) returned = true;
   }
-  return restocked;
+  return returned;
 }
 
 /**
  * Product pages are cached, and an `inStock` filter must not lie once a product sells out or
  * comes back. Called after the commit: a cache failure must not turn a placed order into an error.
+ * A placed order refreshes only when a product sold out (the cache lifetime bounds the rest);
+ * stock returned by a cancel or refund refreshes always, since staff changes must show at once.
  */
 export async function refreshCatalogAfterStockChange(deps: Deps): Promise<void> {
   await bumpCatalogVersion(deps).catch(() => undefined);

@@ -17,8 +17,9 @@ export interface TransitionOptions {
 /**
  * Moves an order to `to` inside the caller's transaction: locks the order row (so two
  * concurrent transitions cannot both apply), checks the status machine, writes the timeline
- * event and returns stock where goods never shipped. Answers whether a product came back
- * from zero stock, for the caller to refresh the catalog once it commits.
+ * event and returns stock where goods never shipped. Answers whether any stock was returned
+ * (`restocked`); the caller must then call `refreshCatalogAfterStockChange` once it commits,
+ * so cached catalog reads show the returned units at once.
  *
  * For callers that need the change in a transaction of their own (a payment webhook that
  * also records the provider's event); everyone else calls `transitionOrder`.

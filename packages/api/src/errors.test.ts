@@ -1,0 +1,35 @@
+import { AppError } from '@commerce/core';
+import { TRPCError } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { callerError, errorHeaders } from './errors';
+
+describe('callerError', () => {
+  it('maps each AppError code to its status code', () => {
+    expect(callerError(new AppError('CONFLICT', 'taken'))).toMatchObject({ code: 'CONFLICT', message: 'taken' });
+    expect(callerError(new AppError('NOT_FOUND', 'gone'))?.code).toBe('NOT_FOUND');
+  });
+
+  it('turns text Postgres refuses into a 400, through a wrapping driver error too', () => {
+    const driverError = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    const wrapped = new Error('Failed query: insert …', { cause: driverError });
+    expect(callerError(wrapped)?.code).toBe('BAD_REQUEST');
+    const jsonError = Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+    expect(callerError(jsonError)?.code).toBe('BAD_REQUEST');
+  });
+
+  it('leaves anything else alone (a bug stays a 500)', () => {
+    expect(callerError(new Error('boom'))).toBeUndefined();
+    expect(callerError(Object.assign(new Error('deadlock'), { code: '40P01' }))).toBeUndefined();
+  });
+});
+
+describe('errorHeaders', () => {
+  it('asks for Retry-After on a rate limit, rounded up to whole seconds', () => {
+    const limited = new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      cause: new AppError('TOO_MANY_REQUESTS', 'slow down', { retryAfterSeconds: 12.2 }),
+    });
+    expect(errorHeaders([limited])).toEqual({ 'Retry-After': '13' });
+    expect(errorHeaders([new TRPCError({ code: 'CONFLICT' })])).toEqual({});
+  });
+});
