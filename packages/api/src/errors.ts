@@ -42,3 +42,50 @@ export function errorHeaders(errors: readonly TRPCError[]): Record<string, strin
   }
   return headers;
 }
+
+/** Who may call a route, as its procedure says: decides the route's 401 and 403. */
+export type RouteAccess = 'public' | 'signedIn' | 'staff' | 'admin';
+
+export interface RouteShape {
+  access: RouteAccess;
+  /**
+   * A mutation: with a session cookie (not a bearer token) it needs an allowed Origin, else a
+   * 403 (checkCookieOrigin in trpc.ts, which guards public mutations too).
+   */
+  mutation?: boolean;
+  /** Has query, path or body input, which can fail validation (400 with `issues`). */
+  input?: boolean;
+  /** Takes a JSON body: malformed JSON is a 400, a body over the size limit a 413. */
+  body?: boolean;
+}
+
+/** Texts by status, for `meta.openapi.errorResponses`: the error statuses a REST route can answer. */
+export type ErrorResponses = Record<number, string>;
+
+/**
+ * The `errorResponses` of a route (they replace trpc-to-openapi's guesses): the statuses its
+ * procedure type, input and body imply, plus `specific` ones, the texts of what only this route
+ * does (404, 409, 429, or a 400 beyond validation). A specific text for a status the shape
+ * already gives is appended to it.
+ */
+export function errorResponses(shape: RouteShape, specific: ErrorResponses = {}): ErrorResponses {
+  const parts: Record<number, string[]> = {};
+  const add = (status: number, text: string | undefined) => {
+    if (text) (parts[status] ??= []).push(text);
+  };
+  if (shape.input || shape.body) add(400, 'Input fails validation (`issues` lists each problem)');
+  if (shape.body) add(400, 'malformed JSON');
+  if (shape.access !== 'public') add(401, 'Token missing, malformed, expired or revoked');
+  if (shape.access === 'staff') add(403, 'Staff or admin role required');
+  if (shape.access === 'admin') add(403, 'Admin role required');
+  if (shape.mutation) add(403, 'cross-site request refused: a session cookie authenticated it without an allowed Origin header');
+  if (shape.body) add(413, 'Body over the size limit (1 MiB by default)');
+  for (const [status, text] of Object.entries(specific)) add(Number(status), text);
+  add(500, 'Internal error: a bug or an unavailable database (the message is generic)');
+  const responses: ErrorResponses = {};
+  for (const [status, texts] of Object.entries(parts)) {
+    const [first = '', ...rest] = texts;
+    responses[Number(status)] = [first.charAt(0).toUpperCase() + first.slice(1), ...rest].join('; ');
+  }
+  return responses;
+}

@@ -1,18 +1,133 @@
-import { generateOpenApiDocument } from 'trpc-to-openapi';
+import { generateOpenApiDocument, type OpenApiMeta, type OpenAPIObject } from 'trpc-to-openapi';
 import { appRouter } from './root';
 
 export const OPENAPI_BASE_PATH = '/api';
 
+type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
+
+/** The name of the one error body schema under components.schemas. */
+export const ERROR_SCHEMA = 'Error';
+
+/**
+ * Every error body the REST API writes. Procedure errors are trpc-to-openapi's body: tRPC's
+ * error shape (with `data` from the errorFormatter in trpc.ts) plus `code` as a string, and
+ * `issues` from zod for validation errors. Errors raised before a procedure runs (malformed
+ * JSON, a body over the limit, an unknown route) carry only `message` and `code`.
+ */
+const errorSchema: SchemaObject = {
+  type: 'object',
+  title: 'Error',
+  description: 'An error: `message` for people, `code` for programs.',
+  required: ['message', 'code'],
+  properties: {
+    message: {
+      type: 'string',
+      description: 'Human-readable; never SQL, stack traces or secrets.',
+      example: 'Insufficient stock for product 7: 3 requested, 1 available',
+    },
+    code: {
+      type: 'string',
+      description: 'The tRPC error code of the status, e.g. BAD_REQUEST (400), CONFLICT (409), TOO_MANY_REQUESTS (429).',
+      example: 'CONFLICT',
+    },
+    data: {
+      type: 'object',
+      description: 'Present when a procedure raised the error.',
+      required: ['code', 'httpStatus'],
+      properties: {
+        code: { type: 'string', description: 'Same as the top-level `code`.', example: 'CONFLICT' },
+        httpStatus: { type: 'integer', description: 'Same as the response status.', example: 409 },
+        path: { type: 'string', description: 'The procedure, e.g. `orders.create`.', example: 'orders.create' },
+        field: { type: 'string', description: 'The input field at fault, when one is.', example: 'items' },
+        productId: { type: 'integer', description: 'The product at fault (stock, availability), when one is.', example: 7 },
+      },
+      additionalProperties: true,
+    },
+    issues: {
+      type: 'array',
+      description: 'Validation errors only (message `Input validation failed`): one zod issue per problem.',
+      items: {
+        type: 'object',
+        required: ['code', 'path', 'message'],
+        properties: {
+          code: { type: 'string', description: 'The zod issue code, e.g. `too_big`.', example: 'too_big' },
+          path: {
+            type: 'array',
+            description: 'Where in the input, e.g. ["items", 0, "quantity"].',
+            items: { type: ['string', 'integer'] },
+            example: ['limit'],
+          },
+          message: { type: 'string', example: 'Too big: expected number to be <=50' },
+        },
+        additionalProperties: true,
+      },
+    },
+  },
+  additionalProperties: true,
+};
+
+const retryAfterHeader = {
+  description: 'Seconds until the limit lets the caller try again.',
+  schema: { type: 'integer', minimum: 1 },
+};
+
+type Operation = { responses?: Record<string, unknown> };
+
+/** `errorResponses` of each REST procedure, by the method and path of its operation. */
+function errorTextsByOperation(): Map<string, Record<string, string>> {
+  const texts = new Map<string, Record<string, string>>();
+  // At run time a flat record by dotted path, whatever its nested type says (trpc-to-openapi reads it so).
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: OpenApiMeta } }>;
+  for (const procedure of Object.values(procedures)) {
+    const openapi = procedure._def.meta?.openapi;
+    if (openapi?.errorResponses && !Array.isArray(openapi.errorResponses)) {
+      texts.set(`${openapi.method.toLowerCase()} ${openapi.path}`, openapi.errorResponses);
+    }
+  }
+  return texts;
+}
+
+/**
+ * Makes every error response describe the body the server really writes (trpc-to-openapi's
+ * `error.*` schemas allow only { message, code, issues: [{ message }] } and no other key), and
+ * gives each its route's own text: trpc-to-openapi caches error responses by code, so every
+ * route would otherwise show the first route's text for, say, 409.
+ */
+function describeErrors(document: OpenAPIObject): OpenAPIObject {
+  const texts = errorTextsByOperation();
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
+      if (!operation?.responses) continue;
+      const own = texts.get(`${method} ${path}`) ?? {};
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!/^[45]\d\d$/.test(status)) continue;
+        operation.responses[status] = {
+          description: own[status] ?? (response as { description?: string }).description ?? 'An error',
+          ...(status === '429' && { headers: { 'Retry-After': retryAfterHeader } }),
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` } } },
+        };
+      }
+    }
+  }
+  const schemas = Object.fromEntries(
+    Object.entries(document.components?.schemas ?? {}).filter(([name]) => !name.startsWith('error.')),
+  );
+  document.components = { ...document.components, schemas: { ...schemas, [ERROR_SCHEMA]: errorSchema } };
+  return document;
+}
+
 /** The storefront REST contract, generated from the routers so it cannot drift from them. */
 export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
-  return generateOpenApiDocument(appRouter, {
-    title: 'Commerce storefront API',
-    description:
-      'REST for storefronts, generated from the tRPC routers. Money is integer minor units plus an ISO 4217 currency. Authenticate with `Authorization: Bearer <token>` from /auth/register or /auth/login.',
-    version: '0.1.0',
-    baseUrl,
-    securitySchemes: {
-      bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from /auth/login or /auth/register' },
-    },
-  });
+  return describeErrors(
+    generateOpenApiDocument(appRouter, {
+      title: 'Commerce storefront API',
+      description:
+        'REST for storefronts, generated from the tRPC routers. Money is integer minor units plus an ISO 4217 currency. Authenticate with `Authorization: Bearer <token>` from /auth/register or /auth/login.',
+      version: '0.1.0',
+      baseUrl,
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from /auth/login or /auth/register' },
+      },
+    }),
+  );
 }

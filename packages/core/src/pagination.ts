@@ -35,7 +35,10 @@ export const offsetOf = (page: number, limit: number) => (page - 1) * limit;
  * A boolean query flag, written `true`/`false` (or 1/0) in URLs and by typed clients alike.
  * A plain z.boolean() would be coerced by trpc-to-openapi, turning the string "false" into true.
  */
-export const queryBoolean = z.stringbool();
+export const queryBoolean = z.stringbool().meta({
+  description: 'true or false; also 1/0, yes/no, on/off, y/n, enabled/disabled, in any case',
+  enum: ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'y', 'n', 'enabled', 'disabled'],
+});
 
 /** A positive integer id (path or body). */
 export const idSchema = z.number().int().positive().max(2_147_483_647);

@@ -13,6 +13,7 @@ import {
   type AuthDto,
 } from '@commerce/core';
 import { originAllowed, SESSION_COOKIE, setSessionCookie, type Context } from '../context';
+import { errorResponses } from '../errors';
 import { authedProcedure, publicProcedure, router } from '../trpc';
 
 /**
@@ -36,6 +37,13 @@ export const authRouter = router({
         summary: 'Create a customer account',
         description:
           'Always creates a `customer`. Emails are trimmed and case-insensitive (409 when taken); passwords are 8 to 128 characters. Limited per IP address (429 with Retry-After).',
+        errorResponses: errorResponses(
+          { access: 'public', mutation: true, body: true },
+          {
+            409: 'An account with this email already exists (`data.field` is `email`)',
+            429: 'Too many registrations from this IP address (Retry-After says when to try again)',
+          },
+        ),
       },
     })
     .input(registerInput)
@@ -52,6 +60,13 @@ export const authRouter = router({
         summary: 'Sign in with email and password',
         description:
           'Wrong credentials are a 401 with one generic message. Failed attempts are limited per email and IP address, and per IP address (429 with Retry-After).',
+        errorResponses: errorResponses(
+          { access: 'public', mutation: true, body: true },
+          {
+            401: 'Invalid email or password (one message for either)',
+            429: 'Too many failed sign-ins for this email and IP address, or this IP address (Retry-After says when to try again)',
+          },
+        ),
       },
     })
     .input(loginInput)
@@ -67,6 +82,10 @@ export const authRouter = router({
         summary: 'Swap the session token for a new one',
         description: 'The presented token stops working at once.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true },
+          { 401: 'including a token a concurrent refresh or logout already used up' },
+        ),
       },
     })
     .output(tokenOutput)
@@ -84,6 +103,7 @@ export const authRouter = router({
         tags: ['auth'],
         summary: 'Revoke the session token',
         protect: true,
+        errorResponses: errorResponses({ access: 'signedIn', mutation: true }),
       },
     })
     .output(successOutput)
@@ -94,7 +114,16 @@ export const authRouter = router({
     }),
 
   me: authedProcedure
-    .meta({ openapi: { method: 'GET', path: '/auth/me', tags: ['auth'], summary: 'The signed-in user', protect: true } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/auth/me',
+        tags: ['auth'],
+        summary: 'The signed-in user',
+        protect: true,
+        errorResponses: errorResponses({ access: 'signedIn' }),
+      },
+    })
     .output(userOutput)
     .query(({ ctx }) => getMe(ctx.deps, ctx.viewer)),
 });

@@ -14,13 +14,23 @@ import {
   setCartItemQuantity,
 } from '@commerce/core';
 import { z } from 'zod';
+import { errorResponses } from '../errors';
 import { authedProcedure, router } from '../trpc';
 
 const tags = ['cart'];
 
 export const cartRouter = router({
   get: authedProcedure
-    .meta({ openapi: { method: 'GET', path: '/cart', tags, summary: 'My cart, priced from the catalog', protect: true } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/cart',
+        tags,
+        summary: 'My cart, priced from the catalog',
+        protect: true,
+        errorResponses: errorResponses({ access: 'signedIn' }),
+      },
+    })
     .input(z.object({}))
     .output(cartOutput)
     .query(({ ctx }) => getCart(ctx.deps, ctx.viewer)),
@@ -34,6 +44,13 @@ export const cartRouter = router({
         summary: 'Add to a cart line',
         description: 'Adds to the quantity already in the cart (at most 1000 per product, 100 products). Takes no stock.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, body: true },
+          {
+            400: '`productId` names no product for sale (`data.field` is `productId`)',
+            409: 'The cart already holds 100 different products, or the line would pass 1000 units (`data.productId` names the product)',
+          },
+        ),
       },
     })
     .input(addCartItemInput)
@@ -48,6 +65,13 @@ export const cartRouter = router({
         tags,
         summary: 'Set a cart line quantity (0 removes it)',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, body: true },
+          {
+            404: 'No product for sale with this id (unknown, inactive and archived read alike)',
+            409: 'The cart already holds 100 different products',
+          },
+        ),
       },
     })
     .input(setCartItemInput)
@@ -55,13 +79,34 @@ export const cartRouter = router({
     .mutation(({ ctx, input }) => setCartItemQuantity(ctx.deps, ctx.viewer, input)),
 
   removeItem: authedProcedure
-    .meta({ openapi: { method: 'DELETE', path: '/cart/items/{productId}', tags, summary: 'Remove a cart line', protect: true } })
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/cart/items/{productId}',
+        tags,
+        summary: 'Remove a cart line',
+        protect: true,
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, input: true },
+          { 404: 'The line is not in the cart and no product for sale has this id' },
+        ),
+      },
+    })
     .input(cartProductInput)
     .output(cartOutput)
     .mutation(({ ctx, input }) => removeCartItem(ctx.deps, ctx.viewer, input.productId)),
 
   clear: authedProcedure
-    .meta({ openapi: { method: 'DELETE', path: '/cart', tags, summary: 'Empty the cart', protect: true } })
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/cart',
+        tags,
+        summary: 'Empty the cart',
+        protect: true,
+        errorResponses: errorResponses({ access: 'signedIn', mutation: true }),
+      },
+    })
     .input(z.object({}))
     .output(cartOutput)
     .mutation(({ ctx }) => clearCart(ctx.deps, ctx.viewer)),
@@ -77,6 +122,13 @@ export const cartRouter = router({
           'Takes the stock of every line or none, creates a pending order and empties the cart. A retry with the same `Idempotency-Key` answers the first order.',
         protect: true,
         requestHeaders: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, body: true },
+          {
+            400: 'an invalid `Idempotency-Key` header; the order total is too large',
+            409: 'The cart is empty; a line is no longer available or short of stock (the message and `data.productId` name the product); the `Idempotency-Key` was already used with a different request',
+          },
+        ),
       },
     })
     .input(checkoutInput)

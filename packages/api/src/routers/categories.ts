@@ -9,7 +9,11 @@ import {
   updateCategoryInput,
 } from '@commerce/core';
 import { z } from 'zod';
+import { errorResponses } from '../errors';
 import { publicProcedure, router, staffProcedure } from '../trpc';
+
+const unknownParent = '`parentId` names no category (`data.field` is `parentId`)';
+const noFreeSlug = 'No free slug was found for the name (retry)';
 
 export const categoriesRouter = router({
   list: publicProcedure
@@ -21,6 +25,7 @@ export const categoriesRouter = router({
         summary: 'List categories',
         protect: false,
         description: 'Every category; `parentId` gives the nesting (null for a top-level one).',
+        errorResponses: errorResponses({ access: 'public' }),
       },
     })
     .input(z.void())
@@ -35,6 +40,10 @@ export const categoriesRouter = router({
         tags: ['catalog'],
         summary: 'Create a category (staff)',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'staff', mutation: true, body: true },
+          { 400: unknownParent, 409: noFreeSlug },
+        ),
       },
     })
     .input(categoryInput)
@@ -50,6 +59,14 @@ export const categoriesRouter = router({
         summary: 'Rename or move a category (staff)',
         description: 'A parent that would make a cycle is a 409.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'staff', mutation: true, body: true },
+          {
+            400: unknownParent,
+            404: 'No category with this id',
+            409: 'The new parent is the category itself or one of its subcategories (`data.field` is `parentId`); or no free slug was found for the name (retry)',
+          },
+        ),
       },
     })
     .input(updateCategoryInput.extend(idInput.shape))
@@ -65,6 +82,13 @@ export const categoriesRouter = router({
         summary: 'Delete an empty category (staff)',
         description: 'A category with subcategories or products (archived ones included) is a 409.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'staff', mutation: true, input: true },
+          {
+            404: 'No category with this id',
+            409: 'The category still has subcategories or products (archived ones count)',
+          },
+        ),
       },
     })
     .input(idInput)

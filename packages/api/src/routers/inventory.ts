@@ -9,6 +9,7 @@ import {
   setStockInput,
   stockAdjustmentInput,
 } from '@commerce/core';
+import { errorResponses } from '../errors';
 import { router, staffProcedure } from '../trpc';
 
 export const inventoryRouter = router({
@@ -20,6 +21,7 @@ export const inventoryRouter = router({
         tags: ['inventory'],
         summary: 'Set stock (staff)',
         protect: true,
+        errorResponses: errorResponses({ access: 'staff', mutation: true, body: true }, { 404: 'No product with this id' }),
       },
     })
     .input(setStockInput.extend(idInput.shape))
@@ -35,6 +37,13 @@ export const inventoryRouter = router({
         summary: 'Adjust stock by a delta (staff)',
         description: 'Atomic: concurrent adjustments all apply. Stock that would go below 0 is a 409 and nothing changes.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'staff', mutation: true, body: true },
+          {
+            404: 'No product with this id',
+            409: 'Stock would go below 0, or above the maximum (`data.field` is `delta`); nothing changes',
+          },
+        ),
       },
     })
     .input(stockAdjustmentInput.extend(idInput.shape))
@@ -51,6 +60,7 @@ export const inventoryRouter = router({
         description:
           'Stock at or below the product\'s `lowStockThreshold`, else the store-wide LOW_STOCK_THRESHOLD; lowest stock first. Archived products are left out.',
         protect: true,
+        errorResponses: errorResponses({ access: 'staff', input: true }),
       },
     })
     .input(pageQuery)

@@ -15,9 +15,12 @@ import {
   setOrderStatusInput,
 } from '@commerce/core';
 import { z } from 'zod';
+import { errorResponses } from '../errors';
 import { authedProcedure, router, staffProcedure } from '../trpc';
 
 const tags = ['orders'];
+/** Another customer's order reads as absent: 404, never 403. */
+const notYourOrder = "No order with this id, or (to a customer) another customer's";
 
 export const ordersRouter = router({
   create: authedProcedure
@@ -31,6 +34,13 @@ export const ordersRouter = router({
           'Prices every line from the catalog and takes the stock of every line or none (409 naming the product when short). A retry with the same `Idempotency-Key` answers the first order.',
         protect: true,
         requestHeaders: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, body: true },
+          {
+            400: 'a `productId` names no product for sale (`data.field` and `data.productId` name it); one product\'s lines add up to more than 1000 units; the order total is too large; an invalid `Idempotency-Key` header',
+            409: 'Not enough stock for a line (the message and `data.productId` name the product; nothing is taken); the `Idempotency-Key` was already used with a different request',
+          },
+        ),
       },
     })
     .input(placeOrderInput)
@@ -44,20 +54,45 @@ export const ordersRouter = router({
 
   // Before byId: REST paths are matched in declaration order, and `me` would fit `{id}`.
   mine: authedProcedure
-    .meta({ openapi: { method: 'GET', path: '/orders/me', tags, summary: 'My orders, newest first', protect: true } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/orders/me',
+        tags,
+        summary: 'My orders, newest first',
+        protect: true,
+        errorResponses: errorResponses({ access: 'signedIn', input: true }),
+      },
+    })
     .input(listMyOrdersInput)
     .output(orderPageOutput)
     .query(({ ctx, input }) => listMyOrders(ctx.deps, ctx.viewer, input)),
 
   list: staffProcedure
-    .meta({ openapi: { method: 'GET', path: '/orders', tags, summary: 'All orders (staff)', protect: true } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/orders',
+        tags,
+        summary: 'All orders (staff)',
+        protect: true,
+        errorResponses: errorResponses({ access: 'staff', input: true }),
+      },
+    })
     .input(listOrdersInput)
     .output(orderPageOutput)
     .query(({ ctx, input }) => listOrders(ctx.deps, ctx.viewer, input)),
 
   byId: authedProcedure
     .meta({
-      openapi: { method: 'GET', path: '/orders/{id}', tags, summary: 'An order with its lines and timeline', protect: true },
+      openapi: {
+        method: 'GET',
+        path: '/orders/{id}',
+        tags,
+        summary: 'An order with its lines and timeline',
+        protect: true,
+        errorResponses: errorResponses({ access: 'signedIn', input: true }, { 404: notYourOrder }),
+      },
     })
     .input(idInput)
     .output(orderDetailOutput)
@@ -72,6 +107,13 @@ export const ordersRouter = router({
         summary: 'Cancel an order and return its stock',
         description: 'The owner may cancel while the order is pending; staff and admin also once it is paid.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, input: true },
+          {
+            404: notYourOrder,
+            409: 'The order can no longer be cancelled: its owner only while it is pending, staff and admin while pending or paid',
+          },
+        ),
       },
     })
     .input(idInput)
@@ -88,6 +130,13 @@ export const ordersRouter = router({
         description:
           'pending → paid → shipped → delivered; pending or paid → cancelled (stock returned); paid, shipped or delivered → refunded (stock returned only from paid). Anything else is a 409.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'staff', mutation: true, body: true },
+          {
+            404: 'No order with this id',
+            409: 'The status machine does not allow this move from the current status (the message names both)',
+          },
+        ),
       },
     })
     .input(setOrderStatusInput)

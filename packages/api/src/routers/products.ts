@@ -12,7 +12,14 @@ import {
   updateProductInput,
 } from '@commerce/core';
 import { z } from 'zod';
+import { errorResponses } from '../errors';
 import { publicProcedure, router, staffProcedure } from '../trpc';
+
+/** What a product write can run into beyond validation (productWriteError in core). */
+const productWrite = {
+  400: '`categoryId` names no category (`data.field` is `categoryId`)',
+  409: 'Another product already has this `sku` (`data.field` is `sku`), or no free slug was found for the name (retry)',
+};
 
 export const productsRouter = router({
   list: publicProcedure
@@ -25,6 +32,7 @@ export const productsRouter = router({
         protect: false,
         description:
           'Paginated. Anonymous callers and customers see active products only; `active` is for staff. `q` is full-text search over name and description; `categoryId` includes subcategories; price bounds are inclusive.',
+        errorResponses: errorResponses({ access: 'public', input: true }),
       },
     })
     .input(listProductsInput)
@@ -32,7 +40,19 @@ export const productsRouter = router({
     .query(({ ctx, input }) => listProducts(ctx.deps, ctx.viewer, input)),
 
   byId: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/products/{id}', tags: ['catalog'], summary: 'Get a product', protect: false } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/products/{id}',
+        tags: ['catalog'],
+        summary: 'Get a product',
+        protect: false,
+        errorResponses: errorResponses(
+          { access: 'public', input: true },
+          { 404: 'No product with this id, or (to anyone but staff) an inactive or archived one' },
+        ),
+      },
+    })
     .input(idInput)
     .output(productOutput)
     .query(({ ctx, input }) => getProduct(ctx.deps, ctx.viewer, input.id)),
@@ -46,6 +66,10 @@ export const productsRouter = router({
         summary: 'Create a product (staff)',
         description: 'The slug is made from the name, with -2, -3, ... appended when taken. A duplicate `sku` is a 409.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'staff', mutation: true, body: true },
+          { 400: productWrite[400], 409: productWrite[409] },
+        ),
       },
     })
     .input(createProductInput)
@@ -61,6 +85,10 @@ export const productsRouter = router({
         summary: 'Update a product (staff)',
         description: 'Any subset of the create fields. A new name gives a new slug.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'staff', mutation: true, body: true },
+          { ...productWrite, 404: 'No product with this id (archived ones included)' },
+        ),
       },
     })
     .input(updateProductInput.extend(idInput.shape))
@@ -76,6 +104,7 @@ export const productsRouter = router({
         summary: 'Archive a product (staff)',
         description: 'The product leaves every public read but stays for past orders. Archiving again succeeds.',
         protect: true,
+        errorResponses: errorResponses({ access: 'staff', mutation: true, input: true }, { 404: 'No product with this id' }),
       },
     })
     .input(idInput)

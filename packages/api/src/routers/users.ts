@@ -1,4 +1,5 @@
 import { listUsers, listUsersInput, setRoleInput, setUserRole, userOutput, userPageOutput } from '@commerce/core';
+import { errorResponses } from '../errors';
 import { adminProcedure, router } from '../trpc';
 
 export const usersRouter = router({
@@ -11,6 +12,7 @@ export const usersRouter = router({
         summary: 'List users',
         description: 'Admin only. Newest first; `role` filters, `q` matches a substring of the email or name.',
         protect: true,
+        errorResponses: errorResponses({ access: 'admin', input: true }),
       },
     })
     .input(listUsersInput)
@@ -26,6 +28,13 @@ export const usersRouter = router({
         summary: "Change a user's role",
         description: 'Admin only. The last admin cannot lose the role (409). Takes effect on the user’s next request.',
         protect: true,
+        errorResponses: errorResponses(
+          { access: 'admin', mutation: true, body: true },
+          {
+            404: 'No user with this id',
+            409: 'The last admin cannot lose the admin role',
+          },
+        ),
       },
     })
     .input(setRoleInput)
