@@ -30,10 +30,11 @@ const PAGE_KEY_PREFIX = 'catalog:page:';
  * which the parsed input does not see (a repeated known parameter is a 400, never stored; unknown
  * parameters are ignored).
  */
-export function catalogCacheKey(req: Pick<FastifyRequest, 'method' | 'url' | 'headers'>): string | null {
+export function catalogCacheKey(req: Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'cookies'>): string | null {
   if (req.method !== 'GET' || req.headers.authorization !== undefined) return null;
-  const cookie = req.headers.cookie;
-  if (cookie !== undefined && cookie.includes(`${SESSION_COOKIE}=`)) return null;
+  // The parsed cookie, as the session lookup reads it: a raw-header test misses spellings
+  // such as `commerce_session =…` that the parser still accepts.
+  if (req.cookies[SESSION_COOKIE] !== undefined) return null;
   const url = req.url;
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);

@@ -59,8 +59,15 @@ describe('anonymous catalog reads', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['x-cache']).toBeUndefined();
     }
-    expect(catalogCacheKey({ method: 'GET', url: '/api/orders', headers: {} })).toBeNull();
-    expect(catalogCacheKey({ method: 'POST', url: '/api/products', headers: {} })).toBeNull();
+    // A staff view must never be stored for the public, however its cookie is spelled.
+    const hidden = await makeProduct(f);
+    await f.server.request('DELETE', `/api/products/${hidden.id}`, { token: f.staff });
+    for (const cookie of [`commerce_session =${f.staff}`, ` commerce_session=${f.staff}`, `a=1;commerce_session=${f.staff}`]) {
+      expect((await raw(`/api/products/${hidden.id}`, { cookie })).statusCode).toBe(200);
+      expect((await raw(`/api/products/${hidden.id}`)).statusCode).toBe(404);
+    }
+    expect(catalogCacheKey({ method: 'GET', url: '/api/orders', headers: {}, cookies: {} })).toBeNull();
+    expect(catalogCacheKey({ method: 'POST', url: '/api/products', headers: {}, cookies: {} })).toBeNull();
   });
 
   it('see a staff change at once, every time', async () => {
