@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY, idempotencyKeySchema, quantitySchema, shippingAddressSchema } from '../orders/schemas';
+import {
+  MAX_LINE_QUANTITY,
+  idempotencyKeySchema,
+  orderItemOutput,
+  quantitySchema,
+  shippingAddressSchema,
+} from '../orders/schemas';
 import { idSchema } from '../pagination';
 
 /** A cart becomes one order, and an order has at most this many lines. */
@@ -35,12 +41,7 @@ export type CheckoutInput = z.output<typeof checkoutInput>;
 export const cartLineReasons = ['inactive', 'archived', 'out_of_stock', 'insufficient_stock'] as const;
 export type CartLineReason = (typeof cartLineReasons)[number];
 
-export const cartItemOutput = z.object({
-  productId: z.number().int(),
-  name: z.string(),
-  quantity: z.number().int(),
-  unitPriceCents: z.number().int(),
-  lineTotalCents: z.number().int(),
+export const cartItemOutput = orderItemOutput.extend({
   available: z.boolean(),
   reason: z.enum(cartLineReasons).nullable(),
 });
