@@ -58,6 +58,26 @@ function requestInfo(config: Config, req: FastifyRequest, reply: FastifyReply): 
   };
 }
 
+// No request needs more; deeper bodies would overflow the stack of recursive code downstream.
+const MAX_JSON_DEPTH = 32;
+
+/** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* backslash */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) deepest = Math.max(deepest, ++depth);
+    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return deepest;
+}
+
 export interface BuildOptions {
   config: Config;
   runtime: Runtime;
@@ -83,6 +103,9 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, {});
+    if (jsonDepth(text) > MAX_JSON_DEPTH) {
+      return done(Object.assign(new Error(`JSON body nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }));
+    }
     try {
       done(null, JSON.parse(text));
     } catch {
@@ -103,10 +126,11 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   app.addHook('onSend', async (req, reply) => {
     if (closing) reply.header('connection', 'close');
     // Staff changes must be visible at once through any HTTP cache in between, and nothing
-    // answered to a signed-in caller may be kept by a shared cache.
+    // answered to a signed-in caller, or to a write (a login's token), may be kept by one.
     if (!reply.hasHeader('cache-control')) {
       const credentialed = req.headers.authorization !== undefined || req.cookies?.[SESSION_COOKIE] !== undefined;
-      reply.header('cache-control', credentialed ? 'private, no-store' : 'no-cache');
+      const read = req.method === 'GET' || req.method === 'HEAD';
+      reply.header('cache-control', read && !credentialed ? 'no-cache' : 'private, no-store');
     }
   });
 

@@ -4,6 +4,14 @@ const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+/** A whole number written in decimal digits (z.coerce would take " " as 0 and 0x10 as 16). */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,12}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -19,10 +27,10 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: wholeNumber(0, 65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
-    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    DATABASE_POOL_MAX: wholeNumber(1, 500).default(10),
     PGLITE_DIR: z.string().min(1).default('./.data/pglite'),
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
     REDIS_KEY_PREFIX: z.string().max(100).default(''),
@@ -35,18 +43,18 @@ const schema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
       .default('USD'),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    BODY_LIMIT_BYTES: wholeNumber(1024, 100 * 1024 * 1024).default(1024 * 1024),
     TRUST_PROXY: bool.default(false),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(10_000),
     ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
-    SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-    CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
-    LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
-    RATE_LIMIT_LOGIN_PER_EMAIL_IP: z.coerce.number().int().min(1).default(10),
-    RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(100),
-    RATE_LIMIT_REGISTER_PER_IP: z.coerce.number().int().min(1).default(50),
+    SESSION_TTL_DAYS: wholeNumber(1, 365).default(30),
+    SESSION_CACHE_SECONDS: wholeNumber(0, 300).default(30),
+    CATALOG_CACHE_SECONDS: wholeNumber(0, 86_400).default(60),
+    LOW_STOCK_THRESHOLD: wholeNumber(0, 1_000_000).default(5),
+    RATE_LIMIT_LOGIN_PER_EMAIL_IP: wholeNumber(1, 1_000_000).default(10),
+    RATE_LIMIT_LOGIN_PER_IP: wholeNumber(1, 1_000_000).default(100),
+    RATE_LIMIT_REGISTER_PER_IP: wholeNumber(1, 1_000_000).default(50),
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     STRIPE_API_BASE: optionalUrl(['http://', 'https://']),

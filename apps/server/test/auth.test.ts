@@ -74,6 +74,9 @@ describe('POST /api/auth/register', () => {
     ['a long password', { email: 'long@example.test', password: 'x'.repeat(129) }],
     ['a missing password', { email: 'nopass@example.test' }],
     ['a non-string password', { email: 'num@example.test', password: 12345678 }],
+    // It would hash as U+FFFD, so "pass\udfffword1" would sign in too.
+    ['a password with a lone surrogate', { email: 'surrogate@example.test', password: 'pass\ud800word1' }],
+    ['a name with a NUL', { email: 'nul@example.test', password: PASSWORD, name: 'a\u0000b' }],
     ['an over-long name', { email: 'name@example.test', password: PASSWORD, name: 'n'.repeat(101) }],
     ['an empty body', {}],
   ])('is 400 for %s', async (_label, body) => {

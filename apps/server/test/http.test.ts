@@ -166,6 +166,40 @@ describe('REST input types', () => {
     expect((await server.request('GET', '/api/cart', { token })).body.items[0].quantity).toBe(2);
   });
 
+  it('refuses absurdly nested JSON with a 400 before anything recurses over it', async () => {
+    const deep = `{"email":"a@b.co","password":"password1","x":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    for (const path of ['/api/auth/login', '/api/orders']) {
+      const res = await server.request('POST', path, { rawBody: deep, headers: { 'content-type': 'application/json' } });
+      expect(res.status, path).toBe(400);
+      expect(res.body.message).toMatch(/nested/);
+    }
+    // tRPC parses its own bodies and never recurses over unknown fields: a plain 4xx.
+    const trpc = await server.request('POST', '/trpc/auth.login', { rawBody: deep, headers: { 'content-type': 'application/json' } });
+    expect(trpc.status).toBe(401);
+    // Brackets inside strings are text, not nesting.
+    const res = await server.request('POST', '/api/auth/login', {
+      body: { email: 'nobody@example.com', password: `${'['.repeat(100)}password` },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('answers a page far past the end with an empty list', async () => {
+    for (const page of [100_001, 999_999_999]) {
+      const res = await server.request('GET', `/api/products?page=${page}&limit=50`);
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([]);
+      expect(res.body.total).toBeGreaterThan(0);
+    }
+  });
+
+  it('lets no cache keep the answer to a write, such as a login with its token', async () => {
+    const res = await server.request('POST', '/api/auth/register', {
+      body: { email: 'cache-control@example.com', password: 'password123' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+  });
+
   it('answers text the database cannot store (NUL characters) with a 400, never a 500', async () => {
     const { token } = await createUserWithToken(server.runtime);
     const register = await server.request('POST', '/api/auth/register', {

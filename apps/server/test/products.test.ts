@@ -125,6 +125,7 @@ describe('POST /api/products', () => {
     ['a NUL in the name', { name: 'a\u0000b' }],
     ['a lone surrogate in the name', { name: 'a\ud800' }],
     ['a lone surrogate in an image alt', { images: [{ url: 'https://e.com/a.jpg', alt: '\udc00x' }] }],
+    ['a lone surrogate in an image URL', { images: [{ url: 'http://cdn.example.com/\ud800' }] }],
     ['a lone surrogate in the description', { description: 'x\udbffy' }],
     ['a lone surrogate in the sku', { sku: '\udfff' }],
     ['a javascript: image', { images: [{ url: 'javascript:alert(1)' }] }],

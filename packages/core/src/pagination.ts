@@ -4,7 +4,8 @@ import { z } from 'zod';
 // Plain numbers, not z.coerce: typed clients must pass numbers; trpc-to-openapi coerces the
 // strings of REST paths and queries itself.
 export const pageQuery = z.object({
-  page: z.number().int().min(1).max(100_000).default(1),
+  // Bounded like every number, but far past any real catalog: a page past the end is an empty list.
+  page: z.number().int().min(1).max(1_000_000_000).default(1),
   limit: z.number().int().min(1).max(50).default(10),
 });
 

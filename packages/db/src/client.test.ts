@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,25 @@ describe('PGlite (no DATABASE_URL)', () => {
     // Once closed, the directory can be opened again.
     const again = await createDb({ pgliteDir: dir });
     await again.close();
+  });
+});
+
+describe('PGlite directory lock', () => {
+  it('takes over a lock left by a dead process, and refuses one held by a live process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'commerce-pglite-lock-'));
+    try {
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      writeFileSync(join(dir, 'commerce.lock'), dead.stdout);
+      const handle = await createDb({ pgliteDir: dir });
+      expect(readFileSync(join(dir, 'commerce.lock'), 'utf8')).toBe(String(process.pid));
+      await handle.close();
+      expect(existsSync(join(dir, 'commerce.lock'))).toBe(false);
+
+      writeFileSync(join(dir, 'commerce.lock'), '1'); // pid 1 is always alive
+      await expect(createDb({ pgliteDir: dir })).rejects.toThrow(/already open in process 1\b/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
@@ -84,8 +84,9 @@ async function createPglite(dir: string): Promise<DbHandle> {
 
 /**
  * PGlite is a single-process database: two processes writing one directory corrupt it.
- * A lock file holding the owner's pid refuses the second one; a stale lock (its process
- * is gone) is taken over.
+ * A lock file holding the owner's pid refuses the second one. The file appears atomically
+ * with its content (written aside, then hard-linked into place), so a reader never sees a
+ * half-made lock; a lock whose process is gone is a leftover from a crash and is taken over.
  */
 const openHere = new Set<string>();
 
@@ -97,25 +98,39 @@ function lockDirectory(dir: string): () => void {
         'PGlite allows one process per data directory: stop that process, or set DATABASE_URL to use Postgres.',
     );
   if (openHere.has(lockPath)) throw refuse(process.pid);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      openHere.add(lockPath);
-      return () => {
-        openHere.delete(lockPath);
-        rmSync(lockPath, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lockPath, 'utf8'));
-      // A pid that is ours but not in openHere, or a dead one, is a leftover from a crash.
-      if (owner && owner !== process.pid && isAlive(owner)) throw refuse(owner);
-      if (existsSync(lockPath)) rmSync(lockPath, { force: true });
+  const draft = `${lockPath}.${process.pid}.${Date.now()}`;
+  writeFileSync(draft, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        linkSync(draft, lockPath);
+        openHere.add(lockPath);
+        return () => {
+          openHere.delete(lockPath);
+          rmSync(lockPath, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const owner = readOwner(lockPath);
+      if (owner === undefined) continue; // removed meanwhile: try again
+      if (owner !== process.pid && isAlive(owner)) throw refuse(owner);
+      // Stale: remove it only if it still names the dead owner (another process may have
+      // taken it over since we read it).
+      if (readOwner(lockPath) === owner) rmSync(lockPath, { force: true });
     }
+  } finally {
+    rmSync(draft, { force: true });
   }
   throw new Error(`Could not lock the embedded database directory ${dir}`);
+}
+
+function readOwner(lockPath: string): number | undefined {
+  try {
+    return Number(readFileSync(lockPath, 'utf8')) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

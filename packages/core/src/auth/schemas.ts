@@ -1,7 +1,7 @@
 import { userRoles } from '@commerce/db';
 import { z } from 'zod';
 import { idInput, pageOutput, pageQuery } from '../pagination';
-import { textSchema } from '../text';
+import { isWellFormed, textSchema } from '../text';
 
 /** Trimmed and lower-cased, so one address is one account however it is typed. */
 export const emailSchema = z
@@ -14,7 +14,9 @@ export const emailSchema = z
 export const passwordSchema = z
   .string()
   .min(8, 'Password must be at least 8 characters')
-  .max(128, 'Password must be at most 128 characters');
+  .max(128, 'Password must be at most 128 characters')
+  // Unpaired surrogates would be hashed as U+FFFD: two different passwords would both sign in.
+  .refine(isWellFormed, 'Password must be valid Unicode text');
 
 export const roleSchema = z.enum(userRoles);
 

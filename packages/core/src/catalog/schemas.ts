@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pageOutput, queryBoolean } from '../pagination';
-import { textSchema as text } from '../text';
+import { storable, textSchema as text } from '../text';
 
 export const productSorts = ['newest', 'price_asc', 'price_desc', 'name'] as const;
 
@@ -28,7 +28,7 @@ export const listProductsInput = pageQuery
 export type ListProductsInput = z.output<typeof listProductsInput>;
 
 export const productImage = z.object({
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
+  url: storable(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048)),
   alt: text(0, 300).default(''),
 });
 
