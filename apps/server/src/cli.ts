@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { adminCredentialsInput, ensureAdmin } from '@commerce/core';
+import { adminCredentialsInput, ensureAdmin, ensureAdminWarning } from '@commerce/core';
 import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
 import { adminCredentials, loadConfig } from './config';
 import { createRuntime } from './deps';
@@ -10,7 +10,7 @@ const usage = `Usage:
   commerce seed [--products N]            as setup, plus N synthetic products
   commerce migrate                        apply migrations
   commerce maintenance                    delete expired sessions and idempotency keys
-  commerce create-admin --email E --password P   create an admin, or make that user an admin`;
+  commerce create-admin --email E --password P   create an admin, or make that user an admin and set its password`;
 
 const [command, ...rest] = process.argv.slice(2);
 const { values } = parseArgs({
@@ -44,12 +44,17 @@ try {
       }
       const admin = adminCredentials(config);
       if (admin) {
-        await ensureAdmin(runtime.deps, admin.email, admin.password);
-        console.log(
-          admin.isDefault
-            ? `Admin login (development default): ${admin.email} / ${admin.password}`
-            : `Admin account: ${admin.email}`,
-        );
+        const result = await ensureAdmin(runtime.deps, admin.email, admin.password, 'bootstrap');
+        const warning = ensureAdminWarning(result);
+        if (warning) {
+          console.warn(`Warning: ${warning}`);
+        } else {
+          console.log(
+            admin.isDefault
+              ? `Admin login (development default): ${result.email} / ${admin.password}`
+              : `Admin account: ${result.email}${result.outcome === 'created' ? ' (created)' : ''}`,
+          );
+        }
       } else {
         console.log('No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD, or run create-admin.');
       }
@@ -63,8 +68,20 @@ try {
         throw new Error(`create-admin: invalid arguments\n${problems.join('\n')}`);
       }
       const { email, password } = parsed.data;
-      const { created } = await ensureAdmin(runtime.deps, email, password);
-      console.log(created ? `Created admin ${email}.` : `${email} is an admin (existing account; password unchanged).`);
+      const result = await ensureAdmin(runtime.deps, email, password, 'explicit');
+      switch (result.outcome) {
+        case 'created':
+          console.log(`Created admin ${email}.`);
+          break;
+        case 'promoted':
+          console.log(`Made ${email} an admin (was ${result.previousRole}) and set its password; its sessions were revoked.`);
+          break;
+        case 'password-reset':
+          console.log(`${email} is an admin; its password was reset and its sessions were revoked.`);
+          break;
+        default:
+          console.log(`${email} is an admin already with this password; nothing changed.`);
+      }
       break;
     }
     default:

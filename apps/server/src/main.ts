@@ -1,4 +1,4 @@
-import { ensureAdmin } from '@commerce/core';
+import { ensureAdmin, ensureAdminWarning } from '@commerce/core';
 import { buildServer } from './app';
 import { adminCredentials, ConfigError, loadConfig } from './config';
 import { createRuntime } from './deps';
@@ -22,9 +22,11 @@ async function main() {
 
   const admin = adminCredentials(config);
   if (admin) {
-    const { created } = await ensureAdmin(runtime.deps, admin.email, admin.password);
-    if (created) app.log.info({ email: admin.email }, 'admin account created');
-    if (admin.isDefault) {
+    const result = await ensureAdmin(runtime.deps, admin.email, admin.password, 'bootstrap');
+    if (result.outcome === 'created') app.log.info({ email: result.email }, 'admin account created');
+    const warning = ensureAdminWarning(result);
+    if (warning) app.log.warn({ email: result.email, outcome: result.outcome }, warning);
+    if (admin.isDefault && (result.outcome === 'created' || result.outcome === 'unchanged')) {
       // Development only (production refuses default credentials): make the login easy to find.
       console.log(`\n  Admin login (development default): ${admin.email} / ${admin.password}\n`);
     }

@@ -1,7 +1,7 @@
 import type { TestDatabase } from '@commerce/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from './auth-helpers';
-import { httpRequest, spawnServer, testEnv, type ServerProcess } from './helpers';
+import { httpRequest, spawnServer, testEnv, type Env, type ServerProcess } from './helpers';
 
 // Two real server processes sharing one Postgres database and one Redis key space.
 const ADMIN_EMAIL = 'Boss@Example.test';
@@ -9,12 +9,14 @@ const ADMIN_PASSWORD = 'boss password 123';
 let database: TestDatabase;
 let a: ServerProcess;
 let b: ServerProcess;
+let env: Env;
 
 beforeAll(async () => {
   const setup = await testEnv({ ADMIN_EMAIL, ADMIN_PASSWORD });
   database = setup.database;
+  env = setup.env;
   // started together: both run ensureAdmin for the same email at once
-  [a, b] = await Promise.all([spawnServer(setup.env), spawnServer(setup.env)]);
+  [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
 });
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
@@ -27,7 +29,7 @@ const call = (server: ServerProcess, method: string, path: string, options: Para
 async function registerOn(server: ServerProcess) {
   const res = await call(server, 'POST', '/api/auth/register', { body: { email: uniqueEmail(), password: PASSWORD } });
   expect(res.status).toBe(200);
-  return res.body as { user: { id: number }; token: string };
+  return res.body as { user: { id: number; email: string }; token: string };
 }
 
 async function adminToken(server: ServerProcess): Promise<string> {
@@ -69,6 +71,39 @@ describe('two server processes', () => {
     expect((await call(b, 'GET', '/api/users', { token })).status).toBe(200);
     expect((await call(b, 'PUT', `/api/users/${user.id}/role`, { token: admin, body: { role: 'staff' } })).status).toBe(200);
     expect((await call(a, 'GET', '/api/users', { token })).status).toBe(403);
+  });
+
+  it('a restart neither re-promotes a demoted ADMIN_EMAIL account nor promotes one someone else registered', async () => {
+    const boss = await adminToken(a);
+    const [bossUser] = (await call(a, 'GET', '/api/users?role=admin', { token: boss })).body.items;
+    const { user: deputy } = await registerOn(a);
+    expect((await call(a, 'PUT', `/api/users/${deputy.id}/role`, { token: boss, body: { role: 'admin' } })).status).toBe(200);
+    const deputyLogin = await call(a, 'POST', '/api/auth/login', { body: { email: deputy.email, password: PASSWORD } });
+    const demoted = await call(a, 'PUT', `/api/users/${bossUser.id}/role`, {
+      token: deputyLogin.body.token,
+      body: { role: 'customer' },
+    });
+    expect(demoted.status).toBe(200);
+    const squatter = await registerOn(b);
+
+    // start-up runs ensureAdmin for ADMIN_EMAIL (the demoted boss) and for the squatter's email
+    const [c, d] = await Promise.all([
+      spawnServer(env),
+      spawnServer({ ...env, ADMIN_EMAIL: squatter.user.email, ADMIN_PASSWORD: 'someone elses password' }),
+    ]);
+    try {
+      const bossAgain = await call(c, 'POST', '/api/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+      expect(bossAgain.body.user.role).toBe('customer');
+      const own = await call(d, 'POST', '/api/auth/login', { body: { email: squatter.user.email, password: PASSWORD } });
+      expect(own.body.user.role).toBe('customer');
+      const taken = await call(d, 'POST', '/api/auth/login', {
+        body: { email: squatter.user.email, password: 'someone elses password' },
+      });
+      expect(taken.status).toBe(401);
+      expect((await call(d, 'GET', '/api/users', { token: squatter.token })).status).toBe(403);
+    } finally {
+      await Promise.all([c.stop(), d.stop()]);
+    }
   });
 
   it('shares login-failure counters: 10 failures spread over both, then 429 on either', async () => {

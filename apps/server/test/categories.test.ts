@@ -114,19 +114,73 @@ describe('DELETE /api/categories/{id}', () => {
     expect(list.body.items.map((x: { id: number }) => x.id)).not.toContain(c.id);
   });
 
-  it('refuses with 409 while it has subcategories or products, archived ones included', async () => {
+  it('refuses with 409 while it has subcategories or products that are not archived, inactive ones included', async () => {
     const parent = await makeCategory(f, { name: 'Busy Parent' });
     const child = await makeCategory(f, { name: 'Busy Child', parentId: parent.id });
-    expect((await f.server.request('DELETE', `/api/categories/${parent.id}`, { token: f.staff })).status).toBe(409);
+    const busy = await f.server.request('DELETE', `/api/categories/${parent.id}`, { token: f.staff });
+    expect(busy.status).toBe(409);
+    expect(busy.body.message).toMatch(/subcategories/);
     const product = await makeProduct(f, { categoryId: child.id });
+    const archived = await makeProduct(f, { categoryId: child.id });
+    await f.server.request('DELETE', `/api/products/${archived.id}`, { token: f.staff });
     expect((await f.server.request('DELETE', `/api/categories/${child.id}`, { token: f.staff })).status).toBe(409);
-    await f.server.request('DELETE', `/api/products/${product.id}`, { token: f.staff });
-    const archivedOnly = await f.server.request('DELETE', `/api/categories/${child.id}`, { token: f.staff });
-    expect(archivedOnly.status).toBe(409);
-    expect(archivedOnly.body.message).toMatch(/archived/);
+    await f.server.request('PUT', `/api/products/${product.id}`, { token: f.staff, body: { isActive: false } });
+    expect((await f.server.request('DELETE', `/api/categories/${child.id}`, { token: f.staff })).status).toBe(409);
+    // refused: nothing changed, the archived product keeps its category too
+    expect((await f.server.request('GET', `/api/products/${archived.id}`, { token: f.staff })).body.categoryId).toBe(child.id);
     await f.server.request('PUT', `/api/products/${product.id}`, { token: f.staff, body: { categoryId: null } });
     expect((await f.server.request('DELETE', `/api/categories/${child.id}`, { token: f.staff })).status).toBe(200);
     expect((await f.server.request('DELETE', `/api/categories/${parent.id}`, { token: f.staff })).status).toBe(200);
+  });
+
+  it('deletes a category whose only products are archived; they stay readable by staff, uncategorised, and orders keep them', async () => {
+    const c = await makeCategory(f, { name: 'Discontinued Line' });
+    const product = await makeProduct(f, { categoryId: c.id, name: 'Old Lamp', priceCents: 2500 });
+    const ordered = await f.server.request('POST', '/api/orders', {
+      token: f.customer,
+      headers: { 'idempotency-key': `archived-category-${Date.now()}` },
+      body: { items: [{ productId: product.id, quantity: 2 }] },
+    });
+    expect(ordered.status, JSON.stringify(ordered.body)).toBe(200);
+    expect((await f.server.request('DELETE', `/api/products/${product.id}`, { token: f.staff })).status).toBe(200);
+
+    const res = await f.server.request('DELETE', `/api/categories/${c.id}`, { token: f.staff });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ id: c.id, name: 'Discontinued Line' });
+    expect((await f.server.request('GET', '/api/categories')).body.items.map((x: { id: number }) => x.id)).not.toContain(c.id);
+
+    const read = await f.server.request('GET', `/api/products/${product.id}`, { token: f.staff });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: product.id, name: 'Old Lamp', priceCents: 2500, categoryId: null });
+    expect((await f.server.request('GET', `/api/products/${product.id}`)).status).toBe(404);
+
+    const order = await f.server.request('GET', `/api/orders/${ordered.body.id}`, { token: f.customer });
+    expect(order.status).toBe(200);
+    expect(order.body.items).toEqual(ordered.body.items);
+    expect(order.body.items).toEqual([expect.objectContaining({ productId: product.id, name: 'Old Lamp', quantity: 2, unitPriceCents: 2500 })]);
+    expect(order.body.totalCents).toBe(ordered.body.totalCents);
+  });
+
+  it('never lets a product land in a category being deleted: one of the two is refused', async () => {
+    for (let round = 0; round < 5; round++) {
+      const c = await makeCategory(f, { name: `Contested ${round}` });
+      const old = await makeProduct(f, { categoryId: c.id });
+      await f.server.request('DELETE', `/api/products/${old.id}`, { token: f.staff });
+      const [deleted, created] = await Promise.all([
+        f.server.request('DELETE', `/api/categories/${c.id}`, { token: f.staff }),
+        f.server.request('POST', '/api/products', {
+          token: f.staff,
+          body: { name: `Latecomer ${round}`, priceCents: 100, stock: 1, categoryId: c.id },
+        }),
+      ]);
+      if (deleted.status === 200) {
+        expect(created.status).toBe(400);
+        expect((await f.server.request('GET', `/api/products/${old.id}`, { token: f.staff })).body.categoryId).toBeNull();
+      } else {
+        expect([deleted.status, created.status]).toEqual([409, 200]);
+        expect((await f.server.request('GET', `/api/products/${old.id}`, { token: f.staff })).body.categoryId).toBe(c.id);
+      }
+    }
   });
 
   it('answers 401, 403, 400', async () => {

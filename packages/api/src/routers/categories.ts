@@ -80,13 +80,14 @@ export const categoriesRouter = router({
         path: '/categories/{id}',
         tags: ['catalog'],
         summary: 'Delete an empty category (staff)',
-        description: 'A category with subcategories or products (archived ones included) is a 409.',
+        description:
+          'A category with subcategories or products that are not archived is a 409. Its archived products lose the category (categoryId becomes null) and stay readable by id for staff.',
         protect: true,
         errorResponses: errorResponses(
           { access: 'staff', mutation: true, input: true },
           {
             404: 'No category with this id',
-            409: 'The category still has subcategories or products (archived ones count)',
+            409: 'The category still has subcategories or products that are not archived',
           },
         ),
       },

@@ -98,10 +98,23 @@ export async function forgetSession(deps: Deps, token: string): Promise<void> {
   await forgetKeys(deps, [sessionCacheKey(token)]);
 }
 
-/** Drops every cached session of a user (after a role change, say). Call after commit. */
-export async function forgetUserSessions(deps: Deps, userId: number): Promise<void> {
+/**
+ * Drops every cached session of a user (after a role change, say). Call after commit. Sessions
+ * already deleted are no longer found in the database: pass the ids revokeUserSessions answered.
+ */
+export async function forgetUserSessions(deps: Deps, userId: number, revokedSessionIds: string[] = []): Promise<void> {
   const rows = await deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
-  await forgetKeys(deps, rows.map((row) => cacheKeyOfId(row.id)));
+  const ids = new Set([...rows.map((row) => row.id), ...revokedSessionIds]);
+  await forgetKeys(deps, [...ids].map(cacheKeyOfId));
+}
+
+/**
+ * Deletes every session of a user (inside the caller's transaction, if any) and answers their
+ * ids; after commit, hand them to forgetUserSessions so no cached copy outlives the rows.
+ */
+export async function revokeUserSessions(db: Database | Transaction, userId: number): Promise<string[]> {
+  const rows = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  return rows.map((row) => row.id);
 }
 
 export interface IssuedSession {

@@ -1,5 +1,5 @@
 import { categories, products, queryRows, type Database, type Transaction } from '@commerce/db';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
 import { withUniqueSlug } from './slugs';
@@ -100,26 +100,38 @@ export async function updateCategory(deps: Deps, id: number, input: UpdateCatego
   return toCategoryDto(row);
 }
 
-/** Only an empty category goes: no subcategories and no products, archived ones included (past orders keep them). */
+/**
+ * A category goes when nothing live is in it: no subcategories and no products but archived ones.
+ * Its archived products (kept for past orders, out of every list) lose the category in the same
+ * transaction, so they never block a delete nobody could otherwise do.
+ */
 export async function deleteCategory(deps: Deps, id: number): Promise<CategoryDto> {
-  const occupied = () =>
-    new AppError('CONFLICT', 'The category still has subcategories or products (archived ones count): move them first');
-  const [usage] = await queryRows<{ found: boolean; children: boolean; products: boolean }>(deps.db, sql`
-    select
-      exists (select 1 from ${categories} where ${categories.id} = ${id}) as found,
-      exists (select 1 from ${categories} where ${categories.parentId} = ${id}) as children,
-      exists (select 1 from ${products} where ${products.categoryId} = ${id}) as products`);
-  if (!usage?.found) throw notFound('Category');
-  if (usage.children || usage.products) throw occupied();
-  let row: CategoryRow | undefined;
+  const occupied = () => new AppError('CONFLICT', 'The category still has subcategories or products: move them first');
+  let row: CategoryRow;
   try {
-    [row] = await deps.db.delete(categories).where(eq(categories.id, id)).returning();
+    row = await deps.db.transaction(async (tx) => {
+      // The row lock waits for, then excludes, a concurrent insert of a subcategory or product
+      // naming this category (their foreign key checks take a key-share lock on this row).
+      const [found] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, id)).for('update');
+      if (!found) throw notFound('Category');
+      const [usage] = await queryRows<{ children: boolean; products: boolean }>(tx as Database, sql`
+        select
+          exists (select 1 from ${categories} where ${categories.parentId} = ${id}) as children,
+          exists (select 1 from ${products} where ${products.categoryId} = ${id} and ${products.archivedAt} is null) as products`);
+      if (usage?.children || usage?.products) throw occupied();
+      await tx
+        .update(products)
+        .set({ categoryId: null, updatedAt: deps.clock.now() })
+        .where(and(eq(products.categoryId, id), isNotNull(products.archivedAt)));
+      const [deleted] = await tx.delete(categories).where(eq(categories.id, id)).returning();
+      if (!deleted) throw notFound('Category');
+      return deleted;
+    });
   } catch (error) {
-    // A subcategory or product added since the check above.
+    // Whatever moved in since the check (the foreign keys restrict): nothing was changed.
     if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) throw occupied();
     throw error;
   }
-  if (!row) throw notFound('Category');
   await bumpCatalogVersion(deps);
   return toCategoryDto(row);
 }
