@@ -1,3 +1,4 @@
+import { deleteKeysWithPrefix } from '@commerce/core/testing';
 import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
 import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } from '@commerce/db/testing';
 import { sql } from 'drizzle-orm';
@@ -45,16 +46,6 @@ async function startServer(env: Record<string, string>): Promise<StoreServer> {
   }
 }
 
-/** Removes this run's Redis keys (sessions, cached pages, rate-limit counters). */
-async function deleteKeys(runtime: Runtime, keyPrefix: string): Promise<number> {
-  const redis = runtime.deps.redis;
-  if (!redis) return 0;
-  // SCAN matches whole keys; DEL adds the client's key prefix itself.
-  const keys: string[] = [];
-  for await (const batch of redis.scanStream({ match: `${keyPrefix}*`, count: 1000 })) keys.push(...(batch as string[]));
-  if (keys.length === 0) return 0;
-  return redis.del(...keys.map((key) => key.slice(keyPrefix.length)));
-}
 
 /**
  * A fresh Postgres database (cloned from the migrated template, dropped by close) seeded with
@@ -93,7 +84,7 @@ export async function startStore(log: (line: string) => void): Promise<Store> {
       uncached,
       database,
       close: async () => {
-        log(`removed ${await deleteKeys(cached.runtime, keyPrefix)} Redis keys under ${keyPrefix}`);
+        log(`removed ${await deleteKeysWithPrefix(testRedisUrl, keyPrefix)} Redis keys under ${keyPrefix}`);
         for (const server of started) await server.close();
         await database.drop();
       },

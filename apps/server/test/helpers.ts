@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { deleteKeysWithPrefix } from '@commerce/core/testing';
 import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } from '@commerce/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/app';
@@ -33,17 +34,28 @@ export interface TestResponse {
   headers: Record<string, string | string[] | number | undefined>;
 }
 
-/** Environment for a server on its own fresh database and its own Redis key space. */
+/**
+ * Environment for a server on its own fresh database and its own Redis key space;
+ * `database.drop()` removes both.
+ */
 export async function testEnv(extra: Env = {}): Promise<{ env: Env; database: TestDatabase }> {
-  const database = await createTestDatabase();
+  const created = await createTestDatabase();
+  const keyPrefix = testKeyPrefix();
   const env: Env = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: database.url,
+    DATABASE_URL: created.url,
     DATABASE_POOL_MAX: '5',
     REDIS_URL: testRedisUrl,
-    REDIS_KEY_PREFIX: testKeyPrefix(),
+    REDIS_KEY_PREFIX: keyPrefix,
     ...extra,
+  };
+  const database: TestDatabase = {
+    ...created,
+    drop: async () => {
+      await created.drop();
+      await deleteKeysWithPrefix(testRedisUrl, keyPrefix);
+    },
   };
   return { env, database };
 }

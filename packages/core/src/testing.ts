@@ -1,6 +1,6 @@
 import { createDb, type DbHandle } from '@commerce/db';
 import { createTestDatabase } from '@commerce/db/testing';
-import { MemoryCache } from './cache';
+import { createRedisClient, MemoryCache } from './cache';
 import { systemClock, type Clock } from './clock';
 import { defaultSettings, type CoreSettings, type Deps } from './deps';
 
@@ -50,4 +50,17 @@ export async function createTestDeps(options: TestDepsOptions = {}): Promise<Tes
       await database.drop();
     },
   };
+}
+
+/** Deletes every key under `prefix` (a test's or a bench run's own key space); answers how many. */
+export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Promise<number> {
+  if (!prefix) throw new Error('refusing to delete keys without a prefix');
+  const redis = createRedisClient({ url: redisUrl });
+  try {
+    const keys: string[] = [];
+    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 1000 })) keys.push(...(batch as string[]));
+    return keys.length ? await redis.del(...keys) : 0;
+  } finally {
+    redis.disconnect();
+  }
 }
