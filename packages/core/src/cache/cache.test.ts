@@ -2,8 +2,12 @@ import { testKeyPrefix, testRedisUrl } from '@commerce/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../clock';
 import type { Cache } from './cache';
+import { deleteKeysWithPrefix } from '../testing';
 import { MemoryCache } from './memory';
 import { createRedisClient, RedisCache } from './redis';
+
+const redisPrefix = testKeyPrefix();
+afterAll(() => deleteKeysWithPrefix(testRedisUrl, redisPrefix));
 
 let now = Date.now();
 const movableClock: Clock = { now: () => new Date(now) };
@@ -11,7 +15,7 @@ const movableClock: Clock = { now: () => new Date(now) };
 const adapters: [string, () => Cache, (seconds: number) => Promise<void>][] = [
   [
     'RedisCache (REDIS_URL)',
-    () => new RedisCache(createRedisClient({ url: testRedisUrl, keyPrefix: testKeyPrefix() })),
+    () => new RedisCache(createRedisClient({ url: testRedisUrl, keyPrefix: redisPrefix })),
     (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 100)),
   ],
   [
