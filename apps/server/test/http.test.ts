@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalog } from '@commerce/db';
+import { sql } from 'drizzle-orm';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 
 describe('HTTP behaviour (development mode)', () => {
@@ -112,6 +113,51 @@ describe('production mode', () => {
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expect(JSON.stringify(res.body)).not.toMatch(/stack|at .*\.ts:\d+/);
+    }
+  });
+});
+
+describe('production mode, when something breaks', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ NODE_ENV: 'production' });
+  });
+  afterAll(() => server.close());
+
+  it('answers a 500 with a fixed message: no stack, no SQL, no token', async () => {
+    const { token } = await createUserWithToken(server.runtime);
+    // Break this test database's sessions table: resolving any token now fails inside the driver.
+    await server.runtime.deps.db.execute(sql`alter table sessions rename to sessions_broken`);
+    try {
+      for (const path of ['/api/auth/me', `/trpc/auth.me?input=${encodeURIComponent('{}')}`]) {
+        const res = await server.request('GET', path, { token });
+        expect(res.status, path).toBe(500);
+        const text = JSON.stringify(res.body);
+        expect(text).toContain('Internal server error');
+        expect(text).not.toMatch(/stack|sessions|select|at .*\.ts:\d+/i);
+        expect(text).not.toContain(token);
+      }
+    } finally {
+      await server.runtime.deps.db.execute(sql`alter table sessions_broken rename to sessions`);
+    }
+  });
+});
+
+describe('client addresses', () => {
+  it('ignores X-Forwarded-For unless TRUST_PROXY is set, so it cannot dodge per-IP limits', async () => {
+    const server = await startTestServer({ RATE_LIMIT_REGISTER_PER_IP: '3' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await server.request('POST', '/api/auth/register', {
+          body: { email: `xff-${i}@example.com`, password: 'password123' },
+          headers: { 'x-forwarded-for': `198.51.100.${i + 1}` },
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await server.close();
     }
   });
 });
