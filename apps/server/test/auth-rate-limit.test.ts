@@ -147,9 +147,17 @@ describe('counter stores', () => {
 
       const raw = createRedisClient({ url: testRedisUrl });
       try {
-        const ours = await raw.keys(`${server.env.REDIS_KEY_PREFIX}rl:login:*`);
-        expect(ours.length).toBeGreaterThan(0);
-        expect(await raw.keys(`rl:login:*`)).toEqual([]);
+        const prefix = server.env.REDIS_KEY_PREFIX!;
+        expect(prefix).toMatch(/^test:/);
+        // This test's counter (its email is unique), wherever a store may have written it: only
+        // under this server's prefix. Other stores sharing the Redis may hold any keys of their own.
+        const counter = `rl:login:email-ip:${ip}|${email}`;
+        const found = await raw.keys(`*${counter}`);
+        expect(found).toContain(`${prefix}${counter}`);
+        const theirs = other.env.REDIS_KEY_PREFIX!;
+        expect(found.filter((key) => !key.startsWith(prefix) && !key.startsWith(theirs))).toEqual([]);
+        expect(await raw.exists(counter)).toBe(0);
+        expect(await raw.keys(`${prefix}rl:login:ip:${ip}`)).toEqual([`${prefix}rl:login:ip:${ip}`]);
       } finally {
         raw.disconnect();
       }

@@ -376,15 +376,26 @@ describe('POST /api/cart/checkout', () => {
     expect(other.body.message).toMatch(/different request/);
   });
 
-  it('checks out once under concurrent checkouts with different keys', async () => {
-    const token = await customer();
-    const a = await createProduct(db, { stock: 100 });
-    await server.request('POST', '/api/cart/items', { token, body: { productId: a, quantity: 5 } });
-    const responses = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => server.request('POST', '/api/cart/checkout', { token, body: {}, headers: keyHeader(`c-${i}`) })),
-    );
-    expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(responses.filter((r) => r.status === 409)).toHaveLength(7);
-    expect(await stockOf(db, a)).toBe(95);
+  it('checks out once under concurrent checkouts, with different keys and with none', async () => {
+    for (const keyed of [true, false]) {
+      const token = await customer();
+      const a = await createProduct(db, { stock: 100 });
+      await server.request('POST', '/api/cart/items', { token, body: { productId: a, quantity: 5 } });
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          server.request('POST', '/api/cart/checkout', { token, body: {}, ...(keyed ? { headers: keyHeader(`c-${i}`) } : {}) }),
+        ),
+      );
+      const ok = responses.filter((r) => r.status === 200);
+      expect(ok, `keyed: ${keyed}`).toHaveLength(1);
+      const refused = responses.filter((r) => r.status === 409);
+      expect(refused).toHaveLength(39);
+      for (const r of refused) expect(r.body.message).toMatch(/empty/i);
+      expect(await stockOf(db, a)).toBe(95);
+      const mine = (await server.request('GET', '/api/orders/me', { token })).body;
+      expect(mine.total).toBe(1);
+      expect(mine.items[0].id).toBe(ok[0]!.body.id);
+      expect((await server.request('GET', '/api/cart', { token })).body.items).toEqual([]);
+    }
   });
 });

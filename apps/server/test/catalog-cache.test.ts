@@ -1,5 +1,6 @@
-import { CATALOG_VERSION_KEY } from '@commerce/core';
+import { CATALOG_VERSION_KEY, createRedisClient } from '@commerce/core';
 import { products } from '@commerce/db';
+import { testRedisUrl } from '@commerce/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogCacheKey } from '../src/catalog-cache';
 import { loadConfig } from '../src/config';
@@ -127,19 +128,37 @@ describe('anonymous catalog reads', () => {
 
 describe('cache lifetime', () => {
   it('expires entries after CATALOG_CACHE_SECONDS, bounding changes no bump announced', async () => {
-    const short = await startCatalogServer({ CATALOG_CACHE_SECONDS: '1' });
+    const short = await startCatalogServer({ CATALOG_CACHE_SECONDS: '30' });
+    const redis = createRedisClient({ url: testRedisUrl });
     try {
       const product = await makeProduct(short, { stock: 5 });
       const url = `/api/products/${product.id}`;
-      await short.server.request('GET', url);
+      // The entry's key as the server stores it: its Redis prefix, then the page key.
+      const key = `${short.server.env.REDIS_KEY_PREFIX}${catalogCacheKey({ method: 'GET', url, headers: {}, cookies: {} })}`;
+      expect(key).toBe(`${short.server.env.REDIS_KEY_PREFIX}catalog:page:${url}`);
+      expect(await redis.exists(key)).toBe(0);
+      expect((await short.server.request('GET', url)).headers['x-cache']).toBe('miss');
+      // stored with the configured lifetime
+      const ttl = await redis.pttl(key);
+      expect(ttl).toBeGreaterThan(25_000);
+      expect(ttl).toBeLessThanOrEqual(30_000);
       // What an order taking stock without crossing zero does: no version bump.
       await short.server.runtime.deps.db.update(products).set({ stock: 4 });
       const cached = await short.server.request('GET', url);
       expect([cached.headers['x-cache'], cached.body.stock]).toEqual(['hit', 5]);
-      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      // Time passing, without waiting 30 s: only the lifetime left is shortened, nothing bumped or deleted.
+      expect(await redis.pexpire(key, 20)).toBe(1);
+      for (let i = 0; (await redis.exists(key)) === 1; i++) {
+        expect(i, 'the entry outlived its TTL').toBeLessThan(200);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       const fresh = await short.server.request('GET', url);
       expect([fresh.headers['x-cache'], fresh.body.stock]).toEqual(['miss', 4]);
+      // stored again, with a full lifetime
+      expect(await redis.pttl(key)).toBeGreaterThan(25_000);
+      expect((await short.server.request('GET', url)).headers['x-cache']).toBe('hit');
     } finally {
+      redis.disconnect();
       await short.server.close();
     }
   });

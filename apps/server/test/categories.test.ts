@@ -50,13 +50,15 @@ describe('POST /api/categories', () => {
   });
 
   it('makes unique slugs, also for simultaneous creates', async () => {
+    const n = 30;
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => f.server.request('POST', '/api/categories', { token: f.staff, body: { name: 'Lighting' } })),
+      Array.from({ length: n }, () => f.server.request('POST', '/api/categories', { token: f.staff, body: { name: 'Lighting' } })),
     );
-    expect(results.map((r) => r.status)).toEqual(Array(6).fill(200));
+    expect(results.map((r) => r.status)).toEqual(Array(n).fill(200));
     expect(results.map((r) => r.body.slug).sort()).toEqual(
-      ['lighting', 'lighting-2', 'lighting-3', 'lighting-4', 'lighting-5', 'lighting-6'].sort(),
+      ['lighting', ...Array.from({ length: n - 1 }, (_, i) => `lighting-${i + 2}`)].sort(),
     );
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(n);
   });
 });
 
@@ -84,12 +86,30 @@ describe('PUT /api/categories/{id}', () => {
   });
 
   it('lets only one of two crossing moves through', async () => {
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 20; round++) {
       const x = await makeCategory(f, { name: `Cross X ${round}` });
       const y = await makeCategory(f, { name: `Cross Y ${round}` });
       const [first, second] = await Promise.all([put(x.id, { parentId: y.id }), put(y.id, { parentId: x.id })]);
-      expect([first!.status, second!.status].sort()).toEqual([200, 409]);
+      expect([first!.status, second!.status].sort(), `round ${round}`).toEqual([200, 409]);
     }
+  });
+
+  it('refuses exactly one of 25 simultaneous moves that would close a ring', async () => {
+    const n = 25;
+    const ring: { id: number }[] = [];
+    for (let i = 0; i < n; i++) ring.push(await makeCategory(f, { name: `Ring ${i}` }));
+    // each under the next: any n - 1 of these make a chain, all n a cycle
+    const results = await Promise.all(ring.map((c, i) => put(c.id, { parentId: ring[(i + 1) % n]!.id })));
+    expect(results.map((r) => r.status).sort()).toEqual([...Array<number>(n - 1).fill(200), 409]);
+    const refused = ring[results.findIndex((r) => r.status === 409)]!;
+    const parents = new Map(
+      (await f.server.request('GET', '/api/categories')).body.items.map((c: { id: number; parentId: number | null }) => [c.id, c.parentId]),
+    );
+    // the refused one stayed at the root, the top of the chain; every other one has its new parent
+    expect(parents.get(refused.id)).toBeNull();
+    ring.forEach((c, i) => {
+      if (c.id !== refused.id) expect(parents.get(c.id)).toBe(ring[(i + 1) % n]!.id);
+    });
   });
 
   it('answers 401, 403, 400 and 404', async () => {
@@ -162,7 +182,7 @@ describe('DELETE /api/categories/{id}', () => {
   });
 
   it('never lets a product land in a category being deleted: one of the two is refused', async () => {
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 20; round++) {
       const c = await makeCategory(f, { name: `Contested ${round}` });
       const old = await makeProduct(f, { categoryId: c.id });
       await f.server.request('DELETE', `/api/products/${old.id}`, { token: f.staff });
@@ -174,11 +194,42 @@ describe('DELETE /api/categories/{id}', () => {
         }),
       ]);
       if (deleted.status === 200) {
-        expect(created.status).toBe(400);
+        expect(created.status, `round ${round}`).toBe(400);
         expect((await f.server.request('GET', `/api/products/${old.id}`, { token: f.staff })).body.categoryId).toBeNull();
       } else {
-        expect([deleted.status, created.status]).toEqual([409, 200]);
+        expect([deleted.status, created.status], `round ${round}`).toEqual([409, 200]);
         expect((await f.server.request('GET', `/api/products/${old.id}`, { token: f.staff })).body.categoryId).toBe(c.id);
+      }
+    }
+  });
+
+  it('under a burst of one delete among 24 creates into the category: either the delete or every create is refused', async () => {
+    for (let round = 0; round < 4; round++) {
+      const c = await makeCategory(f, { name: `Burst ${round}` });
+      const create = (i: number) =>
+        f.server.request('POST', '/api/products', {
+          token: f.staff,
+          body: { name: `Burst ${round}-${i}`, priceCents: 100, stock: 1, categoryId: c.id },
+        });
+      // the delete goes out in the middle of the creates
+      const requests = [
+        ...Array.from({ length: 12 }, (_, i) => create(i)),
+        f.server.request('DELETE', `/api/categories/${c.id}`, { token: f.staff }),
+        ...Array.from({ length: 12 }, (_, i) => create(12 + i)),
+      ];
+      const results = await Promise.all(requests);
+      const deleted = results[12]!;
+      const created = results.filter((_, i) => i !== 12);
+      const inCategory = await f.server.request('GET', `/api/products?categoryId=${c.id}&limit=50`, { token: f.staff });
+      if (deleted.status === 200) {
+        // deleted first: every create named a category that no longer exists
+        expect(created.map((r) => r.status), `round ${round}`).toEqual(Array(24).fill(400));
+        expect(inCategory.body.total).toBe(0);
+      } else {
+        // some create landed first: the category stays, and with it every create
+        expect(deleted.status, `round ${round}`).toBe(409);
+        expect(created.map((r) => r.status), `round ${round}`).toEqual(Array(24).fill(200));
+        expect(inCategory.body.total).toBe(24);
       }
     }
   });

@@ -121,11 +121,30 @@ describe('GET /api/inventory/low-stock', () => {
   });
 
   it('paginates', async () => {
+    // Its own low-stock products, so it does not lean on what other tests left behind.
+    const own = [];
+    for (const stock of [0, 1, 2]) own.push((await makeProduct(f, { name: `Paged Low ${stock}`, stock })).id);
+    const all = await f.server.request('GET', '/api/inventory/low-stock?limit=50', { token: f.staff });
+    expect(all.body.total).toBeGreaterThanOrEqual(3);
+    expect(all.body.total).toBeLessThanOrEqual(50);
+    const everyId = all.body.items.map((p: { id: number }) => p.id);
+    expect(everyId).toEqual(expect.arrayContaining(own));
+
     const page = await f.server.request('GET', '/api/inventory/low-stock?limit=1&page=2', { token: f.staff });
     expect(page.status).toBe(200);
-    expect(page.body).toMatchObject({ page: 2, limit: 1 });
-    expect(page.body.items).toHaveLength(1);
-    expect(page.body.totalPages).toBe(page.body.total);
+    expect(page.body).toMatchObject({ page: 2, limit: 1, total: all.body.total, totalPages: all.body.total });
+    expect(page.body.items.map((p: { id: number }) => p.id)).toEqual([everyId[1]]);
+    // pages of two, one after another, are the whole list in order
+    const paged: number[] = [];
+    const pages = Math.ceil(all.body.total / 2);
+    for (let n = 1; n <= pages; n++) {
+      const res = await f.server.request('GET', `/api/inventory/low-stock?limit=2&page=${n}`, { token: f.staff });
+      expect(res.body).toMatchObject({ page: n, limit: 2, total: all.body.total, totalPages: pages });
+      paged.push(...res.body.items.map((p: { id: number }) => p.id));
+    }
+    expect(paged).toEqual(everyId);
+    const past = await f.server.request('GET', `/api/inventory/low-stock?limit=2&page=${pages + 1}`, { token: f.staff });
+    expect(past.body.items).toEqual([]);
     expect((await f.server.request('GET', '/api/inventory/low-stock?limit=51', { token: f.staff })).status).toBe(400);
   });
 

@@ -1,5 +1,7 @@
 import { CATALOG_VERSION_KEY } from '@commerce/core';
+import { products } from '@commerce/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cookieHeader, trpcQuery } from './auth-helpers';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 import { address, createProduct, keyHeader, stockOf, updateProduct } from './orders-helpers';
 
@@ -7,9 +9,10 @@ let server: TestServer;
 let db: TestServer['runtime']['deps']['db'];
 let staff: string;
 let admin: string;
+const ADMIN_ORIGIN = 'http://admin.example.test';
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ CORS_ORIGINS: ADMIN_ORIGIN });
   db = server.runtime.deps.db;
   staff = (await createUserWithToken(server.runtime, 'staff')).token;
   admin = (await createUserWithToken(server.runtime, 'admin')).token;
@@ -125,6 +128,28 @@ describe('POST /api/orders', () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('BAD_REQUEST');
     expect(await stockOf(db, p)).toBe(10);
+  });
+
+  it('accepts the boundaries: exactly 100 lines, and 1000 units on one line', async () => {
+    const { token, userId } = await customer();
+    const ids = (
+      await db
+        .insert(products)
+        .values(Array.from({ length: 100 }, (_, i) => ({ slug: `lines-${userId}-${i}`, name: `Line ${i}`, priceCents: 1, stock: 10 })))
+        .returning({ id: products.id })
+    ).map((r) => r.id);
+    const hundred = await order(token, ids.map((productId) => ({ productId, quantity: 1 })));
+    expect(hundred.status, JSON.stringify(hundred.body)).toBe(200);
+    expect(hundred.body.items).toHaveLength(100);
+    expect(hundred.body.totalCents).toBe(100);
+    expect(await stockOf(db, ids[0]!)).toBe(9);
+    expect(await stockOf(db, ids[99]!)).toBe(9);
+
+    const bulk = await createProduct(db, { priceCents: 3, stock: 1500 });
+    const thousand = await order(token, [{ productId: bulk, quantity: 1000 }]);
+    expect(thousand.status, JSON.stringify(thousand.body)).toBe(200);
+    expect(thousand.body.items).toEqual([expect.objectContaining({ productId: bulk, quantity: 1000, lineTotalCents: 3000 })]);
+    expect(await stockOf(db, bulk)).toBe(500);
   });
 
   it('refuses a missing items list and malformed JSON with 400', async () => {
@@ -313,7 +338,7 @@ describe('reads', () => {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push((await order(token, [{ productId: p, quantity: 1 }])).body.id);
     await order(other.token, [{ productId: p, quantity: 1 }]);
-    await setStatus(ids[0]!, 'paid');
+    expect((await setStatus(ids[0]!, 'paid')).status).toBe(200);
 
     let res = await server.request('GET', '/api/orders/me?limit=2', { token });
     expect(res.status).toBe(200);
@@ -348,7 +373,7 @@ describe('reads', () => {
     const p = await createProduct(db, { stock: 100 });
     const oa = (await order(a.token, [{ productId: p, quantity: 1 }])).body.id;
     const ob = (await order(b.token, [{ productId: p, quantity: 1 }])).body.id;
-    await setStatus(ob, 'paid');
+    expect((await setStatus(ob, 'paid')).status).toBe(200);
     let res = await server.request('GET', `/api/orders?userId=${a.userId}`, { token: staff });
     expect(res.status).toBe(200);
     expect(res.body.items.map((o: { id: number }) => o.id)).toEqual([oa]);
@@ -374,6 +399,15 @@ describe('reads', () => {
     }
     const hidden = await server.request('GET', `/api/orders/${id}`, { token: stranger.token });
     expect(hidden.status).toBe(404);
+    // over tRPC too
+    const hiddenTrpc = await server.request('GET', trpcQuery('orders.byId', { id }), { token: stranger.token });
+    expect(hiddenTrpc.status).toBe(404);
+    expect(hiddenTrpc.body.error.data.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(hiddenTrpc.body)).not.toContain(address.line1);
+    // and the owner reads it over tRPC
+    const ownTrpc = await server.request('GET', trpcQuery('orders.byId', { id }), { token: owner.token });
+    expect(ownTrpc.status).toBe(200);
+    expect(ownTrpc.body.result.data).toMatchObject({ id, userId: owner.userId });
     expect((await server.request('GET', '/api/orders/99999999', { token: owner.token })).status).toBe(404);
     expect((await server.request('GET', '/api/orders/abc', { token: owner.token })).status).toBe(400);
   });
@@ -445,32 +479,46 @@ describe('status machine', () => {
     const a = (await order(token, [{ productId: p, quantity: 3 }])).body.id;
     const b = (await order(token, [{ productId: p, quantity: 2 }])).body.id;
     expect(await stockOf(db, p)).toBe(5);
-    await setStatus(a, 'paid');
-    await setStatus(a, 'refunded');
+    const move = async (id: number, status: string) => {
+      const res = await setStatus(id, status);
+      expect(res.status, `${id} → ${status}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body).toMatchObject({ id, status });
+    };
+    await move(a, 'paid');
+    expect(await stockOf(db, p)).toBe(5);
+    await move(a, 'refunded');
     expect(await stockOf(db, p)).toBe(8);
-    await setStatus(b, 'paid');
-    await setStatus(b, 'shipped');
-    await setStatus(b, 'refunded');
+    await move(b, 'paid');
+    await move(b, 'shipped');
+    await move(b, 'refunded');
     expect(await stockOf(db, p)).toBe(8);
   });
 
-  it('applies only one of two concurrent transitions from the same status', async () => {
+  it('applies only one of many concurrent transitions from the same status', async () => {
     const { token } = await customer();
     const p = await createProduct(db, { stock: 10 });
     const id = (await order(token, [{ productId: p, quantity: 4 }])).body.id;
-    await setStatus(id, 'paid');
-    const results = await Promise.all([
-      setStatus(id, 'cancelled'),
-      setStatus(id, 'shipped'),
-      setStatus(id, 'cancelled'),
-      server.request('POST', `/api/orders/${id}/cancel`, { token: admin }),
-    ]);
+    expect((await setStatus(id, 'paid')).status).toBe(200);
+    // 40 moves out of `paid` at once, each legal on its own: cancel (returns stock), ship,
+    // refund (returns stock) and the cancel endpoint.
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        [
+          () => setStatus(id, 'cancelled'),
+          () => setStatus(id, 'shipped'),
+          () => setStatus(id, 'refunded'),
+          () => server.request('POST', `/api/orders/${id}/cancel`, { token: admin }),
+        ][i % 4]!(),
+      ),
+    );
     const ok = results.filter((r) => r.status === 200);
-    expect(results.filter((r) => r.status === 409)).toHaveLength(results.length - 1);
     expect(ok).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(results.length - 1);
     const detail = (await server.request('GET', `/api/orders/${id}`, { token: staff })).body;
+    expect(detail.status).toBe(ok[0]!.body.status);
     expect(detail.events).toHaveLength(3);
-    expect(await stockOf(db, p)).toBe(detail.status === 'cancelled' ? 10 : 6);
+    // stock came back exactly once, or not at all when the winner shipped
+    expect(await stockOf(db, p)).toBe(detail.status === 'shipped' ? 6 : 10);
   });
 });
 
@@ -520,7 +568,7 @@ describe('POST /api/orders/{id}/cancel', () => {
     const { token } = await customer();
     const p = await createProduct(db, { stock: 5 });
     const id = (await order(token, [{ productId: p, quantity: 2 }])).body.id;
-    await setStatus(id, 'paid');
+    expect((await setStatus(id, 'paid')).status).toBe(200);
     const res = await server.request('POST', `/api/orders/${id}/cancel`, { token });
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/pending/);
@@ -537,8 +585,74 @@ describe('POST /api/orders/{id}/cancel', () => {
     const p = await createProduct(db, { stock: 5 });
     const id = (await order(owner.token, [{ productId: p, quantity: 1 }])).body.id;
     expect((await server.request('POST', `/api/orders/${id}/cancel`, { token: stranger.token })).status).toBe(404);
-    expect((await server.request('GET', `/api/orders/${id}`, { token: owner.token })).body.status).toBe('pending');
+    // over tRPC too
+    const trpc = await server.request('POST', '/trpc/orders.cancel', { token: stranger.token, body: { id } });
+    expect(trpc.status).toBe(404);
+    expect(trpc.body.error.data.code).toBe('NOT_FOUND');
+    const after = await server.request('GET', `/api/orders/${id}`, { token: owner.token });
+    expect(after.body.status).toBe('pending');
+    expect(after.body.events).toHaveLength(1);
+    expect(await stockOf(db, p)).toBe(4);
     expect((await server.request('POST', '/api/orders/99999999/cancel', { token: owner.token })).status).toBe(404);
+    expect((await server.request('POST', '/trpc/orders.cancel', { token: owner.token, body: { id: 99_999_999 } })).status).toBe(404);
+  });
+});
+
+describe('cookie sessions: CSRF on order and checkout', () => {
+  const cookieCases: [string, Record<string, string>][] = [
+    ['no Origin', {}],
+    ['a foreign Origin', { origin: 'https://evil.example' }],
+    ['Origin null', { origin: 'null' }],
+  ];
+
+  it.each(cookieCases)('refuses POST /api/orders by cookie with %s (403), taking no stock and making no order', async (_label, extra) => {
+    const { token } = await customer();
+    const p = await createProduct(db, { stock: 5 });
+    const res = await order('', [{ productId: p, quantity: 2 }], { ...cookieHeader(token), ...extra });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('FORBIDDEN');
+    expect(await stockOf(db, p)).toBe(5);
+    expect((await server.request('GET', '/api/orders/me', { token })).body.total).toBe(0);
+    // the same over tRPC
+    const trpc = await server.request('POST', '/trpc/orders.create', {
+      headers: { ...cookieHeader(token), ...extra },
+      body: { items: [{ productId: p, quantity: 2 }] },
+    });
+    expect(trpc.status).toBe(403);
+    expect(await stockOf(db, p)).toBe(5);
+    expect((await server.request('GET', '/api/orders/me', { token })).body.total).toBe(0);
+  });
+
+  it.each(cookieCases)('refuses POST /api/cart/checkout by cookie with %s (403), keeping the cart and the stock', async (_label, extra) => {
+    const { token } = await customer();
+    const p = await createProduct(db, { stock: 5 });
+    expect((await server.request('POST', '/api/cart/items', { token, body: { productId: p, quantity: 2 } })).status).toBe(200);
+    const res = await server.request('POST', '/api/cart/checkout', { headers: { ...cookieHeader(token), ...extra }, body: {} });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('FORBIDDEN');
+    expect(await stockOf(db, p)).toBe(5);
+    expect((await server.request('GET', '/api/orders/me', { token })).body.total).toBe(0);
+    expect((await server.request('GET', '/api/cart', { token })).body.items).toEqual([
+      expect.objectContaining({ productId: p, quantity: 2 }),
+    ]);
+  });
+
+  it('accepts both by cookie from an allowed Origin', async () => {
+    const { token, userId } = await customer();
+    const p = await createProduct(db, { stock: 5 });
+    const headers = { ...cookieHeader(token), origin: ADMIN_ORIGIN };
+    const placed = await order('', [{ productId: p, quantity: 2 }], headers);
+    expect(placed.status, JSON.stringify(placed.body)).toBe(200);
+    expect(placed.body).toMatchObject({ userId, status: 'pending' });
+    expect(await stockOf(db, p)).toBe(3);
+
+    const added = await server.request('POST', '/api/cart/items', { headers, body: { productId: p, quantity: 1 } });
+    expect(added.status).toBe(200);
+    const checkedOut = await server.request('POST', '/api/cart/checkout', { headers, body: {} });
+    expect(checkedOut.status, JSON.stringify(checkedOut.body)).toBe(200);
+    expect(checkedOut.body).toMatchObject({ userId, status: 'pending' });
+    expect(await stockOf(db, p)).toBe(2);
+    expect((await server.request('GET', '/api/orders/me', { token })).body.total).toBe(2);
   });
 });
 

@@ -92,14 +92,19 @@ describe('POST /api/products', () => {
     expect(again.status).toBe(409);
     expect(again.body.message).toMatch(/sku/);
     const racing = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
+      Array.from({ length: 30 }, (_, i) =>
         f.server.request('POST', '/api/products', {
           token: f.staff,
           body: { name: `Racer ${i}`, priceCents: 1, stock: 1, sku: 'SKU-RACE' },
         }),
       ),
     );
-    expect(racing.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    expect(racing.map((r) => r.status).sort()).toEqual([200, ...Array<number>(29).fill(409)]);
+    for (const lost of racing.filter((r) => r.status === 409)) expect(lost.body.data.field).toBe('sku');
+    // exactly one product carries the sku: the winner
+    const winner = racing.find((r) => r.status === 200)!.body;
+    const withSku = await f.server.request('GET', '/api/products?q=racer&limit=50', { token: f.staff });
+    expect(withSku.body.items.filter((p: { sku: string | null }) => p.sku === 'SKU-RACE').map((p: { id: number }) => p.id)).toEqual([winner.id]);
   });
 
   it('answers an unknown categoryId with a 400 naming the field', async () => {
@@ -164,19 +169,30 @@ describe('POST /api/products', () => {
 
 describe('PUT /api/products/{id}', () => {
   it('changes any subset of fields; a new name gives a new slug', async () => {
+    // Timestamps have millisecond resolution: let the clock move past the last one before each
+    // write, so a write that forgot to touch updatedAt cannot pass by landing in the same millisecond.
+    const clockPast = async (iso: string) => {
+      while (Date.now() <= Date.parse(iso) + 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    };
     const product = await makeProduct(f, { name: 'Old Name', description: 'Keeps this' });
+    await clockPast(product.updatedAt);
     const res = await f.server.request('PUT', `/api/products/${product.id}`, {
       token: f.staff,
       body: { name: 'New Name', priceCents: 777 },
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'New Name', slug: 'new-name', priceCents: 777, description: 'Keeps this' });
-    expect(res.body.updatedAt >= product.updatedAt).toBe(true);
+    expect(Date.parse(product.updatedAt)).toBeLessThan(Date.parse(res.body.updatedAt));
+    expect(res.body.createdAt).toBe(product.createdAt);
+    await clockPast(res.body.updatedAt);
     const same = await f.server.request('PUT', `/api/products/${product.id}`, { token: f.staff, body: { name: 'New Name' } });
     expect(same.body.slug).toBe('new-name');
+    expect(Date.parse(res.body.updatedAt)).toBeLessThan(Date.parse(same.body.updatedAt));
     const empty = await f.server.request('PUT', `/api/products/${product.id}`, { token: f.staff, body: {} });
     expect(empty.status).toBe(200);
     expect(empty.body.priceCents).toBe(777);
+    // nothing to change: nothing written
+    expect(empty.body.updatedAt).toBe(same.body.updatedAt);
   });
 
   it('sets and clears the category', async () => {
@@ -210,9 +226,13 @@ describe('PUT /api/products/{id}', () => {
 });
 
 describe('DELETE /api/products/{id}', () => {
-  it('archives: gone from public reads, kept for staff; again succeeds', async () => {
+  it('archives: gone from public reads and every list, staff lists too; kept for staff by id; again succeeds', async () => {
     const product = await makeProduct(f, { name: 'To Archive' });
     expect((await f.server.request('GET', `/api/products/${product.id}`)).status).toBe(200);
+    // before: every list finds it
+    for (const token of [undefined, f.customer, f.staff]) {
+      expect(await listIds(f, 'limit=50&q=archive', token)).toContain(product.id);
+    }
     const del = await f.server.request('DELETE', `/api/products/${product.id}`, { token: f.staff });
     expect(del.status).toBe(200);
     expect(del.body).toEqual({ success: true });
@@ -221,6 +241,12 @@ describe('DELETE /api/products/{id}', () => {
     expect((await f.server.request('GET', `/api/products/${product.id}`, { token: f.customer })).status).toBe(404);
     expect((await f.server.request('GET', `/api/products/${product.id}`, { token: f.staff })).status).toBe(200);
     expect(await listIds(f, 'limit=50&q=archive')).not.toContain(product.id);
+    expect(await listIds(f, 'limit=50&q=archive', f.customer)).not.toContain(product.id);
+    // staff lists leave archived products out too, whatever the filters
+    for (const query of ['limit=50&q=archive', 'limit=50&q=archive&active=true', 'limit=50&q=archive&active=false', 'limit=50&sort=newest']) {
+      expect(await listIds(f, query, f.staff), query).not.toContain(product.id);
+    }
+    expect(await listIds(f, 'limit=50&q=archive', f.admin)).not.toContain(product.id);
   });
 
   it('answers 401, 403, 400 and 404', async () => {
@@ -346,6 +372,9 @@ describe('search', () => {
 
   it('never fails on odd input', async () => {
     const unicode = await makeProduct(f, { name: 'Crème Brûlée Torch', description: 'Für die Küche 🔥' });
+    const plain = [await makeProduct(f, { name: 'Plain Odd One' }), await makeProduct(f, { name: 'Plain Odd Two' })];
+    const before = (await f.server.request('GET', '/api/products?limit=1')).body.total;
+    expect(before).toBeGreaterThanOrEqual(3);
     const texts = [
       "'; drop table products; --",
       '" OR 1=1 --',
@@ -370,8 +399,9 @@ describe('search', () => {
     }
     expect(await listIds(f, `q=${encodeURIComponent('crème brûlée')}`)).toEqual([unicode.id]);
     expect(await listIds(f, `q=${encodeURIComponent('Küche')}`)).toEqual([unicode.id]);
-    // The table survived the injection attempt, and an empty q lists everything.
-    const all = await f.server.request('GET', '/api/products?q=');
-    expect(all.body.total).toBeGreaterThan(10);
+    // The table survived the injection attempt, and an empty q lists everything: what this test made too.
+    const all = await f.server.request('GET', '/api/products?q=&limit=3&sort=newest');
+    expect(all.body.total).toBe(before);
+    expect(all.body.items.map((p: { id: number }) => p.id)).toEqual([plain[1].id, plain[0].id, unicode.id]);
   });
 });

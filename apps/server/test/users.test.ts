@@ -148,24 +148,59 @@ describe('the last admin', () => {
     expect((await change(other.token, other.userId, 'staff')).status).toBe(409);
   });
 
-  it('stays with at least one admin when two admins demote each other at once', async () => {
-    for (let round = 0; round < 5; round++) {
-      const admins = (await store.request('GET', '/api/users?role=admin&limit=50', {
-        token: (await createUserWithToken(store.runtime, 'admin')).token,
-      })).body.items as { id: number }[];
-      // demote every admin but two fresh ones, so exactly two remain
-      const a = await createUserWithToken(store.runtime, 'admin');
-      const b = await createUserWithToken(store.runtime, 'admin');
-      for (const { id } of admins) expect((await change(a.token, id, 'customer')).status).toBe(200);
+  /** Makes `n` fresh admins and demotes every other admin, so exactly these `n` remain. */
+  async function onlyAdmins(n: number) {
+    const fresh = await Promise.all(Array.from({ length: n }, () => createUserWithToken(store.runtime, 'admin')));
+    const ids = new Set(fresh.map((u) => u.userId));
+    const listed = await store.request('GET', '/api/users?role=admin&limit=50', { token: fresh[0]!.token });
+    expect(listed.body.total).toBeLessThanOrEqual(50);
+    for (const { id } of listed.body.items as { id: number }[]) {
+      if (!ids.has(id)) expect((await change(fresh[0]!.token, id, 'customer')).status).toBe(200);
+    }
+    expect((await store.request('GET', '/api/users?role=admin&limit=50', { token: fresh[0]!.token })).body.total).toBe(n);
+    return fresh;
+  }
 
+  /** How many admins there are, read by a fresh admin that does not count itself. */
+  const adminsLeft = async () => {
+    const reader = await createUserWithToken(store.runtime, 'admin');
+    const res = await store.request('GET', '/api/users?role=admin&limit=50', { token: reader.token });
+    return (res.body.total as number) - 1;
+  };
+
+  it('stays with at least one admin when two admins demote each other at once', async () => {
+    for (let round = 0; round < 10; round++) {
+      const [a, b] = await onlyAdmins(2);
+      if (!a || !b) throw new Error('two admins expected');
       const [ab, ba] = await Promise.all([change(a.token, b.userId, 'customer'), change(b.token, a.userId, 'customer')]);
       // Exactly one wins. The loser is refused as the last admin (409) or, when its request
       // was authorized after the winner's commit, as no longer an admin at all (403).
       const statuses = [ab.status, ba.status].sort();
-      expect(statuses[0]).toBe(200);
+      expect(statuses[0], `round ${round}`).toBe(200);
       expect([403, 409]).toContain(statuses[1]);
       const left = await store.request('GET', '/api/users?role=admin', { token: ab.status === 200 ? a.token : b.token });
       expect(left.body.total).toBe(1);
     }
+  });
+
+  it('keeps exactly one admin when 20 admins all give up the role at once', async () => {
+    const admins = await onlyAdmins(20);
+    const results = await Promise.all(admins.map((a) => change(a.token, a.userId, 'customer')));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array<number>(19).fill(200), 409]);
+    const last = admins[results.findIndex((r) => r.status === 409)]!;
+    const left = await store.request('GET', '/api/users?role=admin&limit=50', { token: last.token });
+    expect(left.body.items.map((u: { id: number }) => u.id)).toEqual([last.userId]);
+  });
+
+  it('never runs out of admins when 20 admins each demote the next one at once', async () => {
+    const admins = await onlyAdmins(20);
+    const results = await Promise.all(admins.map((a, i) => change(a.token, admins[(i + 1) % admins.length]!.userId, 'customer')));
+    for (const r of results) expect([200, 403, 409]).toContain(r.status);
+    const won = results.filter((r) => r.status === 200).length;
+    expect(won).toBeGreaterThanOrEqual(1);
+    expect(won).toBeLessThanOrEqual(19);
+    // each request names a different target: every win demoted exactly one admin
+    expect(await adminsLeft()).toBe(20 - won);
   });
 });

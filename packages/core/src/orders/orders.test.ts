@@ -137,9 +137,25 @@ describe('against Postgres', () => {
     const viewer = await customer();
     const p = await product(10);
     await addCartItem(deps, viewer, { productId: p, quantity: 3 });
-    const results = await Promise.all(Array.from({ length: 5 }, () => checkout(deps, viewer, { idempotencyKey: 'cart-once' })));
+    const results = await Promise.all(Array.from({ length: 30 }, () => checkout(deps, viewer, { idempotencyKey: 'cart-once' })));
+    expect(results).toHaveLength(30);
     expect(new Set(results.map((o) => o.id)).size).toBe(1);
     expect(await stockOf(p)).toBe(7);
     await expect(checkout(deps, viewer, {})).rejects.toMatchObject({ code: 'CONFLICT', message: 'The cart is empty' });
+  });
+
+  it('checks out a cart once under many concurrent checkouts with different keys', async () => {
+    const viewer = await customer();
+    const p = await product(10);
+    await addCartItem(deps, viewer, { productId: p, quantity: 3 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => checkout(deps, viewer, { idempotencyKey: `cart-many-${i}` })),
+    );
+    const placed = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(placed).toHaveLength(1);
+    expect(refused).toHaveLength(29);
+    for (const r of refused) expect(r.reason).toMatchObject({ code: 'CONFLICT', message: 'The cart is empty' });
+    expect(await stockOf(p)).toBe(7);
   });
 });
