@@ -45,6 +45,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         onError: (error) => logger.warn({ err: error.message }, 'redis unavailable'),
       })
     : undefined;
+  // Shared counters (rate limits) fall back to per-process ones while Redis is not ready: wait
+  // for the connection before serving, so start-up traffic is counted where every process sees it.
+  if (redis) await connected(redis, 3000);
   const cache = redis ? new RedisCache(redis) : new MemoryCache();
   const deps: Deps = { db: db.db, cache, redis, clock: systemClock, settings: settingsFrom(config) };
   return {
@@ -56,4 +59,18 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await db.close();
     },
   };
+}
+
+/** Resolves once the client is ready, or after `timeoutMs` (then the server starts degraded). */
+function connected(redis: NonNullable<Deps['redis']>, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
 }
