@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
+  appErrorResponse,
   appRouter,
   createContext,
   createOpenApiDocument,
   errorHeaders,
   OPENAPI_BASE_PATH,
   SESSION_COOKIE,
+  STRIPE_WEBHOOK_PATH,
   type RequestInfo,
 } from '@commerce/api';
-import { resolveViewer } from '@commerce/core';
+import { AppError, receivePaymentWebhook, resolveViewer } from '@commerce/core';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
@@ -77,6 +79,9 @@ function jsonDepth(text: string): number {
   }
   return deepest;
 }
+
+/** A bug (500) or a failing outside service (502: the payment provider): worth an error log line. */
+const serverSide = (error: { code: string }) => error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'BAD_GATEWAY';
 
 export interface BuildOptions {
   config: Config;
@@ -165,7 +170,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     path,
     req,
   }) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') {
+    if (serverSide(error)) {
       (req as unknown as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');
     }
   };
@@ -197,12 +202,38 @@ export async function buildServer({ config, runtime }: BuildOptions) {
       createContext: ({ req, res }: { req: unknown; res: unknown }) =>
         contextFor(req as FastifyRequest, res as FastifyReply),
       onError: ({ error, path, req }: { error: import('@trpc/server').TRPCError; path?: string; req: unknown }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
+        if (serverSide(error)) {
           (req as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');
         }
       },
       responseMeta,
     } as never);
+  });
+
+  await app.register(async (webhooks) => {
+    // Stripe signs the exact bytes it sent, so this route (and only this one: the parsers
+    // are scoped to this plugin) keeps the body as a Buffer, whatever its content type.
+    webhooks.removeAllContentTypeParsers();
+    webhooks.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    webhooks.post(STRIPE_WEBHOOK_PATH, async (req, reply) => {
+      if (deps.payments.name !== 'stripe' || !deps.payments.webhooks) {
+        return reply.status(404).send({ message: 'Stripe is not configured on this server', code: 'NOT_FOUND' });
+      }
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const signature = req.headers['stripe-signature'];
+      try {
+        const result = await receivePaymentWebhook(deps, rawBody, Array.isArray(signature) ? signature[0] : signature);
+        req.log[result.attention ? 'warn' : 'info']({ webhook: result }, `stripe webhook ${result.outcome}`);
+        return { received: true };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        // A bad signature is a 400 that Stripe shows in its dashboard; a provider failure
+        // (refunding a payment for a cancelled order) is a 502 that Stripe retries.
+        const { status, body } = appErrorResponse(error);
+        req.log[status >= 500 ? 'error' : 'warn']({ err: error }, 'stripe webhook refused');
+        return reply.status(status).send(body);
+      }
+    });
   });
 
   const openApiDocument = createOpenApiDocument();

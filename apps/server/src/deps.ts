@@ -1,4 +1,14 @@
-import { type CoreSettings, type Deps, MemoryCache, RedisCache, createRedisClient, systemClock } from '@commerce/core';
+import {
+  type CoreSettings,
+  type Deps,
+  MemoryCache,
+  OfflinePaymentProvider,
+  type PaymentProvider,
+  RedisCache,
+  StripePaymentProvider,
+  createRedisClient,
+  systemClock,
+} from '@commerce/core';
 import { createDb, type DbHandle } from '@commerce/db';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from './config';
@@ -25,7 +35,21 @@ export function settingsFrom(config: Config): CoreSettings {
   };
 }
 
-/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process. */
+/**
+ * Stripe when a secret key is configured; otherwise the offline provider, with which no money
+ * moves through the store and staff mark orders paid (README, "Payments").
+ */
+export function paymentsFrom(config: Config): PaymentProvider {
+  if (!config.STRIPE_SECRET_KEY) return new OfflinePaymentProvider();
+  return new StripePaymentProvider({
+    secretKey: config.STRIPE_SECRET_KEY,
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    apiBase: config.STRIPE_API_BASE,
+    clock: systemClock,
+  });
+}
+
+/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process, Stripe or offline. */
 export interface RuntimeOptions {
   /** Where logs go (stdout by default); tests capture them. */
   logDestination?: DestinationStream;
@@ -49,7 +73,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   // for the connection before serving, so start-up traffic is counted where every process sees it.
   if (redis) await connected(redis, 3000);
   const cache = redis ? new RedisCache(redis) : new MemoryCache();
-  const deps: Deps = { db: db.db, cache, redis, clock: systemClock, settings: settingsFrom(config) };
+  const deps: Deps = {
+    db: db.db,
+    cache,
+    redis,
+    clock: systemClock,
+    settings: settingsFrom(config),
+    payments: paymentsFrom(config),
+  };
   return {
     deps,
     logger,

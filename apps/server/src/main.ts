@@ -58,7 +58,10 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info({ address, database: runtime.db.kind, cache: runtime.deps.cache.kind }, 'server listening');
+  app.log.info(
+    { address, database: runtime.db.kind, cache: runtime.deps.cache.kind, payments: runtime.deps.payments.name },
+    'server listening',
+  );
   // Test harnesses read this line to find a port chosen by the OS (PORT=0).
   if (process.env.COMMERCE_PRINT_ADDRESS) console.log(`LISTENING ${address}`);
 }

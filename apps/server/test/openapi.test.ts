@@ -45,7 +45,8 @@ let doc: Document;
 let staff: string;
 let customer: string;
 let admin: { userId: number; token: string };
-let scarce: { id: number };
+/** A product only refused requests name (validation, body limit): no case takes its stock. */
+let widget: { id: number };
 
 let emails = 0;
 const uniqueEmail = () => `openapi-${process.pid}-${++emails}-${Date.now()}@example.test`;
@@ -62,14 +63,30 @@ beforeAll(async () => {
   staff = (await createUserWithToken(server.runtime, 'staff')).token;
   customer = (await createUserWithToken(server.runtime, 'customer')).token;
   admin = await createUserWithToken(server.runtime, 'admin');
-  const created = await server.request('POST', '/api/products', {
-    token: staff,
-    body: { name: 'OpenAPI scarce widget', priceCents: 1500, stock: 2 },
-  });
-  expect(created.status).toBe(200);
-  scarce = created.body;
+  widget = await productWithStock(2);
 });
 afterAll(() => server?.close());
+
+/** A product of its own for one case, so that no case depends on the stock another one left. */
+async function productWithStock(stock: number): Promise<{ id: number }> {
+  const created = await server.request('POST', '/api/products', {
+    token: staff,
+    body: { name: 'OpenAPI widget', priceCents: 1500, stock },
+  });
+  expect(created.status).toBe(200);
+  return created.body;
+}
+
+/** A fresh pending order of the customer, on a product of its own. */
+async function placeOneOrder(): Promise<number> {
+  const product = await productWithStock(2);
+  const placed = await server.request('POST', '/api/orders', {
+    token: customer,
+    body: { items: [{ productId: product.id, quantity: 1 }] },
+  });
+  expect(placed.status).toBe(200);
+  return placed.body.id as number;
+}
 
 function operations(): { key: string; path: string; method: string; op: Operation }[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -164,6 +181,7 @@ describe('the documented error statuses', () => {
     ['put', '/orders/{id}/status'],
     ['delete', '/categories/{id}'],
     ['post', '/products/{id}/stock-adjustments'],
+    ['post', '/orders/{id}/pay'],
   ])('lists 409 on %s %s', (method, path) => {
     expect(Object.keys(operation(method, path).responses)).toContain('409');
   });
@@ -249,6 +267,9 @@ const validationIssues = (path: unknown[]) => (body: Record<string, unknown>) =>
   expect(body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
 };
 
+/** The product of the "not enough stock" case, made by its `send`. */
+let scarce: { id: number };
+
 const cases: Case[] = [
   {
     name: 'an unknown product',
@@ -311,7 +332,7 @@ const cases: Case[] = [
     path: '/orders',
     status: 400,
     send: () =>
-      server.request('POST', '/api/orders', { token: customer, body: { items: [{ productId: scarce.id, quantity: 0 }] } }),
+      server.request('POST', '/api/orders', { token: customer, body: { items: [{ productId: widget.id, quantity: 0 }] } }),
     body: validationIssues(['items', 0, 'quantity']),
   },
   {
@@ -336,8 +357,10 @@ const cases: Case[] = [
     method: 'POST',
     path: '/orders',
     status: 409,
-    send: () =>
-      server.request('POST', '/api/orders', { token: customer, body: { items: [{ productId: scarce.id, quantity: 5 }] } }),
+    send: async () => {
+      scarce = await productWithStock(2);
+      return server.request('POST', '/api/orders', { token: customer, body: { items: [{ productId: scarce.id, quantity: 3 }] } });
+    },
     body: (body) => {
       expect(body.message).toContain(String(scarce.id));
       expect(body.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409, path: 'orders.create', productId: scarce.id });
@@ -351,7 +374,7 @@ const cases: Case[] = [
     send: () =>
       server.request('POST', '/api/orders', {
         token: customer,
-        body: { items: [{ productId: scarce.id, quantity: 1 }], shippingAddress: { name: 'x'.repeat(8192) } },
+        body: { items: [{ productId: widget.id, quantity: 1 }], shippingAddress: { name: 'x'.repeat(8192) } },
       }),
     body: (body) => expect(body.code).toBe('PAYLOAD_TOO_LARGE'),
   },
@@ -396,13 +419,9 @@ const cases: Case[] = [
     path: '/orders/{id}/cancel',
     status: 409,
     send: async () => {
-      const placed = await server.request('POST', '/api/orders', {
-        token: customer,
-        body: { items: [{ productId: scarce.id, quantity: 1 }] },
-      });
-      expect(placed.status).toBe(200);
-      expect((await server.request('POST', `/api/orders/${placed.body.id}/cancel`, { token: customer })).status).toBe(200);
-      return server.request('POST', `/api/orders/${placed.body.id}/cancel`, { token: customer });
+      const orderId = await placeOneOrder();
+      expect((await server.request('POST', `/api/orders/${orderId}/cancel`, { token: customer })).status).toBe(200);
+      return server.request('POST', `/api/orders/${orderId}/cancel`, { token: customer });
     },
   },
   {
@@ -411,13 +430,28 @@ const cases: Case[] = [
     path: '/orders/{id}/status',
     status: 409,
     send: async () => {
-      const placed = await server.request('POST', '/api/orders', {
-        token: customer,
-        body: { items: [{ productId: scarce.id, quantity: 1 }] },
-      });
-      expect(placed.status).toBe(200);
-      return server.request('PUT', `/api/orders/${placed.body.id}/status`, { token: staff, body: { status: 'delivered' } });
+      const orderId = await placeOneOrder();
+      return server.request('PUT', `/api/orders/${orderId}/status`, { token: staff, body: { status: 'delivered' } });
     },
+  },
+  {
+    name: 'paying for a cancelled order',
+    method: 'POST',
+    path: '/orders/{id}/pay',
+    status: 409,
+    send: async () => {
+      const orderId = await placeOneOrder();
+      expect((await server.request('POST', `/api/orders/${orderId}/cancel`, { token: customer })).status).toBe(200);
+      return server.request('POST', `/api/orders/${orderId}/pay`, { token: customer });
+    },
+  },
+  {
+    name: 'a Stripe webhook on a server without Stripe (a plain route: message and code only)',
+    method: 'POST',
+    path: '/webhooks/stripe',
+    status: 404,
+    send: () => server.request('POST', '/api/webhooks/stripe', { rawBody: '{}', headers: { 'stripe-signature': 't=1,v1=00' } }),
+    body: (body) => expect(Object.keys(body).sort()).toEqual(['code', 'message']),
   },
   {
     name: 'the last admin giving up the role',

@@ -1,12 +1,21 @@
 import { AppError } from '@commerce/core';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { callerError, errorHeaders } from './errors';
+import { appErrorResponse, callerError, errorHeaders } from './errors';
 
 describe('callerError', () => {
   it('maps each AppError code to its status code', () => {
     expect(callerError(new AppError('CONFLICT', 'taken'))).toMatchObject({ code: 'CONFLICT', message: 'taken' });
     expect(callerError(new AppError('NOT_FOUND', 'gone'))?.code).toBe('NOT_FOUND');
+  });
+
+  it('maps a failing payment provider to a 502, also for plain routes outside tRPC', () => {
+    expect(callerError(new AppError('BAD_GATEWAY', 'Stripe failed'))?.code).toBe('BAD_GATEWAY');
+    expect(appErrorResponse(new AppError('BAD_GATEWAY', 'Stripe failed'))).toEqual({
+      status: 502,
+      body: { message: 'Stripe failed', code: 'BAD_GATEWAY' },
+    });
+    expect(appErrorResponse(new AppError('BAD_REQUEST', 'bad signature')).status).toBe(400);
   });
 
   it('turns text Postgres refuses into a 400, through a wrapping driver error too', () => {

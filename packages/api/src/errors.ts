@@ -1,5 +1,6 @@
 import { AppError, pgErrorCode, type AppErrorCode } from '@commerce/core';
 import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/unstable-core-do-not-import';
 
 /** The one place where a core error code becomes a tRPC code (and so an HTTP status). */
@@ -11,10 +12,17 @@ const trpcCodeOf: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   CONFLICT: 'CONFLICT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  BAD_GATEWAY: 'BAD_GATEWAY',
 };
 
 export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: trpcCodeOf[error.code], message: error.message, cause: error });
+}
+
+/** An AppError as a plain HTTP answer, for routes outside tRPC (the Stripe webhook). */
+export function appErrorResponse(error: AppError): { status: number; body: { message: string; code: string } } {
+  const trpcError = toTRPCError(error);
+  return { status: getHTTPStatusCodeFromError(trpcError), body: { message: error.message, code: trpcError.code } };
 }
 
 // Text Postgres cannot store: a NUL character (22021), or \u0000 inside JSON (22P05).

@@ -116,18 +116,86 @@ function describeErrors(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** Where Stripe posts its events; a plain Fastify route in apps/server (it needs the raw body). */
+export const STRIPE_WEBHOOK_PATH = `${OPENAPI_BASE_PATH}/webhooks/stripe`;
+
+const errorContent = { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` } } };
+
+/**
+ * The Stripe webhook is not a procedure (its signature covers the raw bytes, which tRPC never
+ * sees), so trpc-to-openapi cannot describe it: it is added here by hand.
+ */
+function describeStripeWebhook(document: OpenAPIObject): OpenAPIObject {
+  const error = (description: string) => ({ description, content: errorContent });
+  document.paths = {
+    ...document.paths,
+    [STRIPE_WEBHOOK_PATH.slice(OPENAPI_BASE_PATH.length)]: {
+      post: {
+        operationId: 'webhooks-stripe',
+        tags: ['payments'],
+        summary: 'Stripe events (called by Stripe, not by storefronts)',
+        description:
+          'Verifies `Stripe-Signature` over the raw body with STRIPE_WEBHOOK_SECRET (300 s tolerance) and applies each event once, however often Stripe sends it. `payment_intent.succeeded` marks the order `paid`, `charge.refunded` (a full refund) marks it `refunded`; other types, and events for payments the store did not open, are answered 200 and ignored.',
+        security: [],
+        parameters: [
+          {
+            in: 'header',
+            name: 'Stripe-Signature',
+            required: true,
+            description: 'Set by Stripe: `t=<unix time>,v1=<HMAC-SHA256 of "<t>.<raw body>">`',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                description: 'A Stripe Event object',
+                required: ['id', 'type', 'data'],
+                properties: {
+                  id: { type: 'string', example: 'evt_1Nq…' },
+                  type: { type: 'string', example: 'payment_intent.succeeded' },
+                  data: { type: 'object', properties: { object: { type: 'object' } }, additionalProperties: true },
+                },
+                additionalProperties: true,
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Received: applied, already applied, or ignored',
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['received'], properties: { received: { type: 'boolean', enum: [true] } } },
+              },
+            },
+          },
+          '400': error('Missing, malformed or expired `Stripe-Signature`, a signature that does not match the body, or a body that is not an event'),
+          '404': error('Stripe is not configured on this server (no STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET)'),
+          '413': error('Body over the size limit (1 MiB by default)'),
+          '500': error('Internal error: a bug or an unavailable database (the message is generic); Stripe retries'),
+          '502': error('Refunding a payment that arrived for a cancelled order failed; Stripe retries'),
+        },
+      },
+    },
+  };
+  return document;
+}
+
 /** The storefront REST contract, generated from the routers so it cannot drift from them. */
 export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
-  return describeErrors(
-    generateOpenApiDocument(appRouter, {
-      title: 'Commerce storefront API',
-      description:
-        'REST for storefronts, generated from the tRPC routers. Money is integer minor units plus an ISO 4217 currency. Authenticate with `Authorization: Bearer <token>` from /auth/register or /auth/login.',
-      version: '0.1.0',
-      baseUrl,
-      securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from /auth/login or /auth/register' },
-      },
-    }),
-  );
+  const generated = generateOpenApiDocument(appRouter, {
+    title: 'Commerce storefront API',
+    description:
+      'REST for storefronts, generated from the tRPC routers. Money is integer minor units plus an ISO 4217 currency. Authenticate with `Authorization: Bearer <token>` from /auth/register or /auth/login.',
+    version: '0.1.0',
+    baseUrl,
+    securitySchemes: {
+      bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from /auth/login or /auth/register' },
+    },
+  });
+  return describeStripeWebhook(describeErrors(generated));
 }

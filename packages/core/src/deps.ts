@@ -2,6 +2,7 @@ import type { Database } from '@commerce/db';
 import type { Redis } from 'ioredis';
 import type { Cache } from './cache';
 import type { Clock } from './clock';
+import type { PaymentProvider } from './payments/provider';
 
 /** Settings the business rules read; the server fills them from its validated configuration. */
 export interface CoreSettings {
@@ -26,6 +27,8 @@ export interface Deps {
   redis?: Redis | undefined;
   clock: Clock;
   settings: CoreSettings;
+  /** Stripe when STRIPE_SECRET_KEY is set, else the OfflinePaymentProvider. */
+  payments: PaymentProvider;
 }
 
 export const defaultSettings: CoreSettings = {

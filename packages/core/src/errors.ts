@@ -6,7 +6,9 @@ export type AppErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  /** An outside service the request needs (the payment provider) failed or refused: retry later. */
+  | 'BAD_GATEWAY';
 
 export interface AppErrorDetails {
   /** The input field at fault, e.g. `categoryId`. */
@@ -23,8 +25,10 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly details: AppErrorDetails = {},
+    /** `cause`: the underlying failure, for the logs (never shown to the caller). */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -9,3 +9,4 @@ export * from './catalog';
 export * from './cart';
 export * from './orders';
 export * from './auth';
+export * from './payments';

@@ -3,6 +3,8 @@ import { createTestDatabase } from '@commerce/db/testing';
 import { createRedisClient, MemoryCache } from './cache';
 import { systemClock, type Clock } from './clock';
 import { defaultSettings, type CoreSettings, type Deps } from './deps';
+import { OfflinePaymentProvider } from './payments/offline';
+import type { PaymentProvider } from './payments/provider';
 
 export interface TestDepsOptions {
   /** Merged over defaultSettings; rateLimits are merged too, so a test may give only the ones it changes. */
@@ -11,6 +13,8 @@ export interface TestDepsOptions {
   clock?: Clock;
   /** Connection pool size; 5 unless given. */
   poolMax?: number;
+  /** The OfflinePaymentProvider unless given. */
+  payments?: PaymentProvider;
 }
 
 export interface TestDeps {
@@ -23,7 +27,7 @@ export interface TestDeps {
 
 /** Deps on a fresh migrated Postgres database and an in-process cache, for tests. */
 export async function createTestDeps(options: TestDepsOptions = {}): Promise<TestDeps> {
-  const { settings = {}, clock = systemClock, poolMax = 5 } = options;
+  const { settings = {}, clock = systemClock, poolMax = 5, payments = new OfflinePaymentProvider() } = options;
   const database = await createTestDatabase();
   let handle: DbHandle;
   try {
@@ -41,6 +45,7 @@ export async function createTestDeps(options: TestDepsOptions = {}): Promise<Tes
       ...settings,
       rateLimits: { ...defaultSettings.rateLimits, ...settings.rateLimits },
     },
+    payments,
   };
   return {
     deps,

@@ -9,6 +9,8 @@ import {
   orderDetailOutput,
   idInput,
   orderPageOutput,
+  payOrder,
+  payOrderOutput,
   placeOrder,
   placeOrderInput,
   setOrderStatus,
@@ -105,13 +107,15 @@ export const ordersRouter = router({
         path: '/orders/{id}/cancel',
         tags,
         summary: 'Cancel an order and return its stock',
-        description: 'The owner may cancel while the order is pending; staff and admin also once it is paid.',
+        description:
+          'The owner may cancel while the order is pending; staff and admin also once it is paid, which refunds its Stripe payment first (if Stripe refuses, the order is unchanged: 502).',
         protect: true,
         errorResponses: errorResponses(
           { access: 'signedIn', mutation: true, input: true },
           {
             404: notYourOrder,
             409: 'The order can no longer be cancelled: its owner only while it is pending, staff and admin while pending or paid',
+            502: 'The refund through the payment provider failed; the order is unchanged',
           },
         ),
       },
@@ -128,13 +132,14 @@ export const ordersRouter = router({
         tags,
         summary: 'Move an order along its status machine (staff)',
         description:
-          'pending → paid → shipped → delivered; pending or paid → cancelled (stock returned); paid, shipped or delivered → refunded (stock returned only from paid). Anything else is a 409.',
+          'pending → paid → shipped → delivered; pending or paid → cancelled (stock returned); paid, shipped or delivered → refunded (stock returned only from paid). Anything else is a 409. Cancelling a paid order or refunding one refunds its Stripe payment first: if Stripe refuses, the order is unchanged (502). Without Stripe, mark an order paid here once its money arrived.',
         protect: true,
         errorResponses: errorResponses(
           { access: 'staff', mutation: true, body: true },
           {
             404: 'No order with this id',
-            409: 'The status machine does not allow this move from the current status (the message names both)',
+            409: 'The status machine does not allow this move from the current status (the message names both); the payment is still processing at Stripe',
+            502: 'The refund through the payment provider failed; the order is unchanged',
           },
         ),
       },
@@ -142,4 +147,29 @@ export const ordersRouter = router({
     .input(setOrderStatusInput)
     .output(orderDetailOutput)
     .mutation(({ ctx, input }) => setOrderStatus(ctx.deps, ctx.viewer, input)),
+
+  pay: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/orders/{id}/pay',
+        tags,
+        summary: 'Open (or resume) the payment of my pending order',
+        description:
+          'Answers the provider and the payment to confirm on the storefront: with `stripe`, pass `clientSecret` to Stripe.js; the order becomes `paid` when Stripe reports the payment by webhook. The amount is the order total. Calling again, or concurrently, answers the same payment. With `offline` (no Stripe configured) no money moves through the store: staff mark the order paid.',
+        protect: true,
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, input: true },
+          {
+            403: "Staff or admin paying a customer's order: only the customer who placed it can",
+            404: notYourOrder,
+            409: 'The order is not pending (paid, shipped, cancelled…), or costs nothing',
+            502: 'The payment provider failed or refused the request; try again later',
+          },
+        ),
+      },
+    })
+    .input(idInput)
+    .output(payOrderOutput)
+    .mutation(({ ctx, input }) => payOrder(ctx.deps, ctx.viewer, input.id)),
 });

@@ -1,5 +1,5 @@
 export * from './schemas';
-export { canTransition, returnsStock } from './status';
+export { canTransition, refundsPayment, returnsStock } from './status';
 export { actorFor, systemActor, type OrderActor, type UserActor } from './actor';
 export { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys } from './idempotency';
 export { placeOrder, submitOrder, writeOrder, type OrderSubmission, type WrittenOrder } from './create';

@@ -18,3 +18,10 @@ export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => ne
  */
 export const returnsStock = (from: OrderStatus, to: OrderStatus): boolean =>
   to === 'cancelled' || (from === 'paid' && to === 'refunded');
+
+/**
+ * Money goes back to the customer: a paid order cancelled (API.md: "paid → cancelled
+ * (refunded)"), or a paid, shipped or delivered order refunded.
+ */
+export const refundsPayment = (from: OrderStatus, to: OrderStatus): boolean =>
+  from !== 'pending' && (to === 'cancelled' || to === 'refunded');

@@ -2,11 +2,12 @@ import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } f
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { refundOrderPaymentInTx } from '../payments/refund';
 import { isStaff, type Viewer } from '../viewer';
 import { actorFor, type OrderActor } from './actor';
 import { loadOrder } from './read';
 import type { OrderDetailDto } from './schemas';
-import { canTransition, returnsStock } from './status';
+import { canTransition, refundsPayment, returnsStock } from './status';
 import { refreshCatalogAfterStockChange, returnStock } from './stock';
 
 export interface TransitionOptions {
@@ -30,7 +31,7 @@ export async function transitionOrderInTx(
   orderId: number,
   to: OrderStatus,
   options: TransitionOptions = {},
-): Promise<{ restocked: boolean }> {
+): Promise<{ from: OrderStatus; restocked: boolean }> {
   const [order] = await tx
     .select({ userId: orders.userId, status: orders.status })
     .from(orders)
@@ -58,17 +59,19 @@ export async function transitionOrderInTx(
     actorKind: actor.kind,
     note: options.note ?? null,
   });
-  if (!returnsStock(from, to)) return { restocked: false };
+  if (!returnsStock(from, to)) return { from, restocked: false };
   const lines = await tx
     .select({ productId: orderItems.productId, quantity: orderItems.quantity })
     .from(orderItems)
     .where(eq(orderItems.orderId, orderId));
-  return { restocked: await returnStock(tx, lines) };
+  return { from, restocked: await returnStock(tx, lines) };
 }
 
 /**
- * The status machine's entry point for the API and for payment webhooks
- * (`transitionOrder(deps, systemActor, orderId, 'paid')`).
+ * The status machine's entry point for the API. A move that gives the money back (paid →
+ * cancelled, or → refunded) refunds the payment through the provider before the transaction
+ * commits, so a refused refund leaves the order as it was (refundOrderPaymentInTx says why
+ * this order). Payment webhooks use transitionOrderInTx in a transaction of their own.
  */
 export async function transitionOrder(
   deps: Deps,
@@ -77,7 +80,11 @@ export async function transitionOrder(
   to: OrderStatus,
   options: TransitionOptions = {},
 ): Promise<OrderDetailDto> {
-  const { restocked } = await deps.db.transaction((tx) => transitionOrderInTx(tx, actor, orderId, to, options));
+  const { restocked } = await deps.db.transaction(async (tx) => {
+    const moved = await transitionOrderInTx(tx, actor, orderId, to, options);
+    if (refundsPayment(moved.from, to)) await refundOrderPaymentInTx(deps, tx, orderId);
+    return moved;
+  });
   if (restocked) await refreshCatalogAfterStockChange(deps);
   const order = await loadOrder(deps.db, orderId);
   if (!order) throw notFound('Order');
