@@ -17,6 +17,7 @@ import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { TRPCError } from '@trpc/server';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import type { Config } from './config';
@@ -165,16 +166,11 @@ export async function buildServer({ config, runtime }: BuildOptions) {
 
   const contextFor = (req: FastifyRequest, reply: FastifyReply) =>
     createContext(deps, requestInfo(config, req, reply), resolveViewer);
-  const onError: NonNullable<FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions']['onError']> = ({
-    error,
-    path,
-    req,
-  }) => {
-    if (serverSide(error)) {
-      (req as unknown as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');
-    }
+  // Both adapters report errors here; only the server's own failures (5xx) are worth a log line.
+  const onError = ({ error, path, req }: { error: TRPCError; path?: string | undefined; req: unknown }) => {
+    if (serverSide(error)) (req as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');
   };
-  const responseMeta = ({ errors }: { errors: readonly import('@trpc/server').TRPCError[] }) => ({
+  const responseMeta = ({ errors }: { errors: readonly TRPCError[] }) => ({
     headers: errorHeaders(errors),
   });
 
@@ -201,11 +197,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
       router: appRouter,
       createContext: ({ req, res }: { req: unknown; res: unknown }) =>
         contextFor(req as FastifyRequest, res as FastifyReply),
-      onError: ({ error, path, req }: { error: import('@trpc/server').TRPCError; path?: string; req: unknown }) => {
-        if (serverSide(error)) {
-          (req as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');
-        }
-      },
+      onError,
       responseMeta,
     } as never);
   });

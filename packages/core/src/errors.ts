@@ -34,14 +34,24 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 
-/** Postgres SQLSTATE of a driver error (postgres.js and PGlite both expose `code`), or its cause's. */
-export function pgErrorCode(error: unknown): string | undefined {
+/** The first string `pick` finds on a driver error or along its cause chain (Drizzle wraps driver errors). */
+function fromErrorChain(error: unknown, pick: (e: Record<string, unknown>) => unknown): string | undefined {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    const found = pick(e as Record<string, unknown>);
+    if (typeof found === 'string') return found;
   }
   return undefined;
 }
+
+/** Postgres SQLSTATE of a driver error (postgres.js and PGlite both expose `code`). */
+export const pgErrorCode = (error: unknown) =>
+  fromErrorChain(error, (e) => (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined));
+
+/** The constraint a Postgres error names (postgres.js: constraint_name, PGlite: constraint). */
+export const pgConstraint = (error: unknown) => fromErrorChain(error, (e) => e.constraint_name ?? e.constraint);
+
+export const isUniqueViolation = (error: unknown, constraint: string) =>
+  pgErrorCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === constraint;
 
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';

@@ -3,4 +3,3 @@ export * from './products';
 export * from './categories';
 export * from './inventory';
 export * from './version';
-export { pgConstraint, isUniqueViolation } from './slugs';

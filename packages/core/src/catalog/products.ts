@@ -1,12 +1,12 @@
 import { products } from '@commerce/db';
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
-import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
+import { AppError, isUniqueViolation, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { isStaff, type Viewer } from '../viewer';
 import { categoryTreeIds } from './categories';
 import type { CreateProductInput, ListProductsInput, ProductDto, UpdateProductInput } from './schemas';
-import { isUniqueViolation, withUniqueSlug } from './slugs';
+import { withUniqueSlug } from './slugs';
 import { bumpCatalogVersion } from './version';
 
 export type ProductRow = Omit<typeof products.$inferSelect, 'search'>;

@@ -3,20 +3,7 @@ import { slugify } from '@commerce/db';
 import { and, inArray, ne, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Deps } from '../deps';
-import { AppError, pgErrorCode, PG_UNIQUE_VIOLATION } from '../errors';
-
-/** The constraint a Postgres error names (postgres.js: constraint_name, PGlite: constraint), or its cause's. */
-export function pgConstraint(error: unknown): string | undefined {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const { constraint_name, constraint } = e as { constraint_name?: unknown; constraint?: unknown };
-    const name = constraint_name ?? constraint;
-    if (typeof name === 'string') return name;
-  }
-  return undefined;
-}
-
-export const isUniqueViolation = (error: unknown, constraint: string) =>
-  pgErrorCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === constraint;
+import { AppError, isUniqueViolation } from '../errors';
 
 interface SlugTarget {
   table: PgTable;
