@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerProject, errorLines, markedLines, pnpm, workspaceVersion } from './consumer-project';
-import { createUserWithToken, startTestServer, type TestServer } from './helpers';
+import { startTestServer, type TestServer } from './helpers';
+import { createProduct } from './orders-helpers';
 
 /**
  * @commerce/client as an outside TypeScript project gets it: built, packed with `pnpm pack`,
@@ -68,12 +69,7 @@ describe('an outside project on the packed package', () => {
     const compiled = await project.compile({ files: ['storefront-trpc.ts'], emit: true });
     expect(compiled.errors).toEqual([]);
 
-    const staff = (await createUserWithToken(server.runtime, 'staff')).token;
-    const created = await server.request('POST', '/api/products', {
-      token: staff,
-      body: { name: 'Packed mug', priceCents: 1250, stock: 5 },
-    });
-    expect(created.status).toBe(200);
+    const productId = await createProduct(server.runtime.deps.db, { priceCents: 1250, stock: 5 });
 
     const email = `packed-${process.pid}@example.test`;
     const result = await project.runStorefront('storefront-trpc.js', { url, email });
@@ -81,12 +77,12 @@ describe('an outside project on the packed package', () => {
       customer: email,
       cartLines: 1,
       batched: 1,
-      productId: created.body.id,
+      productId,
       status: 'pending',
       totalCents: 2 * 1250,
       provider: 'offline',
       hasClientSecret: true,
-      conflict: { status: 409, productId: created.body.id },
+      conflict: { status: 409, productId },
     });
   });
 
