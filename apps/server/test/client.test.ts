@@ -82,7 +82,7 @@ describe('an outside project on the packed package', () => {
       totalCents: 2 * 1250,
       provider: 'offline',
       hasClientSecret: true,
-      conflict: { status: 409, productId },
+      conflict: { status: 409, reason: 'out_of_stock', productId },
     });
   });
 
@@ -91,7 +91,7 @@ describe('an outside project on the packed package', () => {
     const compiled = await project.compile({ files: ['mistakes-trpc.ts'], emit: false });
     expect(compiled.ok).toBe(false);
     const expected = markedLines('mistakes-trpc.ts');
-    expect(expected).toHaveLength(6);
+    expect(expected).toHaveLength(7);
     expect(errorLines(compiled.errors, 'mistakes-trpc.ts'), compiled.errors.join('\n')).toEqual(expected);
     expect(compiled.errors.every((e) => e.startsWith('src/mistakes-trpc.ts'))).toBe(true);
   });

@@ -65,7 +65,7 @@ describe('a storefront on openapi-typescript and openapi-fetch', () => {
       totalCents: 2 * 990,
       provider: 'offline',
       hasClientSecret: true,
-      conflict: { status: 409, code: 'CONFLICT', productId },
+      conflict: { status: 409, reason: 'out_of_stock', productId },
     });
   });
 
@@ -74,7 +74,7 @@ describe('a storefront on openapi-typescript and openapi-fetch', () => {
     const compiled = await project.compile({ files: ['api.d.ts', 'mistakes-rest.ts'], emit: false });
     expect(compiled.ok).toBe(false);
     const expected = markedLines('mistakes-rest.ts');
-    expect(expected).toHaveLength(6);
+    expect(expected).toHaveLength(7);
     expect(errorLines(compiled.errors, 'mistakes-rest.ts'), compiled.errors.join('\n')).toEqual(expected);
     expect(compiled.errors.every((e) => e.startsWith('src/mistakes-rest.ts'))).toBe(true);
   });

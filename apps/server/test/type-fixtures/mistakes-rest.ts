@@ -13,5 +13,8 @@ export async function mistakes() {
   await api.POST('/cart/items', { body: { productId: 1 } }); // expect-error: quantity is required
   const page = await api.GET('/products');
   const name: number | undefined = page.data?.items[0]?.name; // expect-error: name is a string
+  const refused = await api.POST('/orders', { body: { items: [{ productId: 1, quantity: 1 }] } });
+  const conflict = refused.error as paths['/orders']['post']['responses']['409']['content']['application/json'];
+  if (conflict.reason === 'out_of_stok') return undefined; // expect-error: no such reason
   return name;
 }

@@ -4,6 +4,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './api.js';
 
 type Product = paths['/products']['get']['responses']['200']['content']['application/json']['items'][number];
+type Conflict = paths['/orders']['post']['responses']['409']['content']['application/json'];
 
 export async function storefront({ url, email }: { url: string; email: string }) {
   const session: { token?: string } = {};
@@ -42,10 +43,12 @@ export async function storefront({ url, email }: { url: string; email: string })
 
   // More than is left: a 409 a storefront branches on by its reason, not its message.
   const refused = await api.POST('/orders', { body: { items: [{ productId: product.id, quantity: 1000 }] } });
-  const conflict =
-    refused.response.status === 409 && refused.error
-      ? { status: refused.response.status, code: refused.error.code, productId: refused.error.data?.productId }
-      : undefined;
+  let conflict: { status: number; reason: Conflict['reason']; productId: number | undefined } | undefined;
+  if (refused.response.status === 409) {
+    // openapi-fetch types `error` as any error body of the operation; the status picks the one.
+    const body = refused.error as Conflict;
+    if (body.reason === 'out_of_stock') conflict = { status: 409, reason: body.reason, productId: body.data?.productId };
+  }
 
   return {
     customer: registered.data.user.email,

@@ -36,8 +36,8 @@ export async function storefront({ url, email }: { url: string; email: string })
   const conflict = await client.orders.create.mutate({ items: [{ productId: product.id, quantity: 1000 }] }).then(
     () => undefined,
     (error: unknown) => {
-      if (isCommerceClientError(error) && error.data?.code === 'CONFLICT') {
-        return { status: error.data.httpStatus, productId: error.data.productId };
+      if (isCommerceClientError(error) && error.data?.reason === 'out_of_stock') {
+        return { status: error.data.httpStatus, reason: error.data.reason, productId: error.data.productId };
       }
       throw error;
     },
