@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsumerProject, errorLines, markedLines, pnpm, workspaceVersion } from './consumer-project';
+import {
+  ConsumerProject,
+  errorLines,
+  errorsIn,
+  markedLines,
+  pnpm,
+  readmeExample,
+  workspaceVersion,
+  type CompileResult,
+} from './consumer-project';
 import { startTestServer, type TestServer } from './helpers';
 import { createProduct } from './orders-helpers';
 
@@ -24,6 +33,7 @@ let packDir: string;
 let tarball: string;
 let server: TestServer;
 let url: string;
+let compiled: CompileResult;
 
 beforeAll(async () => {
   await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: clientDir });
@@ -31,6 +41,10 @@ beforeAll(async () => {
   await pnpm(clientDir, ['pack', '--pack-destination', packDir]);
   tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
   project = await ConsumerProject.create([tarball, `@trpc/client@${workspaceVersion('@trpc/client')}`]);
+  project.addFixture('storefront-trpc.ts');
+  project.addFixture('mistakes-trpc.ts');
+  project.writeFile('src/readme-trpc.ts', readmeExample('@commerce/client'));
+  compiled = await project.compile();
   server = await startTestServer();
   url = await server.app.listen({ host: '127.0.0.1', port: 0 });
 }, 240_000);
@@ -65,9 +79,7 @@ describe('the packed package', () => {
 
 describe('an outside project on the packed package', () => {
   it('compiles a storefront under strict with skipLibCheck: false, and the storefront works against a live server', async () => {
-    project.addFixture('storefront-trpc.ts');
-    const compiled = await project.compile({ files: ['storefront-trpc.ts'], emit: true });
-    expect(compiled.errors).toEqual([]);
+    expect(errorsIn(compiled, 'storefront-trpc.ts')).toEqual([]);
 
     const productId = await createProduct(server.runtime.deps.db, { priceCents: 1250, stock: 5 });
 
@@ -86,9 +98,11 @@ describe('an outside project on the packed package', () => {
     });
   });
 
+  it('compiles the README’s example as written there', async () => {
+    expect(errorsIn(compiled, 'readme-trpc.ts')).toEqual([]);
+  });
+
   it('rejects each deliberate type error, on its line, and nothing else', async () => {
-    project.addFixture('mistakes-trpc.ts');
-    const compiled = await project.compile({ files: ['mistakes-trpc.ts'], emit: false });
     expect(compiled.ok).toBe(false);
     const expected = markedLines('mistakes-trpc.ts');
     expect(expected).toHaveLength(7);
