@@ -26,13 +26,15 @@ export function workspaceVersion(name: string): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
-/** pnpm as the README runs it; installs come from its store when they are there already. */
+/** pnpm: the one running the tests when they run under it, else as the README runs it. */
 export async function pnpm(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await run('npx', ['-y', 'pnpm@12.21.0', ...args], {
-    cwd,
-    env: { ...process.env, npm_config_prefer_offline: 'true' },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const own = process.env.npm_execpath;
+  const [command, ...prefix] = !own || !/pnpm/.test(basename(own))
+    ? ['npx', '-y', 'pnpm@12.21.0']
+    : /\.[cm]?js$/.test(own)
+      ? [process.execPath, own]
+      : [own];
+  const { stdout } = await run(command!, [...prefix, ...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
   return stdout;
 }
 
@@ -73,7 +75,9 @@ export class ConsumerProject {
         include: ['src'],
       }),
     );
-    await pnpm(project.dir, ['add', ...dependencies, `typescript@${workspaceVersion('typescript')}`]);
+    // Offline first: the workspace's install has put every package in pnpm's store already.
+    const add = ['add', ...dependencies, `typescript@${workspaceVersion('typescript')}`];
+    await pnpm(project.dir, [...add, '--offline']).catch(() => pnpm(project.dir, [...add, '--prefer-offline']));
     return project;
   }
 
