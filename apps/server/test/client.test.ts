@@ -57,7 +57,13 @@ afterAll(async () => {
 describe('the packed package', () => {
   it('holds built JavaScript and declarations only, and needs only @trpc/client', async () => {
     const listing = (await run('tar', ['-tzf', tarball])).stdout.split('\n').filter(Boolean).sort();
-    expect(listing).toEqual(['package/dist/index.d.ts', 'package/dist/index.js', 'package/dist/router.d.ts', 'package/package.json']);
+    expect(listing).toEqual([
+      'package/README.md',
+      'package/dist/index.d.ts',
+      'package/dist/index.js',
+      'package/dist/router.d.ts',
+      'package/package.json',
+    ]);
     const manifest = JSON.parse(project.readFile('node_modules/@commerce/client/package.json'));
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@trpc/client', '@trpc/server']);
