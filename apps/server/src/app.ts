@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
   appErrorResponse,
@@ -22,21 +21,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, 
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import type { Config } from './config';
 import type { Runtime } from './deps';
+import { drainRequest, jsonDepth, MAX_JSON_DEPTH, registerTrpcDepthGuard, tooDeep } from './body-guards';
 import { registerCatalogCache } from './catalog-cache';
+import { errorBody } from './error-body';
+import { requestIdFor } from './logging';
+import { registerSecurityHeaders } from './security-headers';
 import { registerMetrics } from './metrics';
 
 const require = createRequire(import.meta.url);
-
-const statusCodeNames: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_SUPPORTED',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'TOO_MANY_REQUESTS',
-};
 
 function requestInfo(config: Config, req: FastifyRequest, reply: FastifyReply): RequestInfo {
   return {
@@ -61,26 +53,6 @@ function requestInfo(config: Config, req: FastifyRequest, reply: FastifyReply): 
   };
 }
 
-// No request needs more; deeper bodies would overflow the stack of recursive code downstream.
-const MAX_JSON_DEPTH = 32;
-
-/** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* backslash */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) deepest = Math.max(deepest, ++depth);
-    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-  }
-  return deepest;
-}
-
 /** A bug (500) or a failing outside service (502: the payment provider): worth an error log line. */
 const serverSide = (error: { code: string }) => error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'BAD_GATEWAY';
 
@@ -94,12 +66,12 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: (req) => requestIdFor(req.headers['x-request-id']),
     routerOptions: { maxParamLength: 500 },
     // Errors raised before routing (a malformed URL) get the same JSON body as every other error.
     frameworkErrors: (error, _req, reply: FastifyReply) => {
-      void reply.status(400).send({ message: error.message, code: 'BAD_REQUEST' });
+      void reply.status(400).send(errorBody(_req.url, 400, error.message));
     },
   });
   const { deps } = runtime;
@@ -109,9 +81,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, {});
-    if (jsonDepth(text) > MAX_JSON_DEPTH) {
-      return done(Object.assign(new Error(`JSON body nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }));
-    }
+    if (jsonDepth(text) > MAX_JSON_DEPTH) return done(tooDeep());
     try {
       done(null, JSON.parse(text));
     } catch {
@@ -140,18 +110,22 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     }
   });
 
-  app.setErrorHandler((error: FastifyError, req, reply) => {
+  app.setErrorHandler(async (error: FastifyError, req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) req.log.error({ err: error }, 'request failed');
+    // The client may still be uploading the rest of an over-limit body: read it, so the 413
+    // reaches it instead of a connection reset.
+    if (status === 413 && !(await drainRequest(req))) reply.header('connection', 'close');
     const message =
       status >= 500 ? 'Internal server error' : status === 413 ? 'Request body too large' : error.message;
-    void reply.status(status).send({ message, code: statusCodeNames[status] ?? 'INTERNAL_SERVER_ERROR' });
+    return reply.status(status).send(errorBody(req.url, status, message));
   });
 
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ message: `Route ${req.method} ${req.url.split('?')[0]} not found`, code: 'NOT_FOUND' });
   });
 
+  await registerSecurityHeaders(app, config);
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {
     origin: config.CORS_ORIGINS,
@@ -161,6 +135,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     exposedHeaders: ['retry-after', 'x-request-id', 'x-cache'],
   });
   registerMetrics(app);
+  registerTrpcDepthGuard(app);
   // After CORS, whose headers a cache hit must carry too.
   registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS });
 
