@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -20,8 +21,9 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => protocols.some((p) => v.startsWith(p)), `must start with ${protocols.join(' or ')}`)
     .optional();
 
-export const DEV_ADMIN_EMAIL = 'admin@example.com';
-export const DEV_ADMIN_PASSWORD = 'admin-password-change-me';
+export const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
+/** Passwords this project once shipped as defaults: known to everyone, so never accepted in production. */
+export const PUBLISHED_PASSWORDS: readonly string[] = ['admin-password-change-me'];
 
 const schema = z
   .object({
@@ -58,18 +60,26 @@ const schema = z
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     STRIPE_API_BASE: optionalUrl(['http://', 'https://']),
+    PAYMENTS_OFFLINE: bool.default(false),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    if (env.ADMIN_EMAIL && (!env.ADMIN_PASSWORD || env.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD)) {
+    if (!env.ADMIN_PASSWORD || PUBLISHED_PASSWORDS.includes(env.ADMIN_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',
         path: ['ADMIN_PASSWORD'],
-        message: 'must be set to a non-default password in production',
+        message: 'must be set to a password of your own in production',
       });
     }
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required with STRIPE_SECRET_KEY' });
+    }
+    if (!env.STRIPE_SECRET_KEY && !env.PAYMENTS_OFFLINE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_SECRET_KEY'],
+        message: 'is required in production; or set PAYMENTS_OFFLINE=true to take payments outside the store (staff mark orders paid)',
+      });
     }
   });
 
@@ -91,11 +101,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return result.data;
 }
 
-/** The admin login to ensure at start-up: configured, or the printed development default. */
-export function adminCredentials(config: Config): { email: string; password: string; isDefault: boolean } | null {
-  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    return { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, isDefault: false };
-  }
-  if (config.NODE_ENV === 'production') return null;
-  return { email: config.ADMIN_EMAIL ?? DEV_ADMIN_EMAIL, password: DEV_ADMIN_PASSWORD, isDefault: true };
+export interface AdminCredentials {
+  email: string;
+  password: string;
+  /** No ADMIN_PASSWORD (outside production): a fresh random one, which only a new account gets. */
+  generated: boolean;
+}
+
+/** The admin login to ensure at start-up: the configured one, or a random password of its own. */
+export function adminCredentials(config: Config): AdminCredentials {
+  const email = config.ADMIN_EMAIL ?? DEFAULT_ADMIN_EMAIL;
+  if (config.ADMIN_PASSWORD) return { email, password: config.ADMIN_PASSWORD, generated: false };
+  return { email, password: randomBytes(18).toString('base64url'), generated: true };
 }

@@ -123,6 +123,8 @@ const serverEntry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
   /** Sends SIGTERM and waits for the exit code. */
   stop(): Promise<number | null>;
 }
@@ -155,6 +157,7 @@ export async function spawnServer(env: Env): Promise<ServerProcess> {
   return {
     url,
     child,
+    output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
