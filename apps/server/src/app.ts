@@ -25,6 +25,7 @@ import { drainRequest, jsonDepth, MAX_JSON_DEPTH, registerTrpcDepthGuard, tooDee
 import { registerCatalogCache } from './catalog-cache';
 import { errorBody } from './error-body';
 import { requestIdFor } from './logging';
+import { registerRequestLimit } from './request-limit';
 import { registerSecurityHeaders } from './security-headers';
 import { registerMetrics } from './metrics';
 
@@ -65,7 +66,11 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    // A hop count trusts the last N hops (Fastify's own reading of a number, which its types omit).
+    trustProxy:
+      typeof config.TRUST_PROXY === 'number'
+        ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
+        : config.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: (req) => requestIdFor(req.headers['x-request-id']),
     routerOptions: { maxParamLength: 500 },
@@ -135,6 +140,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     exposedHeaders: ['retry-after', 'x-request-id', 'x-cache'],
   });
   registerMetrics(app);
+  registerRequestLimit(app, deps);
   registerTrpcDepthGuard(app);
   // After CORS, whose headers a cache hit must carry too.
   registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS });

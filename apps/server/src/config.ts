@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -20,6 +21,39 @@ const optionalUrl = (protocols: string[]) =>
     .url()
     .refine((v) => protocols.some((p) => v.startsWith(p)), `must start with ${protocols.join(' or ')}`)
     .optional();
+
+/** An IPv4/IPv6 address, optionally with a /prefix, or one of proxy-addr's named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/**
+ * Which X-Forwarded-For entries to believe: none (`false`), the last N hops (a number: the
+ * proxies in front of the server), or those added by the listed proxies. Trusting every hop
+ * would let a client's own leftmost entry become its address, so `true` is refused.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .default('false')
+  .transform((value, ctx): false | number | string[] => {
+    if (value === 'false' || value === '0') return false;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !isProxyAddress(e));
+    if (value === 'true' || entries.length === 0 || bad.length > 0 || entries.length > 100) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be false, a hop count (1 behind one load balancer) or a comma-separated list of proxy addresses/CIDRs${value === 'true' ? ' (true would trust a client-supplied X-Forwarded-For)' : ''}${bad.length ? `; not an address: ${bad.slice(0, 3).join(', ')}` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
 /** Passwords this project once shipped as defaults: known to everyone, so never accepted in production. */
@@ -46,7 +80,7 @@ const schema = z
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
       .default('USD'),
     BODY_LIMIT_BYTES: wholeNumber(1024, 100 * 1024 * 1024).default(1024 * 1024),
-    TRUST_PROXY: bool.default(false),
+    TRUST_PROXY: trustProxy,
     SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(10_000),
     ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
@@ -57,6 +91,10 @@ const schema = z
     RATE_LIMIT_LOGIN_PER_EMAIL_IP: wholeNumber(1, 1_000_000).default(10),
     RATE_LIMIT_LOGIN_PER_IP: wholeNumber(1, 1_000_000).default(100),
     RATE_LIMIT_REGISTER_PER_IP: wholeNumber(1, 1_000_000).default(50),
+    RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 86_400).default(60),
+    RATE_LIMIT_REQUESTS_PER_IP: wholeNumber(0, 1_000_000).default(1200),
+    RATE_LIMIT_REQUESTS_PER_USER: wholeNumber(0, 1_000_000).default(600),
+    RATE_LIMIT_ORDERS_PER_USER: wholeNumber(0, 1_000_000).default(20),
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     STRIPE_API_BASE: optionalUrl(['http://', 'https://']),

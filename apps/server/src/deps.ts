@@ -31,6 +31,10 @@ export function settingsFrom(config: Config): CoreSettings {
       loginPerEmailIp: config.RATE_LIMIT_LOGIN_PER_EMAIL_IP,
       loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
       registerPerIp: config.RATE_LIMIT_REGISTER_PER_IP,
+      requestsPerIp: config.RATE_LIMIT_REQUESTS_PER_IP,
+      requestsPerUser: config.RATE_LIMIT_REQUESTS_PER_USER,
+      ordersPerUser: config.RATE_LIMIT_ORDERS_PER_USER,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     },
   };
 }

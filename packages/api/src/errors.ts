@@ -88,6 +88,7 @@ export function errorResponses(shape: RouteShape, specific: ErrorResponses = {})
   if (shape.access === 'admin') add(403, 'Admin role required');
   if (shape.mutation) add(403, 'cross-site request refused: a session cookie authenticated it without an allowed Origin header');
   if (shape.body) add(413, 'Body over the size limit (1 MiB by default)');
+  add(429, 'Too many requests from this address, or by this user (`Retry-After` says how many seconds to wait)');
   for (const [status, text] of Object.entries(specific)) add(Number(status), text);
   add(500, 'Internal error: a bug or an unavailable database (the message is generic)');
   const responses: ErrorResponses = {};

@@ -176,6 +176,7 @@ function describeStripeWebhook(document: OpenAPIObject): OpenAPIObject {
           '400': error('Missing, malformed or expired `Stripe-Signature`, a signature that does not match the body, or a body that is not an event'),
           '404': error('Stripe is not configured on this server (no STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET)'),
           '413': error('Body over the size limit (1 MiB by default)'),
+          '429': { ...error('Too many requests from this address; Stripe retries later'), headers: { 'Retry-After': retryAfterHeader } },
           '500': error('Internal error: a bug or an unavailable database (the message is generic); Stripe retries'),
           '502': error('Refunding a payment that arrived for a cancelled order failed; Stripe retries'),
         },

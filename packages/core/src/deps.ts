@@ -16,6 +16,13 @@ export interface CoreSettings {
     loginPerEmailIp: number;
     loginPerIp: number;
     registerPerIp: number;
+    /** Requests per client address per `windowSeconds`, on every route (0 = no limit). */
+    requestsPerIp: number;
+    /** Procedure calls per signed-in user per `windowSeconds` (0 = no limit). */
+    requestsPerUser: number;
+    /** Orders placed (POST /orders, checkout) per user per `windowSeconds` (0 = no limit). */
+    ordersPerUser: number;
+    windowSeconds: number;
   };
 }
 
@@ -36,5 +43,13 @@ export const defaultSettings: CoreSettings = {
   sessionTtlDays: 30,
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
-  rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
+  rateLimits: {
+    loginPerEmailIp: 10,
+    loginPerIp: 100,
+    registerPerIp: 50,
+    requestsPerIp: 1200,
+    requestsPerUser: 600,
+    ordersPerUser: 20,
+    windowSeconds: 60,
+  },
 };
