@@ -27,7 +27,7 @@ import { errorBody } from './error-body';
 import { requestIdFor } from './logging';
 import { registerRequestLimit } from './request-limit';
 import { registerSecurityHeaders } from './security-headers';
-import { registerMetrics } from './metrics';
+import { buildMetricsServer, registerMetrics } from './metrics';
 
 const require = createRequire(import.meta.url);
 
@@ -56,6 +56,13 @@ function requestInfo(config: Config, req: FastifyRequest, reply: FastifyReply): 
 
 /** A bug (500) or a failing outside service (502: the payment provider): worth an error log line. */
 const serverSide = (error: { code: string }) => error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'BAD_GATEWAY';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** /metrics on METRICS_PORT, when configured: main.ts listens on it. */
+    metricsServer?: FastifyInstance;
+  }
+}
 
 export interface BuildOptions {
   config: Config;
@@ -139,11 +146,22 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
     exposedHeaders: ['retry-after', 'x-request-id', 'x-cache'],
   });
-  registerMetrics(app);
+  const openApiDocument = createOpenApiDocument();
+  registerMetrics(app, {
+    metrics: runtime.metrics,
+    token: config.METRICS_TOKEN,
+    restPaths: Object.keys(openApiDocument.paths ?? {}),
+    procedures: Object.keys(appRouter._def.procedures),
+  });
+  if (config.METRICS_PORT !== undefined) {
+    const metricsServer = buildMetricsServer(runtime.metrics, config.METRICS_TOKEN);
+    app.decorate('metricsServer', metricsServer);
+    app.addHook('onClose', () => metricsServer.close());
+  }
   registerRequestLimit(app, deps);
   registerTrpcDepthGuard(app);
   // After CORS, whose headers a cache hit must carry too.
-  registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS });
+  registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS, lookups: runtime.metrics.cacheLookups });
 
   const contextFor = (req: FastifyRequest, reply: FastifyReply) =>
     createContext(deps, requestInfo(config, req, reply), resolveViewer);
@@ -196,12 +214,14 @@ export async function buildServer({ config, runtime }: BuildOptions) {
       const signature = req.headers['stripe-signature'];
       try {
         const result = await receivePaymentWebhook(deps, rawBody, Array.isArray(signature) ? signature[0] : signature);
+        runtime.metrics.paymentEvents.inc({ outcome: result.outcome });
         req.log[result.attention ? 'warn' : 'info']({ webhook: result }, `stripe webhook ${result.outcome}`);
         return { received: true };
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         // A bad signature is a 400 that Stripe shows in its dashboard; a provider failure
         // (refunding a payment for a cancelled order) is a 502 that Stripe retries.
+        runtime.metrics.paymentEvents.inc({ outcome: 'refused' });
         const { status, body } = appErrorResponse(error);
         req.log[status >= 500 ? 'error' : 'warn']({ err: error }, 'stripe webhook refused');
         return reply.status(status).send(body);
@@ -209,7 +229,6 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     });
   });
 
-  const openApiDocument = createOpenApiDocument();
   app.get('/openapi.json', { logLevel: 'warn' }, async () => openApiDocument);
   await app.register(fastifySwagger, { mode: 'static', specification: { document: openApiDocument as never } });
   await app.register(fastifySwaggerUi, {

@@ -56,9 +56,11 @@ export interface CatalogCacheOptions {
   cache: Cache;
   /** Lifetime of an entry; 0 turns the cache off. */
   ttlSeconds: number;
+  /** Counts each lookup by result: hit, miss, error. */
+  lookups?: { inc(labels: { result: 'hit' | 'miss' | 'error' }): void } | undefined;
 }
 
-export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds }: CatalogCacheOptions): void {
+export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds, lookups }: CatalogCacheOptions): void {
   if (ttlSeconds <= 0) return;
   app.decorateRequest('catalogCacheMiss', null);
 
@@ -68,6 +70,7 @@ export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds }
     try {
       const [current, entry] = await cache.mget([CATALOG_VERSION_KEY, key]);
       if (current != null && entry?.startsWith(current) && entry.charCodeAt(current.length) === 10) {
+        lookups?.inc({ result: 'hit' });
         return reply
           .header('content-type', 'application/json')
           .header('x-cache', 'hit')
@@ -76,7 +79,9 @@ export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds }
       // A lost version key restarts from a value no old entry can carry; this request builds fresh.
       const version = current ?? (await resetCatalogVersion(cache));
       req.catalogCacheMiss = { key, version };
+      lookups?.inc({ result: 'miss' });
     } catch (error) {
+      lookups?.inc({ result: 'error' });
       // The cache is down: serve from the database as if there were none.
       req.log.debug({ err: error }, 'catalog cache unavailable');
     }

@@ -13,9 +13,11 @@ import { createDb, type DbHandle } from '@commerce/db';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from './config';
 import { createLogger } from './logging';
+import { createMetrics, type Metrics } from './metrics';
 
 export interface Runtime {
   deps: Deps;
+  metrics: Metrics;
   logger: Logger;
   db: DbHandle;
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   // for the connection before serving, so start-up traffic is counted where every process sees it.
   if (redis) await connected(redis, 3000);
   const cache = redis ? new RedisCache(redis) : new MemoryCache();
+  const metrics = createMetrics({ poolStats: db.poolStats });
   const deps: Deps = {
     db: db.db,
     cache,
@@ -84,9 +87,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     clock: systemClock,
     settings: settingsFrom(config),
     payments: paymentsFrom(config),
+    observer: metrics.observer,
   };
   return {
     deps,
+    metrics,
     logger,
     db,
     close: async () => {

@@ -56,6 +56,11 @@ async function main() {
     { address, database: runtime.db.kind, cache: runtime.deps.cache.kind, payments: runtime.deps.payments.name },
     'server listening',
   );
+  if (app.metricsServer) {
+    const metricsAddress = await app.metricsServer.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT });
+    app.log.info({ address: metricsAddress }, 'metrics listening');
+    if (process.env.COMMERCE_PRINT_ADDRESS) console.log(`METRICS ${metricsAddress}`);
+  }
   // Test harnesses read this line to find a port chosen by the OS (PORT=0).
   if (process.env.COMMERCE_PRINT_ADDRESS) console.log(`LISTENING ${address}`);
 }

@@ -3,10 +3,12 @@ import { seedCatalog } from '@commerce/db';
 import { sql } from 'drizzle-orm';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 
+const METRICS_TOKEN = 'metrics-token-for-tests';
+
 describe('HTTP behaviour (development mode)', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ BODY_LIMIT_BYTES: '2048', CORS_ORIGINS: 'https://shop.example.com' });
+    server = await startTestServer({ BODY_LIMIT_BYTES: '2048', CORS_ORIGINS: 'https://shop.example.com', METRICS_TOKEN: METRICS_TOKEN });
   });
   afterAll(() => server.close());
 
@@ -76,7 +78,7 @@ describe('HTTP behaviour (development mode)', () => {
 
   it('exposes Prometheus metrics', async () => {
     await server.request('GET', '/api/products');
-    const res = await server.request('GET', '/metrics');
+    const res = await server.request('GET', '/metrics', { token: METRICS_TOKEN });
     expect(res.status).toBe(200);
     expect(String(res.headers['content-type'])).toContain('text/plain');
     expect(res.body).toContain('http_request_duration_seconds_bucket');

@@ -36,6 +36,13 @@ export interface Deps {
   settings: CoreSettings;
   /** Stripe when STRIPE_SECRET_KEY is set, else the OfflinePaymentProvider. */
   payments: PaymentProvider;
+  /** Told of business events after they commit (the server counts them as metrics). */
+  observer?: CoreObserver | undefined;
+}
+
+export interface CoreObserver {
+  /** A new order was committed (not an idempotent replay of one). */
+  orderCreated(): void;
 }
 
 export const defaultSettings: CoreSettings = {

@@ -18,6 +18,8 @@ export interface WrittenOrder {
   orderId: number;
   /** Some product's stock reached zero. */
   emptied: boolean;
+  /** An idempotent retry answered with the order an earlier request made. */
+  replayed?: boolean;
 }
 
 export interface OrderSubmission {
@@ -41,13 +43,14 @@ export async function submitOrder(deps: Deps, submission: OrderSubmission): Prom
     if (key) {
       const hash = requestHash(submission.canonicalRequest);
       const replay = await claimIdempotencyKey(tx, deps.clock.now(), userId, key, hash);
-      if (replay) return { orderId: replay.replayOrderId, emptied: false };
+      if (replay) return { orderId: replay.replayOrderId, emptied: false, replayed: true };
     }
     const result = await submission.write(tx);
     if (key) await recordIdempotentOrder(tx, userId, key, result.orderId);
     return result;
   });
   if (written.emptied) await refreshCatalogAfterStockChange(deps);
+  if (!written.replayed) deps.observer?.orderCreated();
   const order = await loadOrder(deps.db, written.orderId);
   if (!order) throw notFound('Order');
   return order;
