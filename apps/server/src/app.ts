@@ -4,13 +4,14 @@ import {
   appRouter,
   createContext,
   createOpenApiDocument,
+  databaseUnavailable,
   errorHeaders,
   OPENAPI_BASE_PATH,
   SESSION_COOKIE,
   STRIPE_WEBHOOK_PATH,
   type RequestInfo,
 } from '@commerce/api';
-import { AppError, receivePaymentWebhook, resolveViewer } from '@commerce/core';
+import { AppError, isDatabaseUnavailable, receivePaymentWebhook, resolveViewer } from '@commerce/core';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
@@ -123,6 +124,10 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   });
 
   app.setErrorHandler(async (error: FastifyError, req, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      req.log.warn({ err: error }, 'database unavailable');
+      return reply.status(503).send(errorBody(req.url, 503, 'The database is unavailable: try again shortly'));
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) req.log.error({ err: error }, 'request failed');
     // The client may still be uploading the rest of an over-limit body: read it, so the 413
@@ -163,8 +168,12 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   // After CORS, whose headers a cache hit must carry too.
   registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS, lookups: runtime.metrics.cacheLookups });
 
+  // Resolving a session reads the database before any procedure runs: a database that is down
+  // there is the same 503 as inside a procedure.
   const contextFor = (req: FastifyRequest, reply: FastifyReply) =>
-    createContext(deps, requestInfo(config, req, reply), resolveViewer);
+    createContext(deps, requestInfo(config, req, reply), resolveViewer).catch((error: unknown) => {
+      throw isDatabaseUnavailable(error) ? databaseUnavailable(error) : error;
+    });
   // Both adapters report errors here; only the server's own failures (5xx) are worth a log line.
   const onError = ({ error, path, req }: { error: TRPCError; path?: string | undefined; req: unknown }) => {
     if (serverSide(error)) (req as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');

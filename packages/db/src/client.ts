@@ -53,6 +53,12 @@ function createPostgres(url: string, poolMax: number): DbHandle {
   const applicationName = `commerce ${randomBytes(4).toString('hex')}`;
   const client = postgres(url, {
     max: poolMax,
+    // A database that is down or restarting fails each waiting query at once (a 503 the caller
+    // may retry), instead of holding it: postgres.js retries a connection that fails with a
+    // growing delay (up to 20 s) before trying the query. A connection is only tried for a
+    // query, so a short fixed delay cannot spin; and one that does not answer fails in 5 s.
+    connect_timeout: 5,
+    backoff: () => 0.1,
     onnotice: () => {},
     connection: { application_name: applicationName },
   });
