@@ -58,6 +58,9 @@ const schema = z
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     STRIPE_API_BASE: optionalUrl(['http://', 'https://']),
+    MEDIA_DIR: z.string().min(1).default('./.data/media'),
+    MEDIA_MAX_BYTES: wholeNumber(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+    MEDIA_MAX_PIXELS: wholeNumber(1, 268_402_689).default(40_000_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

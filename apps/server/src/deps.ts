@@ -7,6 +7,8 @@ import {
   RedisCache,
   StripePaymentProvider,
   createRedisClient,
+  defaultSettings,
+  LocalMediaStorage,
   systemClock,
 } from '@commerce/core';
 import { createDb, type DbHandle } from '@commerce/db';
@@ -32,6 +34,9 @@ export function settingsFrom(config: Config): CoreSettings {
       loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
       registerPerIp: config.RATE_LIMIT_REGISTER_PER_IP,
     },
+    mediaBaseUrl: defaultSettings.mediaBaseUrl,
+    mediaMaxBytes: config.MEDIA_MAX_BYTES,
+    mediaMaxPixels: config.MEDIA_MAX_PIXELS,
   };
 }
 
@@ -49,7 +54,7 @@ export function paymentsFrom(config: Config): PaymentProvider {
   });
 }
 
-/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process, Stripe or offline. */
+/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process, Stripe or offline, media folder. */
 export interface RuntimeOptions {
   /** Where logs go (stdout by default); tests capture them. */
   logDestination?: DestinationStream;
@@ -80,6 +85,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     clock: systemClock,
     settings: settingsFrom(config),
     payments: paymentsFrom(config),
+    media: await new LocalMediaStorage(config.MEDIA_DIR).init(),
   };
   return {
     deps,

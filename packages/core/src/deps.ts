@@ -2,6 +2,7 @@ import type { Database } from '@commerce/db';
 import type { Redis } from 'ioredis';
 import type { Cache } from './cache';
 import type { Clock } from './clock';
+import type { MediaStorage } from './media/storage';
 import type { PaymentProvider } from './payments/provider';
 
 /** Settings the business rules read; the server fills them from its validated configuration. */
@@ -17,6 +18,12 @@ export interface CoreSettings {
     loginPerIp: number;
     registerPerIp: number;
   };
+  /** Prefix of uploaded files' URLs: '/media' (served by the server), or a CDN in front of it. */
+  mediaBaseUrl: string;
+  /** Largest image upload accepted, in bytes (413 beyond). */
+  mediaMaxBytes: number;
+  /** Largest image accepted, in pixels (width × height): decoding more could exhaust memory. */
+  mediaMaxPixels: number;
 }
 
 /** Everything core functions need, chosen once at start-up and handed down. */
@@ -29,6 +36,8 @@ export interface Deps {
   settings: CoreSettings;
   /** Stripe when STRIPE_SECRET_KEY is set, else the OfflinePaymentProvider. */
   payments: PaymentProvider;
+  /** Where uploaded images are kept: LocalMediaStorage (MEDIA_DIR). */
+  media: MediaStorage;
 }
 
 export const defaultSettings: CoreSettings = {
@@ -37,4 +46,7 @@ export const defaultSettings: CoreSettings = {
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
   rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
+  mediaBaseUrl: '/media',
+  mediaMaxBytes: 10 * 1024 * 1024,
+  mediaMaxPixels: 40_000_000,
 };

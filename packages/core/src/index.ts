@@ -4,6 +4,8 @@ export * from './deps';
 export * from './pagination';
 export * from './text';
 export * from './viewer';
+export * from './transaction';
+export * from './media';
 export * from './cache';
 export * from './catalog';
 export * from './cart';

@@ -3,3 +3,4 @@ export * from './products';
 export * from './categories';
 export * from './inventory';
 export * from './version';
+export * from './images';

@@ -1,4 +1,6 @@
 import type { Cache } from '../cache';
+import type { Transaction } from '@commerce/db';
+import { afterCommit } from '../transaction';
 import type { Deps } from '../deps';
 
 /**
@@ -52,4 +54,12 @@ export async function bumpCatalogVersion(deps: Deps): Promise<void> {
   } catch {
     retryLater(deps.cache);
   }
+}
+
+/**
+ * Every cached catalog read becomes stale, on every process, once `tx` commits (once however
+ * many changes in it ask for it). What a catalog write calls inside its transaction.
+ */
+export function catalogChanged(deps: Pick<Deps, 'cache'>, tx: Transaction): void {
+  afterCommit(tx, { key: CATALOG_VERSION_KEY, run: () => bumpCatalogVersion(deps as Deps) });
 }
