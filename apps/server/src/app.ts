@@ -23,6 +23,7 @@ import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import type { Config } from './config';
 import type { Runtime } from './deps';
 import { registerCatalogCache } from './catalog-cache';
+import { registerMedia } from './media';
 import { registerMetrics } from './metrics';
 
 const require = createRequire(import.meta.url);
@@ -227,6 +228,8 @@ export async function buildServer({ config, runtime }: BuildOptions) {
       }
     });
   });
+
+  await registerMedia(app, { config, contextFor });
 
   const openApiDocument = createOpenApiDocument();
   app.get('/openapi.json', { logLevel: 'warn' }, async () => openApiDocument);

@@ -83,3 +83,4 @@ export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Pr
     redis.disconnect();
   }
 }
+export * from './media/test-images';

@@ -67,8 +67,9 @@ export function productPictureSvg({ color, label, shape = 'tshirt' }: Omit<Gener
  * stored, renditions and all: what the seed gives its products so the demo has real images.
  */
 export async function attachGeneratedImage(deps: Deps, options: GeneratedImageOptions): Promise<ProductImageDto> {
-  const png = await sharp(Buffer.from(productPictureSvg(options))).png().toBuffer();
-  const prepared = await prepareImage(png, { maxBytes: Number.MAX_SAFE_INTEGER, maxPixels: SIZE * SIZE });
+  // JPEG: the picture has no transparency, and it encodes several times faster than PNG.
+  const picture = await sharp(Buffer.from(productPictureSvg(options))).jpeg({ quality: 92 }).toBuffer();
+  const prepared = await prepareImage(picture, { maxBytes: Number.MAX_SAFE_INTEGER, maxPixels: SIZE * SIZE });
   return storeImage(deps, { ...options, alt: options.label, prepared });
 }
 

@@ -56,7 +56,8 @@ export async function prepareImage(bytes: Buffer, limits: ImageLimits): Promise<
         name: `${size}.webp`,
         body: await upright()
           .resize(renditionPixels[size], renditionPixels[size], { fit: 'inside', withoutEnlargement: true })
-          .webp({ quality: 82 })
+          // Effort 2 of 6 encodes in well under half the time of the default for a few percent more bytes.
+          .webp({ quality: 82, effort: 2 })
           .toBuffer(),
       })),
     );
@@ -99,7 +100,7 @@ function encodeOriginal(image: Sharp, format: AcceptedFormat): Sharp {
     case 'png':
       return image.png();
     case 'webp':
-      return image.webp({ quality: 90 });
+      return image.webp({ quality: 90, effort: 2 });
     case 'avif':
       // aom's default effort takes seconds per megapixel; 2 keeps an upload's wait short.
       return image.avif({ quality: 60, effort: 2 });

@@ -108,8 +108,8 @@ export interface ImageRef {
 }
 
 /** Deletes the image's row, and its files once that has committed (an outside image has none). */
-export async function deleteProductImage(deps: Deps, { productId, imageId }: ImageRef): Promise<void> {
-  await transaction(deps, async (tx) => {
+export async function deleteProductImage(deps: Deps, { productId, imageId }: ImageRef): Promise<{ success: true }> {
+  return transaction(deps, async (tx) => {
     const [deleted] = await tx
       .delete(productImages)
       .where(and(eq(productImages.id, imageId), eq(productImages.productId, productId)))
@@ -118,5 +118,6 @@ export async function deleteProductImage(deps: Deps, { productId, imageId }: Ima
     catalogChanged(deps, tx);
     const { storageKey } = deleted;
     if (storageKey) afterCommit(tx, { run: () => deps.media.removeDir(imageDirectory(storageKey)) });
+    return { success: true as const };
   });
 }
