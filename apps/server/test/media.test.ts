@@ -6,6 +6,7 @@ import { productImages } from '@commerce/db';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
 import { cookieHeader } from './auth-helpers';
 import { makeProduct, startCatalogServer, type CatalogFixture } from './catalog-helpers';
 
@@ -242,6 +243,14 @@ describe('/media', () => {
       expect([403, 404], url).toContain(res.statusCode);
       expect(res.body, url).not.toContain('TOP-SECRET');
     }
+  });
+});
+
+describe('MEDIA_* configuration', () => {
+  it('has defaults and names a bad value', () => {
+    expect(loadConfig({})).toMatchObject({ MEDIA_DIR: './.data/media', MEDIA_MAX_BYTES: 10 * 1024 * 1024, MEDIA_MAX_PIXELS: 40_000_000 });
+    expect(() => loadConfig({ MEDIA_MAX_BYTES: '10MB' })).toThrow(/MEDIA_MAX_BYTES: must be a whole number/);
+    expect(() => loadConfig({ MEDIA_MAX_PIXELS: '0' })).toThrow(/MEDIA_MAX_PIXELS/);
   });
 });
 

@@ -103,6 +103,15 @@ describe('uploadProductImage', () => {
     expect(await deps.cache.get(CATALOG_VERSION_KEY)).not.toBe(before);
   });
 
+  it('gives concurrent uploads to one product the distinct positions 0 to n-1', async () => {
+    const productId = await newProduct();
+    const file = await photoWithExif({ width: 120, height: 80 });
+    const images = await Promise.all(Array.from({ length: 8 }, () => uploadProductImage(deps, { productId, file })));
+    const rows = await deps.db.select().from(productImages).where(eq(productImages.productId, productId));
+    expect(rows.map((r) => r.position).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(new Set(images.map((i) => i.url)).size).toBe(8);
+  });
+
   it('recognises the type from the bytes: text named like a JPEG is refused', async () => {
     const productId = await newProduct();
     const error = await rejection(uploadProductImage(deps, { productId, file: Buffer.from('just some text, not a photo\n') }));
