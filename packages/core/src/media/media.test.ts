@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import { createTestDeps, type TestDeps } from '../testing';
 import { attachGeneratedImage, attachSeedImages } from './generated';
 import { LocalMediaStorage } from './local';
+import { imagesDecoding, prepareImage } from './process';
 import { deleteProductImage, uploadProductImage } from './product-images';
 import type { MediaStorage } from './storage';
 import { EXIF_MARKER, photoWithExif, pixelBombPng } from './test-images';
@@ -178,6 +179,22 @@ describe('uploadProductImage', () => {
     expect(writes).toBe(3);
     expect(await mediaFiles(path.join(t.mediaDir, 'flaky'))).toEqual([]);
     expect(await deps.db.select().from(productImages).where(eq(productImages.productId, productId))).toEqual([]);
+  });
+});
+
+describe('prepareImage', () => {
+  it('decodes at most two images at a time in a process; the others wait their turn', async () => {
+    const file = await photoWithExif({ width: 1200, height: 800 });
+    let most = 0;
+    const sampler = setInterval(() => (most = Math.max(most, imagesDecoding())), 1);
+    try {
+      const prepared = await Promise.all(Array.from({ length: 6 }, () => prepareImage(file, { maxBytes: 1e8, maxPixels: 1e8 })));
+      expect(prepared.map((p) => p.files.length)).toEqual([4, 4, 4, 4, 4, 4]);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(most).toBe(2);
+    expect(imagesDecoding()).toBe(0);
   });
 });
 

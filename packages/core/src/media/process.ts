@@ -44,6 +44,35 @@ const invalid = (message: string) => new AppError('BAD_REQUEST', message, { fiel
  * its GPS position, XMP, IPTC: sharp writes none unless asked) and makes the WebP renditions.
  */
 export async function prepareImage(bytes: Buffer, limits: ImageLimits): Promise<PreparedImage> {
+  return oneOfFew(() => prepare(bytes, limits));
+}
+
+/**
+ * How many images this process decodes at once. An upright image is held in memory whole
+ * (MEDIA_MAX_PIXELS × 4 bytes at worst), so uploads beyond this wait their turn rather than
+ * add up to more memory than the machine has; each decode already uses every core.
+ */
+const MAX_DECODING = 2;
+let decoding = 0;
+const queue: (() => void)[] = [];
+
+/** Images being decoded by this process now (at most MAX_DECODING). */
+export const imagesDecoding = () => decoding;
+
+async function oneOfFew<T>(work: () => Promise<T>): Promise<T> {
+  if (decoding >= MAX_DECODING) await new Promise<void>((resolve) => queue.push(resolve));
+  else decoding++;
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next in line, or free it.
+    const next = queue.shift();
+    if (next) next();
+    else decoding--;
+  }
+}
+
+async function prepare(bytes: Buffer, limits: ImageLimits): Promise<PreparedImage> {
   if (bytes.length > limits.maxBytes) {
     throw new AppError('PAYLOAD_TOO_LARGE', `The image is larger than ${limits.maxBytes} bytes`, { field: 'file' });
   }
