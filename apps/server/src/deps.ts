@@ -1,5 +1,6 @@
 import {
   type CoreSettings,
+  defaultSettings,
   type Deps,
   MemoryCache,
   OfflinePaymentProvider,
@@ -7,7 +8,6 @@ import {
   RedisCache,
   StripePaymentProvider,
   createRedisClient,
-  defaultSettings,
   LocalMediaStorage,
   systemClock,
 } from '@commerce/core';
@@ -29,12 +29,12 @@ export function settingsFrom(config: Config): CoreSettings {
     sessionTtlDays: config.SESSION_TTL_DAYS,
     sessionCacheSeconds: config.SESSION_CACHE_SECONDS,
     lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+    mediaBaseUrl: defaultSettings.mediaBaseUrl,
     rateLimits: {
       loginPerEmailIp: config.RATE_LIMIT_LOGIN_PER_EMAIL_IP,
       loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
       registerPerIp: config.RATE_LIMIT_REGISTER_PER_IP,
     },
-    mediaBaseUrl: defaultSettings.mediaBaseUrl,
     mediaMaxBytes: config.MEDIA_MAX_BYTES,
     mediaMaxPixels: config.MEDIA_MAX_PIXELS,
   };

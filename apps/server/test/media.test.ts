@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXIF_MARKER, photoWithExif, pixelBombPng } from '@commerce/core/testing';
-import { productImages } from '@commerce/db';
+import { productImages, productVariants } from '@commerce/db';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -269,11 +269,11 @@ describe('/openapi.json', () => {
   });
 });
 
+/** The product's variants (every product has a default one). */
 async function variantsOf(productId: number): Promise<number[]> {
-  const { productVariants } = await import('@commerce/db');
-  const db = f.server.runtime.deps.db;
-  const rows = await db.select({ id: productVariants.id }).from(productVariants).where(eq(productVariants.productId, productId));
-  if (rows.length) return rows.map((r) => r.id);
-  const [created] = await db.insert(productVariants).values({ productId }).returning({ id: productVariants.id });
-  return [created!.id];
+  const rows = await f.server.runtime.deps.db
+    .select({ id: productVariants.id })
+    .from(productVariants)
+    .where(eq(productVariants.productId, productId));
+  return rows.map((r) => r.id);
 }

@@ -7,6 +7,7 @@ import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
 import { usersRouter } from './routers/users';
+import { variantsRouter } from './routers/variants';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
   users: usersRouter,
   products: productsRouter,
   productImages: productImagesRouter,
+  variants: variantsRouter,
   categories: categoriesRouter,
   inventory: inventoryRouter,
   cart: cartRouter,

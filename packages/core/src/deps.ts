@@ -13,13 +13,13 @@ export interface CoreSettings {
   /** How long a validated session may be served from the cache. 0 turns the cache off. */
   sessionCacheSeconds: number;
   lowStockThreshold: number;
+  /** Where uploaded media is served from: '/media' on this server, or a CDN's address. */
+  mediaBaseUrl: string;
   rateLimits: {
     loginPerEmailIp: number;
     loginPerIp: number;
     registerPerIp: number;
   };
-  /** Prefix of uploaded files' URLs: '/media' (served by the server), or a CDN in front of it. */
-  mediaBaseUrl: string;
   /** Largest image upload accepted, in bytes (413 beyond). */
   mediaMaxBytes: number;
   /** Largest image accepted, in pixels (width × height): decoding more could exhaust memory. */
@@ -45,8 +45,8 @@ export const defaultSettings: CoreSettings = {
   sessionTtlDays: 30,
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
-  rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
   mediaBaseUrl: '/media',
+  rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
   mediaMaxBytes: 10 * 1024 * 1024,
   mediaMaxPixels: 40_000_000,
 };

@@ -32,11 +32,10 @@ async function newProduct(): Promise<number> {
   return product.id;
 }
 
+/** The product's default variant (every product has one). */
 async function variantOf(productId: number): Promise<number> {
-  const [existing] = await deps.db.select().from(productVariants).where(eq(productVariants.productId, productId));
-  if (existing) return existing.id;
-  const [created] = await deps.db.insert(productVariants).values({ productId }).returning();
-  return created!.id;
+  const [variant] = await deps.db.select().from(productVariants).where(eq(productVariants.productId, productId));
+  return variant!.id;
 }
 
 /** Every file under the media folder, as paths relative to it. */
