@@ -230,6 +230,19 @@ describe('DELETE /api/products/{id}/images/{imageId}', () => {
   });
 });
 
+describe('product reads', () => {
+  it('list the uploaded image at once, through the anonymous catalog cache, and drop it once deleted', async () => {
+    const product = await makeProduct(f);
+    const read = async () => (await f.server.request('GET', `/api/products/${product.id}`)).body.images;
+    expect(await read()).toEqual([]);
+    expect(await read()).toEqual([]); // now cached
+    const image = (await upload(product.id, await photoWithExif({ width: 300, height: 200 }), { fields: { alt: 'Side' } })).body;
+    expect(await read()).toEqual([image]);
+    await f.server.request('DELETE', `/api/products/${product.id}/images/${image.id}`, { token: f.staff });
+    expect(await read()).toEqual([]);
+  });
+});
+
 describe('/media', () => {
   it('lists no directory and never leaves the media folder', async () => {
     const product = await makeProduct(f);

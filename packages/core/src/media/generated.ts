@@ -1,4 +1,4 @@
-import { categories, productImages, products } from '@commerce/db';
+import { categories, productImages, products, productVariants } from '@commerce/db';
 import { and, asc, eq, isNotNull, notExists, notLike } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { ProductImageDto } from '../catalog/images';
@@ -87,9 +87,25 @@ function shapeFor(categorySlug: string | null): PictureShape {
   return 'box';
 }
 
+/** Colour names a shop uses, as paint; others get colorFor's colour. */
+const namedColors: Record<string, string> = {
+  black: '#25262a',
+  white: '#f3f2ee',
+  navy: '#22345c',
+  'heather grey': '#9c9ea3',
+  grey: '#8d9096',
+  forest: '#2f5b3c',
+  red: '#b33a3a',
+  blue: '#2f62b3',
+  green: '#3d7a4a',
+};
+const paintFor = (color: string) => namedColors[color.toLowerCase()] ?? colorFor(color);
+
 /**
- * Gives every product that has no uploaded image a generated one; synthetic load-test products
- * (slug `synthetic-…`) are left alone, and at most `limit` products are done per call.
+ * Gives every product that has no uploaded image generated pictures: one per colour, shown by
+ * the first variant of that colour, when its variants have a `Color` option; else one for the
+ * product. Synthetic load-test products (slug `synthetic-…`) are left alone, and at most
+ * `limit` products are done per call. Answers how many pictures it made.
  */
 export async function attachSeedImages(deps: Deps, limit = 200): Promise<number> {
   const missing = await deps.db
@@ -109,13 +125,28 @@ export async function attachSeedImages(deps: Deps, limit = 200): Promise<number>
     )
     .orderBy(asc(products.id))
     .limit(limit);
+  let made = 0;
   for (const product of missing) {
-    await attachGeneratedImage(deps, {
-      productId: product.id,
-      color: colorFor(product.name),
-      label: product.name,
-      shape: shapeFor(product.categorySlug),
-    });
+    const shape = shapeFor(product.categorySlug);
+    const variants = await deps.db
+      .select({ id: productVariants.id, optionValues: productVariants.optionValues })
+      .from(productVariants)
+      .where(eq(productVariants.productId, product.id))
+      .orderBy(asc(productVariants.position), asc(productVariants.id));
+    const byColor = new Map<string, number>();
+    for (const variant of variants) {
+      const color = variant.optionValues.Color;
+      if (color && !byColor.has(color)) byColor.set(color, variant.id);
+    }
+    if (byColor.size === 0) {
+      await attachGeneratedImage(deps, { productId: product.id, color: colorFor(product.name), label: product.name, shape });
+      made++;
+    }
+    for (const [color, variantId] of byColor) {
+      const label = `${product.name} — ${color}`;
+      await attachGeneratedImage(deps, { productId: product.id, variantId, color: paintFor(color), label, shape });
+      made++;
+    }
   }
-  return missing.length;
+  return made;
 }

@@ -9,7 +9,7 @@ import { createProduct } from '../catalog/products';
 import { createProductInput } from '../catalog/schemas';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { createTestDeps, type TestDeps } from '../testing';
+import { createTestDeps, insertTestProduct, type TestDeps } from '../testing';
 import { attachGeneratedImage, attachSeedImages } from './generated';
 import { LocalMediaStorage } from './local';
 import { imagesDecoding, prepareImage } from './process';
@@ -237,10 +237,21 @@ describe('generated seed images', () => {
     expect([thumb.format, thumb.width, thumb.height]).toEqual(['webp', 200, 200]);
   });
 
-  it('gives every product without an uploaded image one, once', async () => {
+  it('gives every product without an uploaded image one, and one per colour to each colour’s first variant, once', async () => {
     const productId = await newProduct();
-    expect(await attachSeedImages(deps)).toBeGreaterThan(0);
+    const shirt = await insertTestProduct(deps.db, { name: 'Tee', variants: [{ size: 'S' }, { size: 'M' }, { size: 'L' }] });
+    const [small, medium, large] = shirt.variantIds;
+    const colors = { [small!]: ['S', 'Navy'], [medium!]: ['M', 'White'], [large!]: ['L', 'Navy'] };
+    for (const [id, [size, color]] of Object.entries(colors)) {
+      await deps.db.update(productVariants).set({ optionValues: { Size: size!, Color: color! } }).where(eq(productVariants.id, Number(id)));
+    }
+    expect(await attachSeedImages(deps)).toBeGreaterThan(2);
     expect(await deps.db.select().from(productImages).where(eq(productImages.productId, productId))).toHaveLength(1);
+    const shirtImages = await deps.db.select().from(productImages).where(eq(productImages.productId, shirt.id));
+    expect(shirtImages.map((i) => [i.variantId, i.alt]).sort()).toEqual([
+      [medium, 'Tee — White'],
+      [small, 'Tee — Navy'],
+    ].sort());
     expect(await attachSeedImages(deps)).toBe(0);
   });
 });
