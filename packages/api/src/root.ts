@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
 import { cartRouter } from './routers/cart';
 import { categoriesRouter } from './routers/categories';
+import { productImagesRouter } from './routers/images';
 import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
@@ -13,6 +14,7 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   products: productsRouter,
+  productImages: productImagesRouter,
   variants: variantsRouter,
   categories: categoriesRouter,
   inventory: inventoryRouter,
