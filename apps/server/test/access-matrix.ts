@@ -30,6 +30,12 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'products.update': staff,
   'products.delete': staff,
 
+  'variants.create': staff,
+  'variants.update': staff,
+  'variants.archive': staff,
+  'variants.setStock': staff,
+  'variants.adjustStock': staff,
+
   'categories.list': everyone,
   'categories.create': staff,
   'categories.update': staff,

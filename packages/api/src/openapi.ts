@@ -82,7 +82,7 @@ const retryAfterHeader = {
   schema: { type: 'integer', minimum: 1 },
 };
 
-type Operation = { responses?: Record<string, unknown> };
+type Operation = { responses?: Record<string, unknown>; security?: unknown[] };
 
 interface OperationErrors {
   texts: Record<string, string>;
@@ -226,6 +226,40 @@ function describeStripeWebhook(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+
+function* operationsOf(document: OpenAPIObject): Generator<Operation> {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
+      if (METHODS.has(method) && operation) yield operation;
+    }
+  }
+}
+
+/**
+ * Rules every operation follows, whichever router it comes from, so that generators and
+ * linters can rely on them:
+ * - a public operation (`protect: false`) says so with `security: []` (trpc-to-openapi leaves
+ *   it out, which reads as "forgot to say");
+ * - an operation whose procedure refuses nothing of its own still documents the client errors
+ *   it can meet before it runs, under `4XX`, with the one error body.
+ */
+function describeEveryOperation(document: OpenAPIObject): OpenAPIObject {
+  for (const operation of operationsOf(document)) {
+    operation.security ??= [];
+    const responses = (operation.responses ??= {});
+    // A 429 comes from the rate limits in front of every operation, not from the operation.
+    if (!Object.keys(responses).some((status) => /^4(\d\d|XX)$/.test(status) && status !== '429')) {
+      responses['4XX'] = {
+        description:
+          'The operation refuses nothing itself: a client error can only come from the HTTP layer in front of it, such as a URL that cannot be decoded (400)',
+        content: errorContent,
+      };
+    }
+  }
+  return document;
+}
+
 /** The storefront REST contract, generated from the routers so it cannot drift from them. */
 export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
   const generated = generateOpenApiDocument(appRouter, {
@@ -238,5 +272,9 @@ export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
       bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from /auth/login or /auth/register' },
     },
   });
-  return describeStripeWebhook(describeErrors(generated));
+  generated.info.license = LICENSE;
+  return describeEveryOperation(describeStripeWebhook(describeErrors(generated)));
 }
+
+/** The project's licence (the one of the repository and of @commerce/client). */
+const LICENSE = { name: 'MIT', identifier: 'MIT' };
