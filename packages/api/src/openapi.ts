@@ -252,7 +252,8 @@ function describeEveryOperation(document: OpenAPIObject): OpenAPIObject {
   for (const operation of operationsOf(document)) {
     operation.security ??= [];
     const responses = (operation.responses ??= {});
-    if (!Object.keys(responses).some((status) => /^4(00|XX)$/.test(status))) {
+    // A 429 comes from the rate limits in front of every operation, not from the operation.
+    if (!Object.keys(responses).some((status) => /^4(\d\d|XX)$/.test(status) && status !== '429')) {
       responses['4XX'] = {
         description:
           'The operation refuses no input itself: another client error can only come from the HTTP layer in front of it, such as a URL that cannot be decoded (400)',
