@@ -58,9 +58,23 @@ const schema = z
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     STRIPE_API_BASE: optionalUrl(['http://', 'https://']),
+    PAYPAL_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+    PAYPAL_CLIENT_SECRET: z.string().trim().min(1).max(200).optional(),
+    PAYPAL_WEBHOOK_ID: z.string().trim().min(1).max(100).optional(),
+    PAYPAL_ENVIRONMENT: z.enum(['sandbox', 'production']).default('sandbox'),
+    PAYPAL_API_BASE: optionalUrl(['http://', 'https://']),
+    PAYMENT_TIMEOUT_MINUTES: wholeNumber(1, 10_080).default(30),
+    PAYMENT_EXPIRY_SWEEP_SECONDS: wholeNumber(1, 3600).default(60),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.PAYPAL_CLIENT_ID) !== Boolean(env.PAYPAL_CLIENT_SECRET)) {
+      const missing = env.PAYPAL_CLIENT_ID ? 'PAYPAL_CLIENT_SECRET' : 'PAYPAL_CLIENT_ID';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'PayPal needs both PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET' });
+    }
     if (env.NODE_ENV !== 'production') return;
+    if (env.PAYPAL_CLIENT_ID && !env.PAYPAL_WEBHOOK_ID) {
+      ctx.addIssue({ code: 'custom', path: ['PAYPAL_WEBHOOK_ID'], message: 'is required with PAYPAL_CLIENT_ID in production' });
+    }
     if (env.ADMIN_EMAIL && (!env.ADMIN_PASSWORD || env.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',

@@ -2,7 +2,7 @@ import { ensureAdmin, ensureAdminWarning } from '@commerce/core';
 import { buildServer } from './app';
 import { adminCredentials, ConfigError, loadConfig } from './config';
 import { createRuntime } from './deps';
-import { scheduleMaintenance } from './maintenance';
+import { scheduleMaintenance, schedulePaymentExpiry } from './maintenance';
 
 async function main() {
   let config;
@@ -33,6 +33,7 @@ async function main() {
   }
 
   const stopMaintenance = scheduleMaintenance(runtime, 60 * 60 * 1000);
+  const stopPaymentExpiry = schedulePaymentExpiry(runtime, config.PAYMENT_EXPIRY_SWEEP_SECONDS * 1000);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -46,6 +47,7 @@ async function main() {
     timer.unref();
     try {
       stopMaintenance();
+      stopPaymentExpiry();
       await app.close();
       await runtime.close();
       process.exit(0);
@@ -59,7 +61,7 @@ async function main() {
 
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   app.log.info(
-    { address, database: runtime.db.kind, cache: runtime.deps.cache.kind, payments: runtime.deps.payments.name },
+    { address, database: runtime.db.kind, cache: runtime.deps.cache.kind, payments: runtime.deps.payments.names },
     'server listening',
   );
   // Test harnesses read this line to find a port chosen by the OS (PORT=0).

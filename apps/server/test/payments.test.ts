@@ -77,6 +77,7 @@ describe('POST /api/orders/{id}/pay', () => {
       provider: 'stripe',
       paymentIntentId: expect.stringMatching(/^pi_/),
       clientSecret: expect.stringContaining('_secret_'),
+      approvalUrl: null,
     });
 
     const [intent, ...others] = intentsFor(fake, placed.id);

@@ -2,7 +2,8 @@ import type { Database } from '@commerce/db';
 import type { Redis } from 'ioredis';
 import type { Cache } from './cache';
 import type { Clock } from './clock';
-import type { PaymentProvider } from './payments/provider';
+import type { OrderPayments } from './orders/payments-port';
+import type { PaymentProviders } from './payments/registry';
 
 /** Settings the business rules read; the server fills them from its validated configuration. */
 export interface CoreSettings {
@@ -12,6 +13,8 @@ export interface CoreSettings {
   /** How long a validated session may be served from the cache. 0 turns the cache off. */
   sessionCacheSeconds: number;
   lowStockThreshold: number;
+  /** A pending order older than this is cancelled by the expiry sweep and its stock returned. */
+  paymentTimeoutMinutes: number;
   rateLimits: {
     loginPerEmailIp: number;
     loginPerIp: number;
@@ -27,8 +30,10 @@ export interface Deps {
   redis?: Redis | undefined;
   clock: Clock;
   settings: CoreSettings;
-  /** Stripe when STRIPE_SECRET_KEY is set, else the OfflinePaymentProvider. */
-  payments: PaymentProvider;
+  /** The configured providers (Stripe, PayPal), or the OfflinePaymentProvider alone. */
+  payments: PaymentProviders;
+  /** How orders reach payments (refunds, cancelling open payments) without importing them. */
+  orderPayments: OrderPayments;
 }
 
 export const defaultSettings: CoreSettings = {
@@ -36,5 +41,6 @@ export const defaultSettings: CoreSettings = {
   sessionTtlDays: 30,
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
+  paymentTimeoutMinutes: 30,
   rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
 };

@@ -4,6 +4,7 @@ import { createRedisClient, MemoryCache } from './cache';
 import { systemClock, type Clock } from './clock';
 import { defaultSettings, type CoreSettings, type Deps } from './deps';
 import { OfflinePaymentProvider } from './payments/offline';
+import { paymentDeps } from './payments/order-payments';
 import type { PaymentProvider } from './payments/provider';
 
 export interface TestDepsOptions {
@@ -13,8 +14,8 @@ export interface TestDepsOptions {
   clock?: Clock;
   /** Connection pool size; 5 unless given. */
   poolMax?: number;
-  /** The OfflinePaymentProvider unless given. */
-  payments?: PaymentProvider;
+  /** The OfflinePaymentProvider unless given; a list configures several (the first is the default). */
+  payments?: PaymentProvider | PaymentProvider[];
 }
 
 export interface TestDeps {
@@ -45,7 +46,7 @@ export async function createTestDeps(options: TestDepsOptions = {}): Promise<Tes
       ...settings,
       rateLimits: { ...defaultSettings.rateLimits, ...settings.rateLimits },
     },
-    payments,
+    ...paymentDeps(Array.isArray(payments) ? payments : [payments]),
   };
   return {
     deps,

@@ -8,6 +8,7 @@ import { MemoryCache } from '../cache';
 import { systemClock } from '../clock';
 import { defaultSettings, type Deps } from '../deps';
 import { OfflinePaymentProvider } from '../payments/offline';
+import { paymentDeps } from '../payments/order-payments';
 import { createCategory, deleteCategory, listCategories, updateCategory } from './categories';
 import { adjustStock, listLowStock } from './inventory';
 import { archiveProduct, createProduct, getProduct, listProducts } from './products';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   await handle.migrate();
   await seedCatalog(handle.db);
   await seedSyntheticProducts(handle.db, 2_000);
-  deps = { db: handle.db, cache: new MemoryCache(), clock: systemClock, settings: defaultSettings, payments: new OfflinePaymentProvider() };
+  deps = { db: handle.db, cache: new MemoryCache(), clock: systemClock, settings: defaultSettings, ...paymentDeps([new OfflinePaymentProvider()]) };
 }, 180_000);
 
 afterAll(async () => {

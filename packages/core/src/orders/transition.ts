@@ -2,12 +2,11 @@ import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } f
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { refundOrderPaymentInTx } from '../payments/refund';
 import { isStaff, type Viewer } from '../viewer';
 import { actorFor, type OrderActor } from './actor';
 import { loadOrder } from './read';
 import type { OrderDetailDto } from './schemas';
-import { canTransition, refundsPayment, returnsStock } from './status';
+import { canTransition, refundsPayment, returnsStock, stopsPayment } from './status';
 import { refreshCatalogAfterStockChange, returnStock } from './stock';
 
 export interface TransitionOptions {
@@ -70,8 +69,9 @@ export async function transitionOrderInTx(
 /**
  * The status machine's entry point for the API. A move that gives the money back (paid →
  * cancelled, or → refunded) refunds the payment through the provider before the transaction
- * commits, so a refused refund leaves the order as it was (refundOrderPaymentInTx says why
- * this order). Payment webhooks use transitionOrderInTx in a transaction of their own.
+ * commits, so a refused refund leaves the order as it was (OrderPayments.refundInTx says why
+ * this order). A pending order cancelled has its open payment cancelled at the provider once
+ * the move committed. Payment webhooks use transitionOrderInTx in a transaction of their own.
  */
 export async function transitionOrder(
   deps: Deps,
@@ -80,12 +80,15 @@ export async function transitionOrder(
   to: OrderStatus,
   options: TransitionOptions = {},
 ): Promise<OrderDetailDto> {
-  const { restocked } = await deps.db.transaction(async (tx) => {
+  const { restocked, from } = await deps.db.transaction(async (tx) => {
     const moved = await transitionOrderInTx(tx, actor, orderId, to, options);
-    if (refundsPayment(moved.from, to)) await refundOrderPaymentInTx(deps, tx, orderId);
+    if (refundsPayment(moved.from, to) || stopsPayment(moved.from, to)) {
+      await deps.orderPayments.refundInTx(deps, tx, { orderId, from: moved.from });
+    }
     return moved;
   });
   if (restocked) await refreshCatalogAfterStockChange(deps);
+  if (stopsPayment(from, to)) await deps.orderPayments.cancelOpenPayments(deps, orderId);
   const order = await loadOrder(deps.db, orderId);
   if (!order) throw notFound('Order');
   return order;

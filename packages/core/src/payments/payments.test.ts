@@ -51,7 +51,45 @@ describe('reading Stripe events', () => {
 
   it('gives other event types no effect', () => {
     expect(eventOf(stripeEvent('customer.created', { id: 'cus_1' })).effect).toBeNull();
-    expect(eventOf(stripeEvent('payment_intent.payment_failed', { id: 'pi_1' })).effect).toBeNull();
+    expect(eventOf(stripeEvent('charge.succeeded', { id: 'ch_1' })).effect).toBeNull();
+  });
+
+  it('maps payment_intent.payment_failed to failed, with Stripe’s reason as the note', () => {
+    const intent = {
+      id: 'pi_4',
+      amount: 1200,
+      currency: 'usd',
+      metadata: { orderId: '9' },
+      last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+    };
+    expect(eventOf(stripeEvent('payment_intent.payment_failed', intent))).toMatchObject({
+      effect: 'failed',
+      paymentIntentId: 'pi_4',
+      orderId: 9,
+      note: 'card_declined: insufficient_funds: Your card has insufficient funds.',
+    });
+  });
+
+  it('refuses used event types whose object lacks what the store reads (400), and any body that is not an event', () => {
+    const cases: Array<[string, unknown]> = [
+      ['payment_intent.succeeded', { amount: 100, currency: 'usd' }],
+      ['payment_intent.succeeded', { id: 'pi_1', amount: '100', currency: 'usd' }],
+      ['payment_intent.succeeded', { id: 'pi_1', amount: 1.5, currency: 'usd' }],
+      ['payment_intent.succeeded', { id: 'pi_1', amount: 100, currency: 'dollars' }],
+      ['payment_intent.succeeded', { id: 'x'.repeat(300), amount: 100, currency: 'usd' }],
+      ['charge.refunded', { id: 'ch_1', amount: 100, currency: 'usd' }],
+      ['charge.refunded', { id: 'ch_1', amount: 100, currency: 'usd', refunded: true, payment_intent: 42 }],
+    ];
+    for (const [type, object] of cases) {
+      expect(() => eventOf(stripeEvent(type, object as Record<string, unknown>)), JSON.stringify(object)).toThrow(
+        expect.objectContaining({ code: 'BAD_REQUEST' }),
+      );
+    }
+    for (const body of [{}, [], 'evt', { id: 'evt_1', type: 'x' }, { id: 7, type: 'x', data: { object: {} } }, { id: 'evt_1', type: 'x', data: { object: null } }]) {
+      expect(() => eventOf(body as unknown as Stripe.Event), JSON.stringify(body)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    }
+    // Unused types are not read beyond the envelope: answered 200 and ignored, whatever their object holds.
+    expect(eventOf(stripeEvent('customer.created', { id: 7, weird: [null] })).effect).toBeNull();
   });
 
   it('takes only well-formed order ids from metadata', () => {
@@ -76,18 +114,18 @@ describe('Stripe webhook signatures', () => {
     });
 
   it('accepts a signature within 300 s of the injected clock, and refuses it later', async () => {
-    await expect(provider(signedAt + 299).parseWebhook(Buffer.from(body), header)).resolves.toMatchObject({ id: 'evt_9' });
-    await expect(provider(signedAt + 301).parseWebhook(Buffer.from(body), header)).rejects.toMatchObject({
+    await expect(provider(signedAt + 299).parseWebhook(Buffer.from(body), { 'stripe-signature': header })).resolves.toMatchObject({ id: 'evt_9' });
+    await expect(provider(signedAt + 301).parseWebhook(Buffer.from(body), { 'stripe-signature': header })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       message: expect.stringMatching(/tolerance/),
     });
   });
 
   it('refuses a missing signature (400) and answers 404 when no webhook secret is configured', async () => {
-    await expect(provider(signedAt).parseWebhook(Buffer.from(body), undefined)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(provider(signedAt).parseWebhook(Buffer.from(body), {})).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const unconfigured = provider(signedAt, null);
     expect(unconfigured.webhooks).toBe(false);
-    await expect(unconfigured.parseWebhook(Buffer.from(body), header)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(unconfigured.parseWebhook(Buffer.from(body), { 'stripe-signature': header })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 
@@ -126,7 +164,7 @@ describe('payments against Postgres (offline provider)', () => {
   it('refuses a free order: there is nothing to pay', async () => {
     const { viewer, order } = await placed();
     await deps.db.update(orders).set({ totalCents: 0 }).where(eq(orders.id, order.id));
-    await expect(payOrder(deps, viewer, order.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(payOrder(deps, viewer, { id: order.id })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('refuses to cancel a paid order whose Stripe payment this server cannot refund, leaving it paid', async () => {

@@ -1,0 +1,65 @@
+import { orders, payments } from '@commerce/db';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Deps } from '../deps';
+import type { OrderPayments } from '../orders/payments-port';
+import type { PaymentProvider } from './provider';
+import { refundOrderPaymentInTx } from './refund';
+import { PaymentProviders } from './registry';
+
+/**
+ * Makes every payment still open for a cancelled order unpayable at its provider, and records
+ * it `cancelled`. A provider that fails is left for the next try (the expiry sweep retries
+ * open payments of cancelled orders); one that reports the money taken leaves the payment to
+ * its success event, which refunds it.
+ */
+export async function cancelOpenPayments(deps: Deps, orderId: number): Promise<{ cancelled: number; failed: number }> {
+  const open = await deps.db
+    .select({ id: payments.id, provider: payments.provider, providerPaymentId: payments.providerPaymentId })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'pending'), eq(orders.status, 'cancelled')));
+  let cancelled = 0;
+  let failed = 0;
+  for (const payment of open) {
+    const provider = deps.payments.get(payment.provider);
+    if (!provider) continue;
+    const outcome = await provider.cancelPayment(payment.providerPaymentId).catch(() => 'failed' as const);
+    if (outcome === 'failed') {
+      failed += 1;
+      continue;
+    }
+    if (outcome === 'cancelled') {
+      cancelled += 1;
+      // Only while still pending: a success event recorded meanwhile must not be overwritten.
+      await deps.db
+        .update(payments)
+        .set({ status: 'cancelled', updatedAt: sql`now()` })
+        .where(and(eq(payments.id, payment.id), eq(payments.status, 'pending')));
+    }
+  }
+  return { cancelled, failed };
+}
+
+/** Orders cancelled whose payments are still open at the provider (a cancel that failed or never ran). */
+export async function ordersWithOpenPayments(deps: Deps, limit: number): Promise<number[]> {
+  const rows = await deps.db
+    .selectDistinct({ orderId: payments.orderId })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(eq(payments.status, 'pending'), eq(orders.status, 'cancelled'), inArray(payments.provider, deps.payments.names)))
+    .limit(limit);
+  return rows.map((row) => row.orderId);
+}
+
+/** The payments domain's side of the OrderPayments port. */
+export const orderPayments: OrderPayments = {
+  refundInTx: refundOrderPaymentInTx,
+  cancelOpenPayments: async (deps, orderId) => {
+    await cancelOpenPayments(deps, orderId);
+  },
+};
+
+/** The two payment fields of Deps, from the configured providers (the first is the default). */
+export function paymentDeps(providers: readonly PaymentProvider[]): Pick<Deps, 'payments' | 'orderPayments'> {
+  return { payments: new PaymentProviders(providers), orderPayments };
+}
