@@ -6,7 +6,7 @@ import { refreshCatalogAfterStockChange } from './stock';
 import { transitionOrderInTx } from './transition';
 
 /** pg_try_advisory_xact_lock key of the expiry sweep (any constant no other lock uses). */
-const EXPIRY_SWEEP_LOCK = 0x636f_6d65_7870; // "comexp"
+export const EXPIRY_SWEEP_LOCK = 0x636f_6d65_7870; // "comexp"
 
 /** Orders expired per transaction: a sweep's locks and its rollback on failure stay small. */
 const DEFAULT_BATCH = 100;
