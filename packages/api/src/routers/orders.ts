@@ -28,6 +28,7 @@ const notYourOrder = "No order with this id, or (to a customer) another customer
 export const ordersRouter = router({
   create: authedProcedure
     .meta({
+      reasons: ['OUT_OF_STOCK', 'ORDER_TOO_LARGE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_ORDER_GONE'],
       openapi: {
         method: 'POST',
         path: '/orders',
@@ -103,6 +104,7 @@ export const ordersRouter = router({
 
   cancel: authedProcedure
     .meta({
+      reasons: ['ILLEGAL_TRANSITION', 'PAYMENT_PROCESSING', 'PAYMENT_PROVIDER_UNAVAILABLE'],
       openapi: {
         method: 'POST',
         path: '/orders/{id}/cancel',
@@ -127,6 +129,7 @@ export const ordersRouter = router({
 
   setStatus: staffProcedure
     .meta({
+      reasons: ['ILLEGAL_TRANSITION', 'PAYMENT_PROCESSING', 'PAYMENT_PROVIDER_UNAVAILABLE'],
       openapi: {
         method: 'PUT',
         path: '/orders/{id}/status',
@@ -151,6 +154,7 @@ export const ordersRouter = router({
 
   pay: authedProcedure
     .meta({
+      reasons: ['ORDER_NOT_PAYABLE', 'NOTHING_TO_PAY'],
       openapi: {
         method: 'POST',
         path: '/orders/{id}/pay',

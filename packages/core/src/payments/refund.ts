@@ -32,7 +32,7 @@ export async function refundOrderPaymentInTx(deps: Deps, tx: Transaction, move: 
   const provider = deps.payments.get(payment.provider);
   if (!provider) {
     throw new AppError(
-      'CONFLICT',
+      'PAYMENT_PROVIDER_UNAVAILABLE',
       `Order ${orderId} was paid through ${payment.provider}, which is not configured on this server: it cannot refund the payment`,
     );
   }
