@@ -164,7 +164,7 @@ describe('payments against Postgres (offline provider)', () => {
   it('refuses a free order: there is nothing to pay', async () => {
     const { viewer, order } = await placed();
     await deps.db.update(orders).set({ totalCents: 0 }).where(eq(orders.id, order.id));
-    await expect(payOrder(deps, viewer, { id: order.id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(payOrder(deps, viewer, { id: order.id })).rejects.toMatchObject({ code: 'NOTHING_TO_PAY' });
   });
 
   it('refuses to cancel a paid order whose Stripe payment this server cannot refund, leaving it paid', async () => {
@@ -185,7 +185,7 @@ describe('payments against Postgres (offline provider)', () => {
       .returning({ id: users.id });
     const actor = actorFor({ userId: staff!.id, role: 'staff' });
     await expect(transitionOrder(deps, actor, order.id, 'cancelled')).rejects.toMatchObject({
-      code: 'CONFLICT',
+      code: 'PAYMENT_PROVIDER_UNAVAILABLE',
       message: expect.stringMatching(/stripe/),
     });
     const [row] = await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id));
