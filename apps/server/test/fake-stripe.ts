@@ -336,6 +336,8 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
     failNext: (method, path, kind) => void failures.push({ method, path, kind }),
     succeed(intentId) {
       const intent = intentOf(intentId);
+      // As at Stripe: a cancelled intent can no longer be paid.
+      if (intent.status === 'canceled') throw new Error(`fake stripe: intent ${intentId} was cancelled`);
       const charge: FakeCharge = {
         id: nextId('ch'),
         object: 'charge',
