@@ -5,6 +5,6 @@ export { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys } from './idempotency';
 export { placeOrder, submitOrder, writeOrder, type OrderSubmission, type WrittenOrder } from './create';
 export { getOrder, listMyOrders, listOrders, loadOrder } from './read';
 export { cancelOrder, setOrderStatus, transitionOrder, transitionOrderInTx, type TransitionOptions } from './transition';
-export { expireUnpaidOrders, type ExpirySweepResult } from './expire';
+export { EXPIRY_SWEEP_LOCK, expireUnpaidOrders, type ExpirySweepResult } from './expire';
 export type { OrderPayments } from './payments-port';
 export { refreshCatalogAfterStockChange } from './stock';
