@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequest } from './fake-http';
 
 /**
  * A local stand-in for the part of Stripe's HTTP API the store calls, so tests run the real
@@ -233,14 +234,7 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString();
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const path = url.pathname;
-    const header = req.headers['idempotency-key'];
-    const idempotencyKey = Array.isArray(header) ? header[0] : header;
+    const { raw, method, url, path, header: idempotencyKey } = await readRequest(req, 'idempotency-key');
     const record: RecordedRequest = { method, path, idempotencyKey, replayed: false };
     requests.push(record);
 

@@ -11,6 +11,8 @@ import { createTestDeps } from '../testing';
 import { OfflinePaymentProvider } from './offline';
 import { payOrder } from './pay';
 import { orderIdFromMetadata } from './provider';
+import { fromPayPalValue, PayPalPaymentProvider, toPayPalValue } from './paypal';
+import { PaymentProviders } from './registry';
 import { eventOf, StripePaymentProvider } from './stripe';
 
 const stripeEvent = (type: string, object: Record<string, unknown>) =>
@@ -98,6 +100,55 @@ describe('reading Stripe events', () => {
     for (const bad of ['0', '007', '-1', '1.5', '2147483648', '99999999999', ' 7', '', 7, null, undefined]) {
       expect(orderIdFromMetadata(bad), String(bad)).toBeNull();
     }
+  });
+});
+
+describe('PayPal amounts', () => {
+  it('writes minor units as PayPal’s decimal strings and reads them back exactly', () => {
+    expect(toPayPalValue(2500, 'USD')).toBe('25.00');
+    expect(toPayPalValue(5, 'EUR')).toBe('0.05');
+    expect(toPayPalValue(199_999, 'GBP')).toBe('1999.99');
+    expect(toPayPalValue(1250, 'JPY')).toBe('1250');
+    for (const [cents, currency] of [[2500, 'USD'], [5, 'EUR'], [2_147_483_647, 'USD'], [1250, 'JPY'], [0, 'USD']] as const) {
+      expect(fromPayPalValue(toPayPalValue(cents, currency), currency)).toBe(cents);
+    }
+    expect(fromPayPalValue('25.5', 'USD')).toBe(2550);
+    expect(fromPayPalValue('25', 'USD')).toBe(2500);
+  });
+
+  it('reads nothing it is not sure of as an amount', () => {
+    for (const bad of ['', '25.005', '-1.00', '1e3', ' 25.00', '25.00 ', '0x10', '12.5.0', '25,00', '1'.repeat(13)]) {
+      expect(fromPayPalValue(bad, 'USD'), bad).toBeNull();
+    }
+    expect(fromPayPalValue('12.50', 'JPY')).toBeNull();
+  });
+});
+
+describe('PaymentProviders', () => {
+  const offline = new OfflinePaymentProvider();
+  const stripe = new StripePaymentProvider({ secretKey: 'sk_test_unit', webhookSecret: 'whsec_unit' });
+  const paypal = new PayPalPaymentProvider({ clientId: 'id', clientSecret: 'secret' });
+
+  it('defaults to the first provider, chooses others by name, and names those configured when asked for another', () => {
+    const registry = new PaymentProviders([stripe, paypal]);
+    expect(registry.choose(undefined)).toBe(stripe);
+    expect(registry.choose('paypal')).toBe(paypal);
+    expect(() => registry.choose('offline')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringMatching(/stripe, paypal/) }));
+    expect(registry.names).toEqual(['stripe', 'paypal']);
+  });
+
+  it('routes webhooks only to providers that take them', () => {
+    const registry = new PaymentProviders([stripe, paypal, offline]);
+    expect(registry.webhookReceiver('stripe')).toBe(stripe);
+    // No PAYPAL_WEBHOOK_ID: configured for payments, not for webhooks.
+    expect(registry.webhookReceiver('paypal')).toBeUndefined();
+    expect(registry.webhookReceiver('offline')).toBeUndefined();
+    expect(registry.webhookReceiver('toString')).toBeUndefined();
+  });
+
+  it('refuses no providers and two of one name', () => {
+    expect(() => new PaymentProviders([])).toThrow();
+    expect(() => new PaymentProviders([offline, new OfflinePaymentProvider()])).toThrow();
   });
 });
 

@@ -1,3 +1,7 @@
+import https from 'node:https';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import {
   ApiError,
   CheckoutPaymentIntent,
@@ -33,7 +37,7 @@ export interface PayPalProviderOptions {
   environment?: 'sandbox' | 'production';
   /**
    * Another API host for PayPal's calls (a local fake in tests). The SDK knows only PayPal's
-   * own two hosts, so the calls go to this base as to an HTTP proxy, which answers them.
+   * own two hosts, so its connections are opened to this base instead (plain TCP for http://).
    */
   apiBase?: string | undefined;
 }
@@ -81,8 +85,8 @@ export class PayPalPaymentProvider implements PaymentProvider {
       httpClientOptions: {
         // Every POST carries a PayPal-Request-Id, so retrying one never captures or refunds twice.
         retryConfig: { maxNumberOfRetries: 2, httpMethodsToRetry: ['GET', 'POST'] },
+        ...(options.apiBase && { httpsAgent: new RedirectingAgent(new URL(options.apiBase)) }),
       },
-      ...(options.apiBase && { unstable_httpClientOptions: { proxy: proxyOf(options.apiBase) } }),
     });
     this.orders = new OrdersController(this.client);
     this.paymentsApi = new PaymentsController(this.client);
@@ -279,14 +283,21 @@ function sessionOf(order: Order): PaymentSession {
 
 const captureOf = (order: Order) => order.purchaseUnits?.[0]?.payments?.captures?.[0];
 
-/** An HTTP proxy setting for axios (under the SDK) from a base URL such as http://127.0.0.1:4010. */
-function proxyOf(apiBase: string) {
-  const url = new URL(apiBase);
-  return {
-    protocol: url.protocol.replace(':', ''),
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443,
-  };
+/**
+ * An https.Agent whose connections all go to `target` (TLS only when it is https://), for
+ * PAYPAL_API_BASE: the SDK still builds PayPal's URLs, the bytes reach the configured host.
+ */
+class RedirectingAgent extends https.Agent {
+  constructor(private readonly target: URL) {
+    super({ keepAlive: true });
+  }
+
+  override createConnection(): Duplex {
+    const host = this.target.hostname.replace(/^\[(.*)\]$/, '$1');
+    const secure = this.target.protocol === 'https:';
+    const port = this.target.port ? Number(this.target.port) : secure ? 443 : 80;
+    return secure ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
+  }
 }
 
 const paypalId = z.string().min(1).max(255);
