@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+import { paymentsFrom } from '../src/deps';
 import { startFakePayPal, type FakePayPal } from './fake-paypal';
 import { startFakeStripe, type FakeStripe } from './fake-stripe';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
@@ -235,5 +237,27 @@ describe('POST /api/webhooks/paypal', () => {
     expect((await deliver(paypal.event('BILLING.SUBSCRIPTION.CREATED', { id: 'I-1', odd: [null] }))).status).toBe(200);
     expect((await orderRow(db(), opened.id)).status).toBe('pending');
     expect(paypal.orders.get(opened.paypalOrderId)!.status).toBe('APPROVED');
+  });
+});
+
+describe('payment configuration', () => {
+  it('configures PayPal beside Stripe, Stripe first, and the offline provider only without either', () => {
+    const paypalOnly = { PAYPAL_CLIENT_ID: 'id', PAYPAL_CLIENT_SECRET: 'secret' };
+    expect(paymentsFrom(loadConfig(paypalOnly)).map((p) => p.name)).toEqual(['paypal']);
+    expect(paymentsFrom(loadConfig({ ...paypalOnly, STRIPE_SECRET_KEY: 'sk_test_x' })).map((p) => p.name)).toEqual(['stripe', 'paypal']);
+    expect(paymentsFrom(loadConfig({})).map((p) => p.name)).toEqual(['offline']);
+  });
+
+  it('refuses half of PayPal’s credentials, production PayPal without a webhook id, and odd timeouts, naming the variable', () => {
+    expect(() => loadConfig({ PAYPAL_CLIENT_ID: 'id' })).toThrow(/PAYPAL_CLIENT_SECRET/);
+    expect(() => loadConfig({ PAYPAL_CLIENT_SECRET: 'secret' })).toThrow(/PAYPAL_CLIENT_ID/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'a-real-password', PAYPAL_CLIENT_ID: 'id', PAYPAL_CLIENT_SECRET: 's' }),
+    ).toThrow(/PAYPAL_WEBHOOK_ID/);
+    for (const value of ['0', '10081', '1.5', '-3', 'soon']) expect(() => loadConfig({ PAYMENT_TIMEOUT_MINUTES: value })).toThrow(/PAYMENT_TIMEOUT_MINUTES/);
+    expect(() => loadConfig({ PAYMENT_EXPIRY_SWEEP_SECONDS: '0' })).toThrow(/PAYMENT_EXPIRY_SWEEP_SECONDS/);
+    expect(() => loadConfig({ PAYPAL_ENVIRONMENT: 'live' })).toThrow(/PAYPAL_ENVIRONMENT/);
+    expect(() => loadConfig({ PAYPAL_API_BASE: 'ftp://x' })).toThrow(/PAYPAL_API_BASE/);
+    expect(loadConfig({}).PAYMENT_TIMEOUT_MINUTES).toBe(30);
   });
 });
