@@ -199,6 +199,16 @@ describe('POST /api/webhooks/paypal', () => {
     expect(refundsOf(paid.paypalOrderId)).toHaveLength(1);
   });
 
+  it('leaves a paid order and its payment alone on a partial PAYMENT.CAPTURE.REFUNDED', async () => {
+    const paid = await paidWithPayPal();
+    const partial = paypal.refundOutside(paid.paypalOrderId);
+    const resource = partial.resource as { seller_payable_breakdown: { total_refunded_amount: { value: string } } };
+    resource.seller_payable_breakdown.total_refunded_amount.value = '5.00';
+    expect((await deliver(partial)).status).toBe(200);
+    expect((await orderRow(db(), paid.id)).status).toBe('paid');
+    expect(await paymentsOf(db(), paid.id)).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+  });
+
   it('marks a paid order refunded on PAYMENT.CAPTURE.REFUNDED from PayPal’s dashboard', async () => {
     const paid = await paidWithPayPal();
     expect((await deliver(paypal.refundOutside(paid.paypalOrderId))).status).toBe(200);

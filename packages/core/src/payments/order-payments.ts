@@ -53,7 +53,9 @@ export async function ordersWithOpenPayments(deps: Deps, limit: number): Promise
 
 /** The payments domain's side of the OrderPayments port. */
 export const orderPayments: OrderPayments = {
-  refundInTx: refundOrderPaymentInTx,
+  refundInTx: async (deps, tx, move) => {
+    await refundOrderPaymentInTx(deps, tx, move);
+  },
   cancelOpenPayments: async (deps, orderId) => {
     await cancelOpenPayments(deps, orderId);
   },

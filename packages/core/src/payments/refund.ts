@@ -16,19 +16,20 @@ import { OFFLINE_PROVIDER } from './offline';
  *
  * `from: 'pending'`: the order was never marked paid, so only a payment the store recorded as
  * captured (one that arrived with the wrong amount) is refunded; no provider is asked otherwise.
+ * Answers whether money went back now.
  */
-export async function refundOrderPaymentInTx(deps: Deps, tx: Transaction, move: { orderId: number; from: OrderStatus }): Promise<void> {
+export async function refundOrderPaymentInTx(deps: Deps, tx: Transaction, move: { orderId: number; from: OrderStatus }): Promise<boolean> {
   const { orderId } = move;
   const [order] = await tx
     .select({ id: orders.id, createdAt: orders.createdAt, paymentIntentId: orders.paymentIntentId })
     .from(orders)
     .where(eq(orders.id, orderId));
   // Never paid through a provider (staff marked it paid): the money went back outside the store.
-  if (!order?.paymentIntentId) return;
+  if (!order?.paymentIntentId) return false;
   const paymentOfOrder = and(eq(payments.orderId, orderId), eq(payments.providerPaymentId, order.paymentIntentId));
   const [payment] = await tx.select({ provider: payments.provider, status: payments.status }).from(payments).where(paymentOfOrder);
-  if (!payment || payment.provider === OFFLINE_PROVIDER || payment.status === 'refunded') return;
-  if (move.from === 'pending' && payment.status !== 'succeeded') return;
+  if (!payment || payment.provider === OFFLINE_PROVIDER || payment.status === 'refunded') return false;
+  if (move.from === 'pending' && payment.status !== 'succeeded') return false;
   const provider = deps.payments.get(payment.provider);
   if (!provider) {
     throw new AppError(
@@ -37,7 +38,7 @@ export async function refundOrderPaymentInTx(deps: Deps, tx: Transaction, move: 
     );
   }
   const result = await provider.refund(order.paymentIntentId, refundKey(order));
-  if (result.status === 'refunded') {
-    await tx.update(payments).set({ status: 'refunded', updatedAt: sql`now()` }).where(paymentOfOrder);
-  }
+  if (result.status !== 'refunded') return false;
+  await tx.update(payments).set({ status: 'refunded', updatedAt: sql`now()` }).where(paymentOfOrder);
+  return true;
 }

@@ -100,7 +100,6 @@ async function applyTo(applying: Applying): Promise<Outcome> {
   const { order } = found;
   const paymentId = event.paymentIntentId ?? order.paymentIntentId;
   if (paymentId && event.effect === 'paid') await setPaymentStatus(applying, paymentId, 'succeeded');
-  if (paymentId && event.effect === 'refunded') await setPaymentStatus(applying, paymentId, 'refunded');
 
   if (!found.current) {
     if (event.effect !== 'paid' || !paymentId) return unchanged(applying, 'a payment the order no longer uses');
@@ -129,8 +128,10 @@ async function paid(applying: Applying): Promise<Outcome> {
   if (order.status === 'cancelled' || order.status === 'refunded') {
     // The customer paid after the order was cancelled or expired (a payment page left open):
     // the goods are back on the shelf, so the money goes back too, before this event counts.
-    await refundOrderPaymentInTx(applying.deps, applying.tx, { orderId: order.id, from: order.status });
-    return flag(applying, `A payment arrived after the order was ${order.status}: it was refunded (${applying.event.type} ${applying.event.id})`);
+    if (await refundOrderPaymentInTx(applying.deps, applying.tx, { orderId: order.id, from: order.status })) {
+      return flag(applying, `A payment arrived after the order was ${order.status}: it was refunded (${applying.event.type} ${applying.event.id})`);
+    }
+    return unchanged(applying, `the order is ${order.status} and its payment was given back already`);
   }
   if (order.status !== 'pending') return unchanged(applying, `the order is already ${order.status}`);
   const mismatch = amountMismatch(applying.event, order);
@@ -161,11 +162,12 @@ async function approved(applying: Applying): Promise<Outcome> {
 async function refunded(applying: Applying): Promise<Outcome> {
   const { order } = applying.found;
   const { event } = applying;
-  if (order.status === 'refunded' || order.status === 'cancelled') return unchanged(applying, `the order is already ${order.status}`);
-  if (order.status === 'pending') return unchanged(applying, 'a refund of an order that was never marked paid', true);
   if (event.amountCents !== null && event.amountCents < order.totalCents) {
     return unchanged(applying, 'a partial refund: the order is unchanged');
   }
+  if (event.paymentIntentId) await setPaymentStatus(applying, event.paymentIntentId, 'refunded');
+  if (order.status === 'refunded' || order.status === 'cancelled') return unchanged(applying, `the order is already ${order.status}`);
+  if (order.status === 'pending') return unchanged(applying, 'a refund of an order that was never marked paid', true);
   const moved = await transitionOrderInTx(applying.tx, systemActor, order.id, 'refunded', { note: `${event.type} ${event.id}` });
   return { result: { ...baseOf(applying), outcome: 'applied', orderId: order.id, status: 'refunded' }, restocked: moved.restocked };
 }
