@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createRuntime, type Runtime } from '../src/deps';
+import { runPaymentExpiry } from '../src/maintenance';
 import { startFakeStripe, type FakeStripe } from './fake-stripe';
 import type { TestDatabase } from '@commerce/db/testing';
 import { createUserWithToken, injectRequest, testEnv, type RequestOptions } from './helpers';
@@ -152,14 +153,50 @@ describe('cancelling or expiring an order stops its payment', () => {
     expect((await pay(placed.id)).status).toBe(409);
   });
 
-  it('refunds and flags a payment that succeeded just before the cancel reached Stripe', async () => {
+  it('leaves a PaymentIntent Stripe failed to cancel for the sweep, which cancels it', async () => {
+    const placed = await opened();
+    fake.failNext('POST', `/v1/payment_intents/${placed.intentId}/cancel`, {
+      answer: { status: 400, body: { error: { type: 'invalid_request_error', message: 'Something odd at Stripe.' } } },
+    });
+    expect((await request('POST', `/api/orders/${placed.id}/cancel`, { token: customer })).status).toBe(200);
+    expect(fake.intents.get(placed.intentId)!.status).toBe('requires_payment_method');
+    expect(await paymentsOf(db(), placed.id)).toEqual([expect.objectContaining({ status: 'pending' })]);
+
+    const sweep = await runPaymentExpiry(runtime);
+    expect(sweep.paymentsCancelled).toBeGreaterThanOrEqual(1);
+    expect(fake.intents.get(placed.intentId)!.status).toBe('canceled');
+    expect(await paymentsOf(db(), placed.id)).toEqual([expect.objectContaining({ status: 'cancelled' })]);
+  });
+
+  it('refunds and flags, in the webhook, a payment whose cancel never reached Stripe', async () => {
+    const placed = await opened();
+    const event = fake.succeed(placed.intentId);
+    fake.failNext('POST', `/v1/payment_intents/${placed.intentId}/cancel`, {
+      answer: { status: 400, body: { error: { type: 'invalid_request_error', message: 'Something odd at Stripe.' } } },
+    });
+    expect((await request('POST', `/api/orders/${placed.id}/cancel`, { token: customer })).status).toBe(200);
+    expect(refundsOf(placed.intentId)).toEqual([]);
+    expect((await deliver(signed(event))).status).toBe(200);
+    expect(refundsOf(placed.intentId)).toHaveLength(1);
+    const seen = await getOrder(placed.id);
+    expect(seen.attention).toMatch(/A payment arrived after the order was cancelled: it was refunded/);
+    expect(seen.events.at(-1)).toMatchObject({ toStatus: 'cancelled', actorKind: 'system', note: expect.stringMatching(/^Needs attention/) });
+    // The sweep's retry finds nothing open any more.
+    await runPaymentExpiry(runtime);
+    expect(refundsOf(placed.intentId)).toHaveLength(1);
+  });
+
+  it('refunds and flags a payment that succeeded just before the cancel reached Stripe, once', async () => {
     const placed = await opened();
     const event = fake.succeed(placed.intentId); // paid at Stripe; the webhook is still on its way
     const stockBefore = await stockOf(db(), placed.productId);
     expect((await request('POST', `/api/orders/${placed.id}/cancel`, { token: customer })).status).toBe(200);
     expect(await stockOf(db(), placed.productId)).toBe(stockBefore + 2);
     expect(fake.intents.get(placed.intentId)!.status).toBe('succeeded'); // Stripe refused to cancel it
+    // Stripe said the money was taken: it goes back at once, without waiting for the webhook…
+    expect(refundsOf(placed.intentId)).toHaveLength(1);
 
+    // …which then finds it given back and changes nothing.
     expect((await deliver(signed(event))).status).toBe(200);
     expect(refundsOf(placed.intentId)).toHaveLength(1);
     const seen = await getOrder(placed.id);
@@ -183,6 +220,8 @@ describe('cancelling or expiring an order stops its payment', () => {
       expect(await stockOf(db(), placed.productId)).toBe(stock[i]! + 2);
     }
     expect(fake.intents.get(unpaid.intentId)!.status).toBe('canceled');
+    expect(refundsOf(unpaid.intentId)).toEqual([]);
+    expect(refundsOf(paidLate.intentId)).toHaveLength(1);
 
     expect((await deliver(signed(lateEvent))).status).toBe(200);
     expect(refundsOf(paidLate.intentId)).toHaveLength(1);

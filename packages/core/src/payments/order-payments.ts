@@ -4,13 +4,15 @@ import type { Deps } from '../deps';
 import type { OrderPayments } from '../orders/payments-port';
 import type { PaymentProvider } from './provider';
 import { refundOrderPaymentInTx } from './refund';
+import { flagForStaff } from './timeline';
 import { PaymentProviders } from './registry';
 
 /**
  * Makes every payment still open for a cancelled order unpayable at its provider, and records
  * it `cancelled`. A provider that fails is left for the next try (the expiry sweep retries
- * open payments of cancelled orders); one that reports the money taken leaves the payment to
- * its success event, which refunds it.
+ * open payments of cancelled orders). One that reports the money taken already is refunded
+ * here and the order flagged, without waiting for its success webhook (which then finds the
+ * money given back and changes nothing).
  */
 export async function cancelOpenPayments(deps: Deps, orderId: number): Promise<{ cancelled: number; failed: number }> {
   const open = await deps.db
@@ -24,6 +26,10 @@ export async function cancelOpenPayments(deps: Deps, orderId: number): Promise<{
     const provider = deps.payments.get(payment.provider);
     if (!provider) continue;
     const outcome = await provider.cancelPayment(payment.providerPaymentId).catch(() => 'failed' as const);
+    if (outcome === 'not_open') {
+      if (!(await refundLatePayment(deps, orderId).catch(() => false))) failed += 1;
+      continue;
+    }
     if (outcome === 'failed') {
       failed += 1;
       continue;
@@ -38,6 +44,17 @@ export async function cancelOpenPayments(deps: Deps, orderId: number): Promise<{
     }
   }
   return { cancelled, failed };
+}
+
+/** Gives back a payment that went through for an order cancelled meanwhile, and flags the order. */
+async function refundLatePayment(deps: Deps, orderId: number): Promise<boolean> {
+  return deps.db.transaction(async (tx) => {
+    const [order] = await tx.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.id, orderId)).for('update');
+    if (order?.status !== 'cancelled') return false;
+    if (!(await refundOrderPaymentInTx(deps, tx, { orderId, from: order.status }))) return false;
+    await flagForStaff(tx, order, 'A payment went through after the order was cancelled: it was refunded');
+    return true;
+  });
 }
 
 /** Orders cancelled whose payments are still open at the provider (a cancel that failed or never ran). */

@@ -1,4 +1,4 @@
-import { orderEvents, orders, paymentEvents, payments, type OrderStatus, type Transaction } from '@commerce/db';
+import { orders, paymentEvents, payments, type OrderStatus, type Transaction } from '@commerce/db';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -9,6 +9,7 @@ import { captureKey, refundKey } from './keys';
 import type { PaymentEvent, PaymentProvider, WebhookHeaders } from './provider';
 import { refundOrderPaymentInTx } from './refund';
 import type { PaymentStatus } from './schemas';
+import { flagForStaff, noteOnTimeline } from './timeline';
 
 export interface WebhookResult {
   eventId: string;
@@ -188,24 +189,14 @@ function amountMismatch(event: PaymentEvent, order: OrderRow): string | null {
 /** A timeline entry without a move: the order stays as it is. */
 async function note(applying: Applying, text: string, attention = false): Promise<Outcome> {
   const { order } = applying.found;
-  await applying.tx.insert(orderEvents).values({
-    orderId: order.id,
-    fromStatus: order.status,
-    toStatus: order.status,
-    actorUserId: null,
-    actorKind: systemActor.kind,
-    note: text.slice(0, 1000),
-  });
+  await noteOnTimeline(applying.tx, order, text);
   return { result: { ...baseOf(applying), outcome: 'noted', orderId: order.id, status: order.status, reason: text, attention }, restocked: false };
 }
 
-/** Flags the order for staff (visible on the order) and says why on its timeline. */
 async function flag(applying: Applying, reason: string): Promise<Outcome> {
-  await applying.tx
-    .update(orders)
-    .set({ attention: reason.slice(0, 1000), updatedAt: sql`now()` })
-    .where(eq(orders.id, applying.found.order.id));
-  return note(applying, `Needs attention: ${reason}`, true);
+  const { order } = applying.found;
+  await flagForStaff(applying.tx, order, reason);
+  return { result: { ...baseOf(applying), outcome: 'noted', orderId: order.id, status: order.status, reason, attention: true }, restocked: false };
 }
 
 function unchanged(applying: Applying, reason: string, attention = false): Outcome {
