@@ -4,8 +4,8 @@ import type { Deps } from '../deps';
 import type { OrderPayments } from '../orders/payments-port';
 import type { PaymentProvider } from './provider';
 import { refundOrderPaymentInTx } from './refund';
-import { flagForStaff } from './timeline';
 import { PaymentProviders } from './registry';
+import { flagForStaff } from './timeline';
 
 /**
  * Makes every payment still open for a cancelled order unpayable at its provider, and records
@@ -26,14 +26,6 @@ export async function cancelOpenPayments(deps: Deps, orderId: number): Promise<{
     const provider = deps.payments.get(payment.provider);
     if (!provider) continue;
     const outcome = await provider.cancelPayment(payment.providerPaymentId).catch(() => 'failed' as const);
-    if (outcome === 'not_open') {
-      if (!(await refundLatePayment(deps, orderId).catch(() => false))) failed += 1;
-      continue;
-    }
-    if (outcome === 'failed') {
-      failed += 1;
-      continue;
-    }
     if (outcome === 'cancelled') {
       cancelled += 1;
       // Only while still pending: a success event recorded meanwhile must not be overwritten.
@@ -41,6 +33,8 @@ export async function cancelOpenPayments(deps: Deps, orderId: number): Promise<{
         .update(payments)
         .set({ status: 'cancelled', updatedAt: sql`now()` })
         .where(and(eq(payments.id, payment.id), eq(payments.status, 'pending')));
+    } else if (outcome === 'failed' || !(await refundLatePayment(deps, orderId).catch(() => false))) {
+      failed += 1;
     }
   }
   return { cancelled, failed };
@@ -73,8 +67,10 @@ export const orderPayments: OrderPayments = {
   refundInTx: async (deps, tx, move) => {
     await refundOrderPaymentInTx(deps, tx, move);
   },
+  // The cancellation committed already: a failure here must not turn it into an error (the
+  // expiry sweep retries open payments of cancelled orders).
   cancelOpenPayments: async (deps, orderId) => {
-    await cancelOpenPayments(deps, orderId);
+    await cancelOpenPayments(deps, orderId).catch(() => undefined);
   },
 };
 
