@@ -166,7 +166,8 @@ async function refunded(applying: Applying): Promise<Outcome> {
   if (event.amountCents !== null && event.amountCents < order.totalCents) {
     return unchanged(applying, 'a partial refund: the order is unchanged');
   }
-  if (event.paymentIntentId) await setPaymentStatus(applying, event.paymentIntentId, 'refunded');
+  const paymentId = event.paymentIntentId ?? order.paymentIntentId;
+  if (paymentId) await setPaymentStatus(applying, paymentId, 'refunded');
   if (order.status === 'refunded' || order.status === 'cancelled') return unchanged(applying, `the order is already ${order.status}`);
   if (order.status === 'pending') return unchanged(applying, 'a refund of an order that was never marked paid', true);
   const moved = await transitionOrderInTx(applying.tx, systemActor, order.id, 'refunded', { note: `${event.type} ${event.id}` });
