@@ -1,5 +1,6 @@
 import {
   type CoreSettings,
+  defaultSettings,
   type Deps,
   MemoryCache,
   OfflinePaymentProvider,
@@ -30,6 +31,7 @@ export function settingsFrom(config: Config): CoreSettings {
     sessionCacheSeconds: config.SESSION_CACHE_SECONDS,
     lowStockThreshold: config.LOW_STOCK_THRESHOLD,
     paymentTimeoutMinutes: config.PAYMENT_TIMEOUT_MINUTES,
+    mediaBaseUrl: defaultSettings.mediaBaseUrl,
     rateLimits: {
       loginPerEmailIp: config.RATE_LIMIT_LOGIN_PER_EMAIL_IP,
       loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,

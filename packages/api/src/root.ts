@@ -6,12 +6,14 @@ import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
 import { usersRouter } from './routers/users';
+import { variantsRouter } from './routers/variants';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   products: productsRouter,
+  variants: variantsRouter,
   categories: categoriesRouter,
   inventory: inventoryRouter,
   cart: cartRouter,

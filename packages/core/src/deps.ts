@@ -2,6 +2,7 @@ import type { Database } from '@commerce/db';
 import type { Redis } from 'ioredis';
 import type { Cache } from './cache';
 import type { Clock } from './clock';
+import type { MediaStorage } from './media/storage';
 import type { OrderPayments } from './orders/payments-port';
 import type { PaymentProviders } from './payments/registry';
 
@@ -15,6 +16,8 @@ export interface CoreSettings {
   lowStockThreshold: number;
   /** A pending order older than this is cancelled by the expiry sweep and its stock returned. */
   paymentTimeoutMinutes: number;
+  /** Where uploaded media is served from: '/media' on this server, or a CDN's address. */
+  mediaBaseUrl: string;
   rateLimits: {
     loginPerEmailIp: number;
     loginPerIp: number;
@@ -34,6 +37,8 @@ export interface Deps {
   payments: PaymentProviders;
   /** How orders reach payments (refunds, cancelling open payments) without importing them. */
   orderPayments: OrderPayments;
+  /** Uploaded images (a local folder by default). */
+  media?: MediaStorage | undefined;
 }
 
 export const defaultSettings: CoreSettings = {
@@ -42,5 +47,6 @@ export const defaultSettings: CoreSettings = {
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
   paymentTimeoutMinutes: 30,
+  mediaBaseUrl: '/media',
   rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
 };

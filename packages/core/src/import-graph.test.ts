@@ -6,14 +6,16 @@ import { describe, expect, it } from 'vitest';
 
 // Domains depend one way (ARCHITECTURE.md): cart → orders → catalog, payments → orders.
 // When orders need payments (a refund on cancel), they go through `deps.orderPayments`.
-// `cache` is infrastructure any domain may use; it imports no domain.
+// `cache` and `media` are infrastructure any domain may use; they import no domain.
+const infrastructure = ['cache', 'media'];
 const mayImport: Record<string, readonly string[]> = {
-  catalog: ['cache'],
-  orders: ['catalog', 'cache'],
-  cart: ['orders', 'catalog', 'cache'],
-  payments: ['orders', 'catalog', 'cache'],
-  auth: ['cache'],
+  catalog: [...infrastructure],
+  orders: ['catalog', ...infrastructure],
+  cart: ['orders', 'catalog', ...infrastructure],
+  payments: ['orders', 'catalog', ...infrastructure],
+  auth: [...infrastructure],
   cache: [],
+  media: [],
 };
 
 const root = dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../clock';
 import type { Deps } from '../deps';
-import { createTestDeps } from '../testing';
+import { createTestDeps, insertTestProduct } from '../testing';
 import { placeOrder } from './create';
 import { EXPIRY_SWEEP_LOCK, expireUnpaidOrders } from './expire';
 import { actorFor } from './actor';
@@ -21,11 +21,7 @@ beforeAll(async () => {
 afterAll(() => close?.());
 
 async function product(stock = 20) {
-  const [row] = await deps.db
-    .insert(products)
-    .values({ slug: `e-${Math.random()}`, name: 'Thing', priceCents: 500, stock })
-    .returning({ id: products.id });
-  return row!.id;
+  return (await insertTestProduct(deps.db, { priceCents: 500, stock })).id;
 }
 
 async function customer() {

@@ -1,8 +1,8 @@
 import { orders, queryRows } from '@commerce/db';
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
+import { transaction } from '../transaction';
 import { systemActor } from './actor';
-import { refreshCatalogAfterStockChange } from './stock';
 import { transitionOrderInTx } from './transition';
 
 /** pg_try_advisory_xact_lock key of the expiry sweep (any constant no other lock uses). */
@@ -20,7 +20,8 @@ export interface ExpirySweepResult {
 
 /**
  * Cancels pending orders older than `settings.paymentTimeoutMinutes` (by the injectable clock)
- * as the `system` actor, returning their stock, then stops their open payments at the provider.
+ * as the `system` actor, returning their stock; once each batch commits, their open payments
+ * are stopped at the provider (transitionOrderInTx registers that).
  *
  * With several processes exactly one sweeps at a time: each batch runs in one transaction that
  * first takes a transaction-level advisory lock, and a process that cannot take it stops. A
@@ -37,15 +38,14 @@ export async function expireUnpaidOrders(deps: Deps, options: { batchSize?: numb
   for (;;) {
     const batch = await expireBatch(deps, cutoff, batchSize);
     if (!batch) return { ran: expired.length > 0, expired };
-    expired.push(...batch.orderIds);
-    if (batch.restocked) await refreshCatalogAfterStockChange(deps);
-    for (const orderId of batch.orderIds) await deps.orderPayments.cancelOpenPayments(deps, orderId);
-    if (batch.orderIds.length < batchSize) return { ran: true, expired };
+    expired.push(...batch);
+    if (batch.length < batchSize) return { ran: true, expired };
   }
 }
 
-async function expireBatch(deps: Deps, cutoff: Date, batchSize: number) {
-  return deps.db.transaction(async (tx) => {
+/** One batch in one transaction; null when another process holds the sweep. Its effects (catalog refresh, stopping payments) run after the commit. */
+async function expireBatch(deps: Deps, cutoff: Date, batchSize: number): Promise<number[] | null> {
+  return transaction(deps, async (tx) => {
     const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${EXPIRY_SWEEP_LOCK}::bigint) as locked`);
     if (!lock?.locked) return null;
     const due = await tx
@@ -55,13 +55,11 @@ async function expireBatch(deps: Deps, cutoff: Date, batchSize: number) {
       .orderBy(asc(orders.createdAt), asc(orders.id))
       .limit(batchSize)
       .for('update', { skipLocked: true });
-    let restocked = false;
     const note = `unpaid after ${deps.settings.paymentTimeoutMinutes} minutes`;
     for (const { id } of due) {
-      const moved = await transitionOrderInTx(tx, systemActor, id, 'cancelled', { note });
+      const moved = await transitionOrderInTx(deps, tx, { actor: systemActor, orderId: id, to: 'cancelled', note });
       await deps.orderPayments.refundInTx(deps, tx, { orderId: id, from: moved.from });
-      restocked ||= moved.restocked;
     }
-    return { orderIds: due.map((row) => row.id), restocked };
+    return due.map((row) => row.id);
   });
 }

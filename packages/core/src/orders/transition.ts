@@ -1,13 +1,14 @@
 import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } from '@commerce/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
+import { afterCommit, transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
 import { isStaff, type Viewer } from '../viewer';
 import { actorFor, type OrderActor } from './actor';
 import { loadOrder } from './read';
 import type { OrderDetailDto } from './schemas';
 import { canTransition, refundsPayment, returnsStock, stopsPayment } from './status';
-import { refreshCatalogAfterStockChange, returnStock } from './stock';
+import { returnStock } from './stock';
 
 export interface TransitionOptions {
   /** Written to the order's timeline, e.g. a refund reason. */
@@ -17,20 +18,18 @@ export interface TransitionOptions {
 /**
  * Moves an order to `to` inside the caller's transaction: locks the order row (so two
  * concurrent transitions cannot both apply), checks the status machine, writes the timeline
- * event and returns stock where goods never shipped. Answers whether any stock was returned
- * (`restocked`); the caller must then call `refreshCatalogAfterStockChange` once it commits,
- * so cached catalog reads show the returned units at once.
+ * event and returns stock where goods never shipped (cached catalog reads show it once the
+ * transaction commits). A pending order cancelled (by a person or by expiry) has its open
+ * payments stopped at the provider once the transaction commits.
  *
  * For callers that need the change in a transaction of their own (a payment webhook that
  * also records the provider's event); everyone else calls `transitionOrder`.
  */
 export async function transitionOrderInTx(
+  deps: Deps,
   tx: Transaction,
-  actor: OrderActor,
-  orderId: number,
-  to: OrderStatus,
-  options: TransitionOptions = {},
-): Promise<{ from: OrderStatus; restocked: boolean }> {
+  { actor, orderId, to, note }: { actor: OrderActor; orderId: number; to: OrderStatus } & TransitionOptions,
+): Promise<{ from: OrderStatus }> {
   const [order] = await tx
     .select({ userId: orders.userId, status: orders.status })
     .from(orders)
@@ -56,22 +55,27 @@ export async function transitionOrderInTx(
     toStatus: to,
     actorUserId: actor.userId,
     actorKind: actor.kind,
-    note: options.note ?? null,
+    note: note ?? null,
   });
-  if (!returnsStock(from, to)) return { from, restocked: false };
-  const lines = await tx
-    .select({ productId: orderItems.productId, quantity: orderItems.quantity })
-    .from(orderItems)
-    .where(eq(orderItems.orderId, orderId));
-  return { from, restocked: await returnStock(tx, lines) };
+  if (returnsStock(from, to)) {
+    const lines = await tx
+      .select({ productId: orderItems.productId, variantId: orderItems.variantId, quantity: orderItems.quantity })
+      .from(orderItems)
+      .where(eq(orderItems.orderId, orderId));
+    await returnStock(deps, tx, lines);
+  }
+  if (stopsPayment(from, to)) {
+    afterCommit(tx, { key: `cancel-open-payments-${orderId}`, run: () => deps.orderPayments.cancelOpenPayments(deps, orderId) });
+  }
+  return { from };
 }
 
 /**
  * The status machine's entry point for the API. A move that gives the money back (paid →
  * cancelled, or → refunded) refunds the payment through the provider before the transaction
  * commits, so a refused refund leaves the order as it was (OrderPayments.refundInTx says why
- * this order). A pending order cancelled has its open payment cancelled at the provider once
- * the move committed. Payment webhooks use transitionOrderInTx in a transaction of their own.
+ * this order); so does a pending order cancelled whose payment was captured with the wrong
+ * amount. Payment webhooks use transitionOrderInTx in a transaction of their own.
  */
 export async function transitionOrder(
   deps: Deps,
@@ -80,15 +84,12 @@ export async function transitionOrder(
   to: OrderStatus,
   options: TransitionOptions = {},
 ): Promise<OrderDetailDto> {
-  const { restocked, from } = await deps.db.transaction(async (tx) => {
-    const moved = await transitionOrderInTx(tx, actor, orderId, to, options);
+  await transaction(deps, async (tx) => {
+    const moved = await transitionOrderInTx(deps, tx, { actor, orderId, to, ...options });
     if (refundsPayment(moved.from, to) || stopsPayment(moved.from, to)) {
       await deps.orderPayments.refundInTx(deps, tx, { orderId, from: moved.from });
     }
-    return moved;
   });
-  if (restocked) await refreshCatalogAfterStockChange(deps);
-  if (stopsPayment(from, to)) await deps.orderPayments.cancelOpenPayments(deps, orderId);
   const order = await loadOrder(deps.db, orderId);
   if (!order) throw notFound('Order');
   return order;

@@ -1,4 +1,4 @@
-import { orderStatuses, orders, payments, products, users, type OrderStatus } from '@commerce/db';
+import { orderStatuses, orders, payments, users, type OrderStatus } from '@commerce/db';
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { actorFor } from '../orders/actor';
 import { placeOrder } from '../orders/create';
 import { refundsPayment } from '../orders/status';
 import { transitionOrder } from '../orders/transition';
-import { createTestDeps } from '../testing';
+import { createTestDeps, insertTestProduct } from '../testing';
 import { OfflinePaymentProvider } from './offline';
 import { payOrder } from './pay';
 import { orderIdFromMetadata } from './provider';
@@ -203,10 +203,7 @@ describe('payments against Postgres (offline provider)', () => {
       .insert(users)
       .values({ email: `p-${Math.random()}@example.test`, passwordHash: 'x' })
       .returning({ id: users.id });
-    const [product] = await deps.db
-      .insert(products)
-      .values({ slug: `p-${Math.random()}`, name: 'Thing', priceCents: 700, stock: 5 })
-      .returning({ id: products.id });
+    const product = await insertTestProduct(deps.db, { priceCents: 700, stock: 5 });
     const viewer = { userId: user!.id, role: 'customer' as const };
     const order = await placeOrder(deps, viewer, { items: [{ productId: product!.id, quantity: 1 }] });
     return { viewer, order };

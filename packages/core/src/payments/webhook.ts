@@ -3,8 +3,8 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { systemActor } from '../orders/actor';
-import { refreshCatalogAfterStockChange } from '../orders/stock';
 import { transitionOrderInTx } from '../orders/transition';
+import { transaction } from '../transaction';
 import { captureKey, refundKey } from './keys';
 import type { PaymentEvent, PaymentProvider, WebhookHeaders } from './provider';
 import { refundOrderPaymentInTx } from './refund';
@@ -63,8 +63,6 @@ interface Applying {
   found: Found;
 }
 
-type Outcome = { result: WebhookResult; restocked: boolean };
-
 /**
  * Applies a verified provider event to its order, once per event id: the event row, the
  * payment's status, the order's transition or flag and its timeline entry commit together or
@@ -78,7 +76,7 @@ export async function applyPaymentEvent(deps: Deps, provider: PaymentProvider, e
   const base = { eventId: event.id, type: event.type };
   if (!event.effect) return { ...base, outcome: 'ignored', reason: event.note ?? 'an event type the store does not use' };
 
-  const { result, restocked } = await deps.db.transaction(async (tx): Promise<Outcome> => {
+  return transaction(deps, async (tx): Promise<WebhookResult> => {
     // Claimed first: a concurrent delivery of the same id blocks on this uncommitted row, then
     // finds it committed and does nothing; if this transaction rolls back, that one applies it.
     const claimed = await tx
@@ -86,17 +84,15 @@ export async function applyPaymentEvent(deps: Deps, provider: PaymentProvider, e
       .values({ id: event.id, provider: provider.name, type: event.type })
       .onConflictDoNothing()
       .returning({ id: paymentEvents.id });
-    if (claimed.length === 0) return { result: { ...base, outcome: 'duplicate' }, restocked: false };
+    if (claimed.length === 0) return { ...base, outcome: 'duplicate' };
 
     const found = await findOrder(deps, tx, provider, event);
-    if ('reason' in found) return { result: { ...base, outcome: 'ignored', ...found, attention: true }, restocked: false };
+    if ('reason' in found) return { ...base, outcome: 'ignored', ...found, attention: true };
     return applyTo({ deps, tx, provider, event, found });
   });
-  if (restocked) await refreshCatalogAfterStockChange(deps);
-  return result;
 }
 
-async function applyTo(applying: Applying): Promise<Outcome> {
+async function applyTo(applying: Applying): Promise<WebhookResult> {
   const { event, found } = applying;
   const { order } = found;
   const paymentId = event.paymentIntentId ?? order.paymentIntentId;
@@ -124,7 +120,7 @@ async function applyTo(applying: Applying): Promise<Outcome> {
   }
 }
 
-async function paid(applying: Applying): Promise<Outcome> {
+async function paid(applying: Applying): Promise<WebhookResult> {
   const { order } = applying.found;
   if (order.status === 'cancelled' || order.status === 'refunded') {
     // The customer paid after the order was cancelled or expired (a payment page left open):
@@ -141,7 +137,7 @@ async function paid(applying: Applying): Promise<Outcome> {
 }
 
 /** The payer approved: capture now, unless the order can no longer be paid or the amount is wrong. */
-async function approved(applying: Applying): Promise<Outcome> {
+async function approved(applying: Applying): Promise<WebhookResult> {
   const { order } = applying.found;
   const { provider, event } = applying;
   // Nothing was taken yet, so an order cancelled or expired meanwhile simply is not captured.
@@ -160,7 +156,7 @@ async function approved(applying: Applying): Promise<Outcome> {
   return markPaid(applying, `${event.type} ${event.id}: captured`);
 }
 
-async function refunded(applying: Applying): Promise<Outcome> {
+async function refunded(applying: Applying): Promise<WebhookResult> {
   const { order } = applying.found;
   const { event } = applying;
   if (event.amountCents !== null && event.amountCents < order.totalCents) {
@@ -170,14 +166,14 @@ async function refunded(applying: Applying): Promise<Outcome> {
   if (paymentId) await setPaymentStatus(applying, paymentId, 'refunded');
   if (order.status === 'refunded' || order.status === 'cancelled') return unchanged(applying, `the order is already ${order.status}`);
   if (order.status === 'pending') return unchanged(applying, 'a refund of an order that was never marked paid', true);
-  const moved = await transitionOrderInTx(applying.tx, systemActor, order.id, 'refunded', { note: `${event.type} ${event.id}` });
-  return { result: { ...baseOf(applying), outcome: 'applied', orderId: order.id, status: 'refunded' }, restocked: moved.restocked };
+  await transitionOrderInTx(applying.deps, applying.tx, { actor: systemActor, orderId: order.id, to: 'refunded', note: `${event.type} ${event.id}` });
+  return { ...baseOf(applying), outcome: 'applied', orderId: order.id, status: 'refunded' };
 }
 
-async function markPaid(applying: Applying, note: string): Promise<Outcome> {
+async function markPaid(applying: Applying, note: string): Promise<WebhookResult> {
   const { order } = applying.found;
-  const moved = await transitionOrderInTx(applying.tx, systemActor, order.id, 'paid', { note });
-  return { result: { ...baseOf(applying), outcome: 'applied', orderId: order.id, status: 'paid' }, restocked: moved.restocked };
+  await transitionOrderInTx(applying.deps, applying.tx, { actor: systemActor, orderId: order.id, to: 'paid', note });
+  return { ...baseOf(applying), outcome: 'applied', orderId: order.id, status: 'paid' };
 }
 
 /** Why the money does not match the order, or null when it does. */
@@ -188,21 +184,21 @@ function amountMismatch(event: PaymentEvent, order: OrderRow): string | null {
 }
 
 /** A timeline entry without a move: the order stays as it is. */
-async function note(applying: Applying, text: string, attention = false): Promise<Outcome> {
+async function note(applying: Applying, text: string, attention = false): Promise<WebhookResult> {
   const { order } = applying.found;
   await noteOnTimeline(applying.tx, order, text);
-  return { result: { ...baseOf(applying), outcome: 'noted', orderId: order.id, status: order.status, reason: text, attention }, restocked: false };
+  return { ...baseOf(applying), outcome: 'noted', orderId: order.id, status: order.status, reason: text, attention };
 }
 
-async function flag(applying: Applying, reason: string): Promise<Outcome> {
+async function flag(applying: Applying, reason: string): Promise<WebhookResult> {
   const { order } = applying.found;
   await flagForStaff(applying.tx, order, reason);
-  return { result: { ...baseOf(applying), outcome: 'noted', orderId: order.id, status: order.status, reason, attention: true }, restocked: false };
+  return { ...baseOf(applying), outcome: 'noted', orderId: order.id, status: order.status, reason, attention: true };
 }
 
-function unchanged(applying: Applying, reason: string, attention = false): Outcome {
+function unchanged(applying: Applying, reason: string, attention = false): WebhookResult {
   const { order } = applying.found;
-  return { result: { ...baseOf(applying), outcome: 'unchanged', orderId: order.id, status: order.status, reason, attention }, restocked: false };
+  return { ...baseOf(applying), outcome: 'unchanged', orderId: order.id, status: order.status, reason, attention };
 }
 
 const baseOf = ({ event }: Applying) => ({ eventId: event.id, type: event.type });
