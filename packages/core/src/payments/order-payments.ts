@@ -2,6 +2,7 @@ import { orders, payments } from '@commerce/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import type { OrderPayments } from '../orders/payments-port';
+import { transaction } from '../transaction';
 import type { PaymentProvider } from './provider';
 import { refundOrderPaymentInTx } from './refund';
 import { PaymentProviders } from './registry';
@@ -42,7 +43,7 @@ export async function cancelOpenPayments(deps: Deps, orderId: number): Promise<{
 
 /** Gives back a payment that went through for an order cancelled meanwhile, and flags the order. */
 async function refundLatePayment(deps: Deps, orderId: number): Promise<boolean> {
-  return deps.db.transaction(async (tx) => {
+  return transaction(deps, async (tx) => {
     const [order] = await tx.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.id, orderId)).for('update');
     if (order?.status !== 'cancelled') return false;
     if (!(await refundOrderPaymentInTx(deps, tx, { orderId, from: order.status }))) return false;
