@@ -22,6 +22,13 @@ export interface CoreSettings {
     loginPerEmailIp: number;
     loginPerIp: number;
     registerPerIp: number;
+    /** Requests per client address per `windowSeconds`, on every route (0 = no limit). */
+    requestsPerIp: number;
+    /** Procedure calls per signed-in user per `windowSeconds` (0 = no limit). */
+    requestsPerUser: number;
+    /** Orders placed (POST /orders, checkout) per user per `windowSeconds` (0 = no limit). */
+    ordersPerUser: number;
+    windowSeconds: number;
   };
 }
 
@@ -39,6 +46,13 @@ export interface Deps {
   orderPayments: OrderPayments;
   /** Uploaded images (a local folder by default). */
   media?: MediaStorage | undefined;
+  /** Told of business events after they commit (the server counts them as metrics). */
+  observer?: CoreObserver | undefined;
+}
+
+export interface CoreObserver {
+  /** A new order was committed (not an idempotent replay of one). */
+  orderCreated(): void;
 }
 
 export const defaultSettings: CoreSettings = {
@@ -48,5 +62,13 @@ export const defaultSettings: CoreSettings = {
   lowStockThreshold: 5,
   paymentTimeoutMinutes: 30,
   mediaBaseUrl: '/media',
-  rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
+  rateLimits: {
+    loginPerEmailIp: 10,
+    loginPerIp: 100,
+    registerPerIp: 50,
+    requestsPerIp: 1200,
+    requestsPerUser: 600,
+    ordersPerUser: 20,
+    windowSeconds: 60,
+  },
 };

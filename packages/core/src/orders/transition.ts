@@ -5,7 +5,7 @@ import { afterCommit, transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
 import { isStaff, type Viewer } from '../viewer';
 import { actorFor, type OrderActor } from './actor';
-import { loadOrder } from './read';
+import { loadOrder, orderSeenBy } from './read';
 import type { OrderDetailDto } from './schemas';
 import { canTransition, refundsPayment, returnsStock, stopsPayment } from './status';
 import { returnStock } from './stock';
@@ -97,7 +97,7 @@ export async function transitionOrder(
 
 /** POST /api/orders/{id}/cancel: the owner while pending; staff and admin whenever the machine allows. */
 export async function cancelOrder(deps: Deps, viewer: Viewer, orderId: number): Promise<OrderDetailDto> {
-  return transitionOrder(deps, actorFor(viewer), orderId, 'cancelled');
+  return orderSeenBy(viewer, await transitionOrder(deps, actorFor(viewer), orderId, 'cancelled'));
 }
 
 /** PUT /api/orders/{id}/status: staff and admin. */
