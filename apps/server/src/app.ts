@@ -8,7 +8,6 @@ import {
   errorHeaders,
   OPENAPI_BASE_PATH,
   SESSION_COOKIE,
-  STRIPE_WEBHOOK_PATH,
   type RequestInfo,
 } from '@commerce/api';
 import { AppError, isDatabaseUnavailable, receivePaymentWebhook, resolveViewer } from '@commerce/core';
@@ -212,28 +211,26 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   });
 
   await app.register(async (webhooks) => {
-    // Stripe signs the exact bytes it sent, so this route (and only this one: the parsers
-    // are scoped to this plugin) keeps the body as a Buffer, whatever its content type.
+    // Providers sign the exact bytes they sent, so these routes (and only these: the parsers
+    // are scoped to this plugin) keep the body as a Buffer, whatever its content type.
     webhooks.removeAllContentTypeParsers();
     webhooks.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    webhooks.post(STRIPE_WEBHOOK_PATH, async (req, reply) => {
-      if (deps.payments.name !== 'stripe' || !deps.payments.webhooks) {
-        return reply.status(404).send({ message: 'Stripe is not configured on this server', code: 'NOT_FOUND' });
-      }
+    // /api/webhooks/stripe, /api/webhooks/paypal: a provider that is not configured is a 404.
+    webhooks.post<{ Params: { provider: string } }>(`${OPENAPI_BASE_PATH}/webhooks/:provider`, async (req, reply) => {
+      const provider = /^[a-z]{1,32}$/.test(req.params.provider) ? req.params.provider : '';
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const signature = req.headers['stripe-signature'];
       try {
-        const result = await receivePaymentWebhook(deps, rawBody, Array.isArray(signature) ? signature[0] : signature);
+        const result = await receivePaymentWebhook(deps, { provider, rawBody, headers: req.headers });
         runtime.metrics.paymentEvents.inc({ outcome: result.outcome });
-        req.log[result.attention ? 'warn' : 'info']({ webhook: result }, `stripe webhook ${result.outcome}`);
+        req.log[result.attention ? 'warn' : 'info']({ webhook: result }, `${provider} webhook ${result.outcome}`);
         return { received: true };
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        // A bad signature is a 400 that Stripe shows in its dashboard; a provider failure
-        // (refunding a payment for a cancelled order) is a 502 that Stripe retries.
+        // A bad signature is a 400 the provider shows in its dashboard; a provider failure
+        // (refunding a payment for a cancelled order) is a 502 that the provider retries.
         runtime.metrics.paymentEvents.inc({ outcome: 'refused' });
         const { status, body } = appErrorResponse(error);
-        req.log[status >= 500 ? 'error' : 'warn']({ err: error }, 'stripe webhook refused');
+        req.log[status >= 500 ? 'error' : 'warn']({ err: error }, `${provider || 'unknown'} webhook refused`);
         return reply.status(status).send(body);
       }
     });

@@ -4,13 +4,14 @@ import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
 import { bootstrapAdmin } from './admin-bootstrap';
 import { loadConfig } from './config';
 import { createRuntime } from './deps';
-import { runMaintenance } from './maintenance';
+import { runMaintenance, runPaymentExpiry } from './maintenance';
 
 const usage = `Usage:
   commerce setup                          migrate, load the sample catalog if empty, ensure the admin
   commerce seed [--products N]            as setup, plus N synthetic products
   commerce migrate                        apply migrations
   commerce maintenance                    delete expired sessions and idempotency keys
+  commerce expire-orders                  cancel orders unpaid after PAYMENT_TIMEOUT_MINUTES (stock returned)
   commerce create-admin --email E --password P   create an admin, or make that user an admin and set its password`;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -30,6 +31,15 @@ try {
     case 'maintenance': {
       const { idempotencyKeys } = await runMaintenance(runtime);
       console.log(`Expired sessions deleted; ${idempotencyKeys} expired idempotency keys deleted.`);
+      break;
+    }
+    case 'expire-orders': {
+      const { ran, expired, paymentsCancelled } = await runPaymentExpiry(runtime);
+      console.log(
+        ran
+          ? `${expired} unpaid orders cancelled; ${paymentsCancelled} open payments of cancelled orders stopped.`
+          : 'Another process is sweeping right now; nothing done.',
+      );
       break;
     }
     case 'setup':

@@ -98,6 +98,13 @@ const schema = z
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     STRIPE_API_BASE: optionalUrl(['http://', 'https://']),
+    PAYPAL_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+    PAYPAL_CLIENT_SECRET: z.string().trim().min(1).max(200).optional(),
+    PAYPAL_WEBHOOK_ID: z.string().trim().min(1).max(100).optional(),
+    PAYPAL_ENVIRONMENT: z.enum(['sandbox', 'production']).default('sandbox'),
+    PAYPAL_API_BASE: optionalUrl(['http://', 'https://']),
+    PAYMENT_TIMEOUT_MINUTES: wholeNumber(1, 10_080).default(30),
+    PAYMENT_EXPIRY_SWEEP_SECONDS: wholeNumber(1, 3600).default(60),
     PAYMENTS_OFFLINE: bool.default(false),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
     METRICS_PORT: wholeNumber(0, 65535).optional(),
@@ -107,7 +114,14 @@ const schema = z
     MEDIA_MAX_PIXELS: wholeNumber(1, 268_402_689).default(40_000_000),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.PAYPAL_CLIENT_ID) !== Boolean(env.PAYPAL_CLIENT_SECRET)) {
+      const missing = env.PAYPAL_CLIENT_ID ? 'PAYPAL_CLIENT_SECRET' : 'PAYPAL_CLIENT_ID';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'PayPal needs both PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET' });
+    }
     if (env.NODE_ENV !== 'production') return;
+    if (env.PAYPAL_CLIENT_ID && !env.PAYPAL_WEBHOOK_ID) {
+      ctx.addIssue({ code: 'custom', path: ['PAYPAL_WEBHOOK_ID'], message: 'is required with PAYPAL_CLIENT_ID in production' });
+    }
     if (!env.ADMIN_PASSWORD || PUBLISHED_PASSWORDS.includes(env.ADMIN_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',
@@ -118,11 +132,12 @@ const schema = z
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required with STRIPE_SECRET_KEY' });
     }
-    if (!env.STRIPE_SECRET_KEY && !env.PAYMENTS_OFFLINE) {
+    if (!env.STRIPE_SECRET_KEY && !env.PAYPAL_CLIENT_ID && !env.PAYMENTS_OFFLINE) {
       ctx.addIssue({
         code: 'custom',
         path: ['STRIPE_SECRET_KEY'],
-        message: 'is required in production; or set PAYMENTS_OFFLINE=true to take payments outside the store (staff mark orders paid)',
+        message:
+          'is required in production (or PAYPAL_CLIENT_ID); or set PAYMENTS_OFFLINE=true to take payments outside the store (staff mark orders paid)',
       });
     }
   });

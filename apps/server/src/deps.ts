@@ -5,6 +5,8 @@ import {
   MemoryCache,
   OfflinePaymentProvider,
   type PaymentProvider,
+  PayPalPaymentProvider,
+  paymentDeps,
   RedisCache,
   StripePaymentProvider,
   createRedisClient,
@@ -31,6 +33,7 @@ export function settingsFrom(config: Config): CoreSettings {
     sessionTtlDays: config.SESSION_TTL_DAYS,
     sessionCacheSeconds: config.SESSION_CACHE_SECONDS,
     lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+    paymentTimeoutMinutes: config.PAYMENT_TIMEOUT_MINUTES,
     mediaBaseUrl: defaultSettings.mediaBaseUrl,
     rateLimits: {
       loginPerEmailIp: config.RATE_LIMIT_LOGIN_PER_EMAIL_IP,
@@ -47,20 +50,37 @@ export function settingsFrom(config: Config): CoreSettings {
 }
 
 /**
- * Stripe when a secret key is configured; otherwise the offline provider, with which no money
- * moves through the store and staff mark orders paid (README, "Payments").
+ * Every provider with credentials: Stripe (the default for /pay when configured) and PayPal.
+ * With neither, the offline provider, with which no money moves through the store and staff
+ * mark orders paid (README, "Payments").
  */
-export function paymentsFrom(config: Config): PaymentProvider {
-  if (!config.STRIPE_SECRET_KEY) return new OfflinePaymentProvider();
-  return new StripePaymentProvider({
-    secretKey: config.STRIPE_SECRET_KEY,
-    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
-    apiBase: config.STRIPE_API_BASE,
-    clock: systemClock,
-  });
+export function paymentsFrom(config: Config): PaymentProvider[] {
+  const providers: PaymentProvider[] = [];
+  if (config.STRIPE_SECRET_KEY) {
+    providers.push(
+      new StripePaymentProvider({
+        secretKey: config.STRIPE_SECRET_KEY,
+        webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+        apiBase: config.STRIPE_API_BASE,
+        clock: systemClock,
+      }),
+    );
+  }
+  if (config.PAYPAL_CLIENT_ID && config.PAYPAL_CLIENT_SECRET) {
+    providers.push(
+      new PayPalPaymentProvider({
+        clientId: config.PAYPAL_CLIENT_ID,
+        clientSecret: config.PAYPAL_CLIENT_SECRET,
+        webhookId: config.PAYPAL_WEBHOOK_ID,
+        environment: config.PAYPAL_ENVIRONMENT,
+        apiBase: config.PAYPAL_API_BASE,
+      }),
+    );
+  }
+  return providers.length > 0 ? providers : [new OfflinePaymentProvider()];
 }
 
-/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process, Stripe or offline, media folder. */
+/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process, Stripe and PayPal or offline, media folder. */
 export interface RuntimeOptions {
   /** Where logs go (stdout by default); tests capture them. */
   logDestination?: DestinationStream;
@@ -91,7 +111,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     redis,
     clock: systemClock,
     settings: settingsFrom(config),
-    payments: paymentsFrom(config),
+    ...paymentDeps(paymentsFrom(config)),
     observer: metrics.observer,
     media: await new LocalMediaStorage(config.MEDIA_DIR).init(),
   };

@@ -2,7 +2,7 @@ import { buildServer } from './app';
 import { bootstrapAdmin } from './admin-bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { createRuntime } from './deps';
-import { scheduleMaintenance } from './maintenance';
+import { scheduleMaintenance, schedulePaymentExpiry } from './maintenance';
 
 async function main() {
   let config;
@@ -27,6 +27,7 @@ async function main() {
   if (admin.notice?.kind === 'password') console.log(`\n  ${admin.notice.text.replace('\n', '\n  ')}\n`);
 
   const stopMaintenance = scheduleMaintenance(runtime, 60 * 60 * 1000);
+  const stopPaymentExpiry = schedulePaymentExpiry(runtime, config.PAYMENT_EXPIRY_SWEEP_SECONDS * 1000);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -40,6 +41,7 @@ async function main() {
     timer.unref();
     try {
       stopMaintenance();
+      stopPaymentExpiry();
       await app.close();
       await runtime.close();
       process.exit(0);
@@ -53,7 +55,7 @@ async function main() {
 
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   app.log.info(
-    { address, database: runtime.db.kind, cache: runtime.deps.cache.kind, payments: runtime.deps.payments.name },
+    { address, database: runtime.db.kind, cache: runtime.deps.cache.kind, payments: runtime.deps.payments.names },
     'server listening',
   );
   if (app.metricsServer) {

@@ -1,15 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequest } from './fake-http';
 
 /**
  * A local stand-in for the part of Stripe's HTTP API the store calls, so tests run the real
  * `stripe` SDK (form encoding, retries, error classes) against it:
- *   POST /v1/payment_intents, GET /v1/payment_intents/:id, POST /v1/refunds.
+ *   POST /v1/payment_intents, GET /v1/payment_intents/:id, POST /v1/payment_intents/:id/cancel,
+ *   POST /v1/refunds.
  * Like Stripe it checks the secret key, and honours `Idempotency-Key`: a repeated key with
  * the same parameters replays the first response (`Idempotent-Replayed: true`), with other
- * parameters it is a 400 `idempotency_error`. Validation errors and injected failures are not
- * remembered, as Stripe remembers only requests that started executing.
+ * parameters it is a 400 `idempotency_error`, and while the first request with a key is still
+ * executing another with the same key is a 409 `idempotency_error` (the SDK retries it).
+ * Validation errors and injected failures are not remembered, as Stripe remembers only
+ * requests that started executing. `latencyMs` makes every POST take that long, so concurrent
+ * requests overlap as they do against the real API.
  */
 
 export interface FakeIntent {
@@ -57,6 +62,8 @@ export interface RecordedRequest {
   idempotencyKey: string | undefined;
   /** Answered from the idempotency store rather than executed. */
   replayed: boolean;
+  /** Answered 409: another request with its key was still executing. */
+  conflicted?: boolean;
 }
 
 interface Answer {
@@ -79,6 +86,8 @@ export interface FakeStripe {
   charges: Map<string, FakeCharge>;
   refunds: FakeRefund[];
   requests: RecordedRequest[];
+  /** How long each POST takes to execute (0 by default); concurrent same-key requests then meet a 409. */
+  latencyMs: number;
   /** The next request to `method path` fails this way (once per call). */
   failNext(method: string, path: string, kind: Failure['kind']): void;
   /** The customer pays: the intent succeeds with a charge. Answers the payment_intent.succeeded event. */
@@ -127,6 +136,7 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
   const requests: RecordedRequest[] = [];
   const remembered = new Map<string, { fingerprint: string; answer: Answer }>();
   const failures: Failure[] = [];
+  const inFlight = new Set<string>();
   let serial = 0;
   const nextId = (prefix: string) => `${prefix}_fake${++serial}${token().slice(0, 8)}`;
 
@@ -164,6 +174,18 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
     return { status: 200, body: intent };
   }
 
+  function cancelIntent(id: string): Answer {
+    const intent = intents.get(id);
+    if (!intent) return retrieveIntent(id);
+    if (intent.status === 'succeeded' || intent.status === 'processing' || intent.status === 'canceled') {
+      return invalid(`You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`, {
+        code: 'payment_intent_unexpected_state',
+      });
+    }
+    intent.status = 'canceled';
+    return { status: 200, body: intent };
+  }
+
   function createRefund(params: URLSearchParams): Answer {
     const intentId = params.get('payment_intent');
     if (!intentId) return invalid('Missing required param: payment_intent.', { code: 'parameter_missing', param: 'payment_intent' });
@@ -196,6 +218,8 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
     if (method === 'POST' && path === '/v1/payment_intents') return createIntent(params);
     const retrieve = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (method === 'GET' && retrieve?.[1]) return retrieveIntent(decodeURIComponent(retrieve[1]));
+    const cancel = /^\/v1\/payment_intents\/([^/]+)\/cancel$/.exec(path);
+    if (method === 'POST' && cancel?.[1]) return cancelIntent(decodeURIComponent(cancel[1]));
     if (method === 'POST' && path === '/v1/refunds') return createRefund(params);
     return { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}).` } } };
   }
@@ -210,14 +234,7 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString();
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const path = url.pathname;
-    const header = req.headers['idempotency-key'];
-    const idempotencyKey = Array.isArray(header) ? header[0] : header;
+    const { raw, method, url, path, header: idempotencyKey } = await readRequest(req, 'idempotency-key');
     const record: RecordedRequest = { method, path, idempotencyKey, replayed: false };
     requests.push(record);
 
@@ -231,7 +248,26 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
     const params = method === 'GET' ? url.searchParams : new URLSearchParams(raw);
     // Stripe keys idempotency on POSTs; a GET is safe to repeat anyway.
     const fingerprint = `${method} ${path} ${raw}`;
-    const earlier = method === 'POST' && idempotencyKey ? remembered.get(idempotencyKey) : undefined;
+    const keyed = method === 'POST' && idempotencyKey ? idempotencyKey : undefined;
+    if (keyed && inFlight.has(keyed)) {
+      record.conflicted = true;
+      return send(res, {
+        status: 409,
+        body: {
+          error: {
+            type: 'idempotency_error',
+            message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${keyed}. Please try again later.`,
+          },
+        },
+      });
+    }
+    if (keyed && !remembered.has(keyed)) inFlight.add(keyed);
+    try {
+      if (method === 'POST' && fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
+    } finally {
+      if (keyed) inFlight.delete(keyed);
+    }
+    const earlier = keyed ? remembered.get(keyed) : undefined;
     let answer: Answer;
     if (earlier && earlier.fingerprint !== fingerprint) {
       answer = {
@@ -283,7 +319,8 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
     return intent;
   };
 
-  return {
+  const fake: FakeStripe = {
+    latencyMs: 0,
     apiBase: `http://127.0.0.1:${port}`,
     secretKey,
     intents,
@@ -293,6 +330,8 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
     failNext: (method, path, kind) => void failures.push({ method, path, kind }),
     succeed(intentId) {
       const intent = intentOf(intentId);
+      // As at Stripe: a cancelled intent can no longer be paid.
+      if (intent.status === 'canceled') throw new Error(`fake stripe: intent ${intentId} was cancelled`);
       const charge: FakeCharge = {
         id: nextId('ch'),
         object: 'charge',
@@ -323,4 +362,5 @@ export async function startFakeStripe(secretKey = `sk_test_fake_${token()}`): Pr
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+  return fake;
 }

@@ -13,6 +13,8 @@ export const stripeEnv = (fake: FakeStripe): Env => ({
   STRIPE_SECRET_KEY: fake.secretKey,
   STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
   STRIPE_API_BASE: fake.apiBase,
+  // Payment tests place many orders as one customer: the per-user order limit is not under test here.
+  RATE_LIMIT_ORDERS_PER_USER: '1000',
 });
 
 export interface Delivery {

@@ -26,6 +26,7 @@ describe('the offline payment provider', () => {
       provider: 'offline',
       paymentIntentId: `offline_pi_${placed.id}`,
       clientSecret: `offline_secret_${placed.id}`,
+      approvalUrl: null,
     });
     const again = await Promise.all(
       Array.from({ length: 5 }, () => server.request('POST', `/api/orders/${placed.id}/pay`, { token: customer })),
@@ -35,6 +36,25 @@ describe('the offline payment provider', () => {
     expect(await paymentsOf(db(), placed.id)).toEqual([
       expect.objectContaining({ provider: 'offline', status: 'pending', amountCents: placed.totalCents }),
     ]);
+  });
+
+  it('refuses a provider that is not configured, or unknown, with a 400 naming the choice', async () => {
+    const placed = await pendingOrder(db(), server.request, customer);
+    const pay = (body: unknown) => server.request('POST', `/api/orders/${placed.id}/pay`, { token: customer, body });
+    const paypal = await pay({ provider: 'paypal' });
+    expect(paypal.status).toBe(400);
+    expect(paypal.body.message).toMatch(/paypal is not configured.*offline/);
+    expect((await pay({ provider: 'bitcoin' })).status).toBe(400);
+    expect((await pay({ provider: 'offline' })).status).toBe(400);
+    expect(await paymentsOf(db(), placed.id)).toEqual([]);
+  });
+
+  it('takes no PayPal webhooks either, nor any under an unknown name (404)', async () => {
+    for (const path of ['/api/webhooks/paypal', '/api/webhooks/bitcoin', '/api/webhooks/Offline', '/api/webhooks/offline']) {
+      const res = await server.request('POST', path, { rawBody: '{}', headers: { 'content-type': 'application/json' } });
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).toEqual({ message: expect.any(String), code: 'NOT_FOUND' });
+    }
   });
 
   it('takes no webhooks: the Stripe route is a JSON 404, signed or not', async () => {

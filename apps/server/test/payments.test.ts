@@ -77,6 +77,7 @@ describe('POST /api/orders/{id}/pay', () => {
       provider: 'stripe',
       paymentIntentId: expect.stringMatching(/^pi_/),
       clientSecret: expect.stringContaining('_secret_'),
+      approvalUrl: null,
     });
 
     const [intent, ...others] = intentsFor(fake, placed.id);
@@ -289,9 +290,10 @@ describe('POST /api/webhooks/stripe', () => {
   it('refunds a payment that arrives for an order cancelled meanwhile', async () => {
     const placed = await order();
     const opened = await pay(placed.id);
-    expect((await server.request('POST', `/api/orders/${placed.id}/cancel`, { token: customer })).status).toBe(200);
-    // The customer's payment page was still open.
+    // The customer's payment page was still open: the payment went through at Stripe before
+    // the cancellation reached it, and its webhook arrives after.
     const event = fake.succeed(opened.body.paymentIntentId);
+    expect((await server.request('POST', `/api/orders/${placed.id}/cancel`, { token: customer })).status).toBe(200);
     expect((await deliver(signed(event))).status).toBe(200);
     expect(refundPosts(opened.body.paymentIntentId)).toHaveLength(1);
     expect((await orderRow(db(), placed.id)).status).toBe('cancelled');

@@ -99,7 +99,7 @@ describe('OpenAPI security', () => {
         if (!operation.security?.length) publicRoutes.push(`${method.toUpperCase()} ${path}`);
       }
     }
-    // The Stripe webhook takes no token: Stripe-Signature over the body authenticates it.
+    // The payment webhooks take no token: the provider's signature over the body authenticates them.
     expect(publicRoutes.sort()).toEqual(
       [
         'GET /categories',
@@ -107,6 +107,7 @@ describe('OpenAPI security', () => {
         'GET /products/{id}',
         'POST /auth/login',
         'POST /auth/register',
+        'POST /webhooks/paypal',
         'POST /webhooks/stripe',
       ].sort(),
     );

@@ -162,15 +162,26 @@ export const PRODUCT_IMAGES_PATH = `${OPENAPI_BASE_PATH}/products/{id}/images`;
 
 /** Where Stripe posts its events; a plain Fastify route in apps/server (it needs the raw body). */
 export const STRIPE_WEBHOOK_PATH = `${OPENAPI_BASE_PATH}/webhooks/stripe`;
+/** Where PayPal posts its events; the same route as Stripe's, by provider name. */
+export const PAYPAL_WEBHOOK_PATH = `${OPENAPI_BASE_PATH}/webhooks/paypal`;
 
 const errorContent = { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` } } };
 
 /**
- * The Stripe webhook is not a procedure (its signature covers the raw bytes, which tRPC never
- * sees), so trpc-to-openapi cannot describe it: it is added here by hand.
+ * The payment webhooks are not procedures (their signatures cover the raw bytes, which tRPC
+ * never sees), so trpc-to-openapi cannot describe them: they are added here by hand.
  */
-function describeStripeWebhook(document: OpenAPIObject): OpenAPIObject {
+function describeWebhooks(document: OpenAPIObject): OpenAPIObject {
   const error = (description: string) => ({ description, content: errorContent });
+  const jsonBody = (schema: Record<string, unknown>) => ({ required: true, content: { 'application/json': { schema } } });
+  const received = {
+    description: 'Received: applied, already applied, or ignored',
+    content: {
+      'application/json': {
+        schema: { type: 'object' as const, required: ['received'], properties: { received: { type: 'boolean' as const, enum: [true] } } },
+      },
+    },
+  };
   document.paths = {
     ...document.paths,
     [STRIPE_WEBHOOK_PATH.slice(OPENAPI_BASE_PATH.length)]: {
@@ -179,7 +190,7 @@ function describeStripeWebhook(document: OpenAPIObject): OpenAPIObject {
         tags: ['payments'],
         summary: 'Stripe events (called by Stripe, not by storefronts)',
         description:
-          'Verifies `Stripe-Signature` over the raw body with STRIPE_WEBHOOK_SECRET (300 s tolerance) and applies each event once, however often Stripe sends it. `payment_intent.succeeded` marks the order `paid`, `charge.refunded` (a full refund) marks it `refunded`; other types, and events for payments the store did not open, are answered 200 and ignored.',
+          'Verifies `Stripe-Signature` over the raw body with STRIPE_WEBHOOK_SECRET (300 s tolerance) and applies each event once, however often Stripe sends it. `payment_intent.succeeded` marks the order `paid` when its amount and currency match the order (otherwise the order is flagged for staff in `attention` and stays pending); a payment reaching a cancelled or expired order is refunded and the order flagged. `payment_intent.payment_failed` is written to the order timeline; `charge.refunded` (a full refund) marks it `refunded`; other types, and events for payments the store did not open, are answered 200 and ignored. A correctly signed event whose object lacks the fields the store reads is a 400.',
         security: [],
         parameters: [
           {
@@ -190,39 +201,57 @@ function describeStripeWebhook(document: OpenAPIObject): OpenAPIObject {
             schema: { type: 'string' },
           },
         ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                description: 'A Stripe Event object',
-                required: ['id', 'type', 'data'],
-                properties: {
-                  id: { type: 'string', example: 'evt_1Nq…' },
-                  type: { type: 'string', example: 'payment_intent.succeeded' },
-                  data: { type: 'object', properties: { object: { type: 'object' } }, additionalProperties: true },
-                },
-                additionalProperties: true,
-              },
-            },
+        requestBody: jsonBody({
+          type: 'object',
+          description: 'A Stripe Event object',
+          required: ['id', 'type', 'data'],
+          properties: {
+            id: { type: 'string', example: 'evt_1Nq…' },
+            type: { type: 'string', example: 'payment_intent.succeeded' },
+            data: { type: 'object', properties: { object: { type: 'object' } }, additionalProperties: true },
           },
-        },
+          additionalProperties: true,
+        }),
         responses: {
-          '200': {
-            description: 'Received: applied, already applied, or ignored',
-            content: {
-              'application/json': {
-                schema: { type: 'object', required: ['received'], properties: { received: { type: 'boolean', enum: [true] } } },
-              },
-            },
-          },
-          '400': error('Missing, malformed or expired `Stripe-Signature`, a signature that does not match the body, or a body that is not an event'),
+          '200': received,
+          '400': error('Missing, malformed or expired `Stripe-Signature`, a signature that does not match the body, a body that is not an event, or a used event type missing the fields the store reads'),
           '404': error('Stripe is not configured on this server (no STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET)'),
           '413': error('Body over the size limit (1 MiB by default)'),
           '429': { ...error('Too many requests from this address; Stripe retries later'), headers: { 'Retry-After': retryAfterHeader } },
           '500': error('Internal error: a bug or an unavailable database (the message is generic); Stripe retries'),
           '502': error('Refunding a payment that arrived for a cancelled order failed; Stripe retries'),
+        },
+      },
+    },
+    [PAYPAL_WEBHOOK_PATH.slice(OPENAPI_BASE_PATH.length)]: {
+      post: {
+        operationId: 'webhooks-paypal',
+        tags: ['payments'],
+        summary: 'PayPal events (called by PayPal, not by storefronts)',
+        description:
+          "Checks the transmission headers with PayPal's verify-webhook-signature call for PAYPAL_WEBHOOK_ID, then applies each event once. `CHECKOUT.ORDER.APPROVED` makes the store capture the payment while the order is pending and its amount matches (the order becomes `paid`); `PAYMENT.CAPTURE.COMPLETED` marks it `paid`; `PAYMENT.CAPTURE.DENIED` is written to the timeline; `PAYMENT.CAPTURE.REFUNDED` (in full) marks it `refunded`. Other types are answered 200 and ignored.",
+        security: [],
+        parameters: ['PAYPAL-TRANSMISSION-ID', 'PAYPAL-TRANSMISSION-TIME', 'PAYPAL-TRANSMISSION-SIG', 'PAYPAL-CERT-URL', 'PAYPAL-AUTH-ALGO'].map(
+          (name) => ({ in: 'header' as const, name, required: true, description: 'Set by PayPal', schema: { type: 'string' as const } }),
+        ),
+        requestBody: jsonBody({
+          type: 'object',
+          description: 'A PayPal webhook event',
+          required: ['id', 'event_type', 'resource'],
+          properties: {
+            id: { type: 'string', example: 'WH-2WR32451HC0233532-67976317FL4543714' },
+            event_type: { type: 'string', example: 'CHECKOUT.ORDER.APPROVED' },
+            resource: { type: 'object', additionalProperties: true },
+          },
+          additionalProperties: true,
+        }),
+        responses: {
+          '200': received,
+          '400': error('Missing transmission headers, a signature PayPal does not confirm, or a body that is not an event PayPal would send'),
+          '404': error('PayPal webhooks are not configured on this server (no PAYPAL_CLIENT_ID or PAYPAL_WEBHOOK_ID)'),
+          '413': error('Body over the size limit (1 MiB by default)'),
+          '500': error('Internal error: a bug or an unavailable database (the message is generic); PayPal retries'),
+          '502': error('PayPal could not be asked (verification, capture or refund failed); PayPal retries'),
         },
       },
     },
@@ -340,7 +369,7 @@ export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
     },
   });
   generated.info.license = LICENSE;
-  return describeEveryOperation(describeImageUpload(describeStripeWebhook(describeErrors(generated))));
+  return describeEveryOperation(describeImageUpload(describeWebhooks(describeErrors(generated))));
 }
 
 /** The project's licence (the one of the repository and of @commerce/client). */

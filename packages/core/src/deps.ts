@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Cache } from './cache';
 import type { Clock } from './clock';
 import type { MediaStorage } from './media/storage';
-import type { PaymentProvider } from './payments/provider';
+import type { OrderPayments } from './orders/payments-port';
+import type { PaymentProviders } from './payments/registry';
 
 /** Settings the business rules read; the server fills them from its validated configuration. */
 export interface CoreSettings {
@@ -13,6 +14,8 @@ export interface CoreSettings {
   /** How long a validated session may be served from the cache. 0 turns the cache off. */
   sessionCacheSeconds: number;
   lowStockThreshold: number;
+  /** A pending order older than this is cancelled by the expiry sweep and its stock returned. */
+  paymentTimeoutMinutes: number;
   /** Where uploaded media is served from: '/media' on this server, or a CDN's address. */
   mediaBaseUrl: string;
   rateLimits: {
@@ -41,8 +44,10 @@ export interface Deps {
   redis?: Redis | undefined;
   clock: Clock;
   settings: CoreSettings;
-  /** Stripe when STRIPE_SECRET_KEY is set, else the OfflinePaymentProvider. */
-  payments: PaymentProvider;
+  /** The configured providers (Stripe, PayPal), or the OfflinePaymentProvider alone. */
+  payments: PaymentProviders;
+  /** How orders reach payments (refunds, cancelling open payments) without importing them. */
+  orderPayments: OrderPayments;
   /** Where uploaded images are kept: LocalMediaStorage (MEDIA_DIR). */
   media: MediaStorage;
   /** Told of business events after they commit (the server counts them as metrics). */
@@ -59,6 +64,7 @@ export const defaultSettings: CoreSettings = {
   sessionTtlDays: 30,
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
+  paymentTimeoutMinutes: 30,
   mediaBaseUrl: '/media',
   rateLimits: {
     loginPerEmailIp: 10,

@@ -12,4 +12,3 @@ export * from './cart';
 export * from './orders';
 export * from './auth';
 export * from './payments';
-export * from './media';

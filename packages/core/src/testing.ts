@@ -10,6 +10,7 @@ import { defaultSettings, type CoreSettings, type Deps } from './deps';
 import { LocalMediaStorage } from './media/local';
 import { OfflinePaymentProvider } from './payments/offline';
 import type { MediaStorage } from './media/storage';
+import { paymentDeps } from './payments/order-payments';
 import type { PaymentProvider } from './payments/provider';
 
 export interface TestDepsOptions {
@@ -19,8 +20,8 @@ export interface TestDepsOptions {
   clock?: Clock;
   /** Connection pool size; 5 unless given. */
   poolMax?: number;
-  /** The OfflinePaymentProvider unless given. */
-  payments?: PaymentProvider;
+  /** The OfflinePaymentProvider unless given; a list configures several (the first is the default). */
+  payments?: PaymentProvider | PaymentProvider[];
   /** A LocalMediaStorage in a fresh temporary folder (removed by close) unless given. */
   media?: MediaStorage;
 }
@@ -57,7 +58,7 @@ export async function createTestDeps(options: TestDepsOptions = {}): Promise<Tes
       ...settings,
       rateLimits: { ...defaultSettings.rateLimits, ...settings.rateLimits },
     },
-    payments,
+    ...paymentDeps(Array.isArray(payments) ? payments : [payments]),
     media: options.media ?? new LocalMediaStorage(mediaDir),
   };
   return {

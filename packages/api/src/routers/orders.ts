@@ -10,6 +10,7 @@ import {
   idInput,
   orderPageOutput,
   payOrder,
+  payOrderInput,
   payOrderOutput,
   placeOrder,
   placeOrderInput,
@@ -160,20 +161,21 @@ export const ordersRouter = router({
         tags,
         summary: 'Open (or resume) the payment of my pending order',
         description:
-          'Answers the provider and the payment to confirm on the storefront: with `stripe`, pass `clientSecret` to Stripe.js; the order becomes `paid` when Stripe reports the payment by webhook. The amount is the order total. Calling again, or concurrently, answers the same payment. With `offline` (no Stripe configured) no money moves through the store: staff mark the order paid.',
+          'Optional body `{ provider: "stripe" | "paypal" }` picks one of the providers this server has configured (the default when omitted; another is a 400). Answers the provider and what the storefront needs: with `stripe`, pass `clientSecret` to Stripe.js; with `paypal`, pass `paymentIntentId` (the PayPal order id) to the PayPal JS SDK or send the payer to `approvalUrl`, and the store captures once PayPal reports the approval. The order becomes `paid` when the provider reports the payment by webhook; the amount is the order total. Calling again, or concurrently, answers the same payment; naming another provider replaces the open payment (the old one is cancelled). With `offline` (no provider configured) no money moves through the store: staff mark the order paid. An order still unpaid after PAYMENT_TIMEOUT_MINUTES is cancelled and its stock returned.',
         protect: true,
         errorResponses: errorResponses(
-          { access: 'signedIn', mutation: true, input: true },
+          { access: 'signedIn', mutation: true, input: true, body: true },
           {
             403: "Staff or admin paying a customer's order: only the customer who placed it can",
             404: notYourOrder,
             409: 'The order is not pending (paid, shipped, cancelled…), or costs nothing',
+            400: 'The named provider is not configured on this server (the message lists those that are)',
             502: 'The payment provider failed or refused the request; try again later',
           },
         ),
       },
     })
-    .input(idInput)
+    .input(payOrderInput)
     .output(payOrderOutput)
-    .mutation(({ ctx, input }) => payOrder(ctx.deps, ctx.viewer, input.id)),
+    .mutation(({ ctx, input }) => payOrder(ctx.deps, ctx.viewer, input)),
 });

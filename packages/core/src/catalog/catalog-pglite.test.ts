@@ -9,6 +9,7 @@ import { systemClock } from '../clock';
 import { defaultSettings, type Deps } from '../deps';
 import { LocalMediaStorage } from '../media/local';
 import { OfflinePaymentProvider } from '../payments/offline';
+import { paymentDeps } from '../payments/order-payments';
 import { createCategory, deleteCategory, listCategories, updateCategory } from './categories';
 import { adjustStock, listLowStock } from './inventory';
 import { archiveProduct, createProduct, getProduct, listProducts } from './products';
@@ -26,7 +27,14 @@ beforeAll(async () => {
   await handle.migrate();
   await seedCatalog(handle.db);
   await seedSyntheticProducts(handle.db, 2_000);
-  deps = { db: handle.db, cache: new MemoryCache(), clock: systemClock, settings: defaultSettings, payments: new OfflinePaymentProvider(), media: new LocalMediaStorage(join(dir, 'media')) };
+  deps = {
+    db: handle.db,
+    cache: new MemoryCache(),
+    clock: systemClock,
+    settings: defaultSettings,
+    ...paymentDeps([new OfflinePaymentProvider()]),
+    media: new LocalMediaStorage(join(dir, 'media')),
+  };
 }, 180_000);
 
 afterAll(async () => {

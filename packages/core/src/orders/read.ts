@@ -32,6 +32,7 @@ function toOrderDto(row: OrderRow, items: ItemRow[]): OrderDto {
     totalCents: row.totalCents,
     currency: row.currency,
     shippingAddress: row.shippingAddress ?? null,
+    attention: row.attention,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -92,6 +92,10 @@ export const orderOutput = z.object({
   totalCents: z.number().int(),
   currency: z.string(),
   shippingAddress: shippingAddressSchema.nullable(),
+  attention: z
+    .string()
+    .nullable()
+    .describe('Why staff must look at this order (a payment of the wrong amount, one refunded after cancellation); null when nothing needs them'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -25,3 +25,9 @@ export const returnsStock = (from: OrderStatus, to: OrderStatus): boolean =>
  */
 export const refundsPayment = (from: OrderStatus, to: OrderStatus): boolean =>
   from !== 'pending' && (to === 'cancelled' || to === 'refunded');
+
+/**
+ * A pending order cancelled (by a person or by expiry): its open payment must stop taking
+ * money, and a payment it captured that the store did not accept (a wrong amount) goes back.
+ */
+export const stopsPayment = (from: OrderStatus, to: OrderStatus): boolean => from === 'pending' && to === 'cancelled';

@@ -1,14 +1,13 @@
 import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } from '@commerce/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
-import { transaction } from '../transaction';
+import { afterCommit, transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
-import { refundOrderPaymentInTx } from '../payments/refund';
 import { isStaff, type Viewer } from '../viewer';
 import { actorFor, type OrderActor } from './actor';
 import { loadOrder, orderSeenBy } from './read';
 import type { OrderDetailDto } from './schemas';
-import { canTransition, refundsPayment, returnsStock } from './status';
+import { canTransition, refundsPayment, returnsStock, stopsPayment } from './status';
 import { returnStock } from './stock';
 
 export interface TransitionOptions {
@@ -20,7 +19,8 @@ export interface TransitionOptions {
  * Moves an order to `to` inside the caller's transaction: locks the order row (so two
  * concurrent transitions cannot both apply), checks the status machine, writes the timeline
  * event and returns stock where goods never shipped (cached catalog reads show it once the
- * transaction commits).
+ * transaction commits). A pending order cancelled (by a person or by expiry) has its open
+ * payments stopped at the provider once the transaction commits.
  *
  * For callers that need the change in a transaction of their own (a payment webhook that
  * also records the provider's event); everyone else calls `transitionOrder`.
@@ -64,14 +64,18 @@ export async function transitionOrderInTx(
       .where(eq(orderItems.orderId, orderId));
     await returnStock(deps, tx, lines);
   }
+  if (stopsPayment(from, to)) {
+    afterCommit(tx, { key: `cancel-open-payments-${orderId}`, run: () => deps.orderPayments.cancelOpenPayments(deps, orderId) });
+  }
   return { from };
 }
 
 /**
  * The status machine's entry point for the API. A move that gives the money back (paid →
  * cancelled, or → refunded) refunds the payment through the provider before the transaction
- * commits, so a refused refund leaves the order as it was (refundOrderPaymentInTx says why
- * this order). Payment webhooks use transitionOrderInTx in a transaction of their own.
+ * commits, so a refused refund leaves the order as it was (OrderPayments.refundInTx says why
+ * this order); so does a pending order cancelled whose payment was captured with the wrong
+ * amount. Payment webhooks use transitionOrderInTx in a transaction of their own.
  */
 export async function transitionOrder(
   deps: Deps,
@@ -82,7 +86,9 @@ export async function transitionOrder(
 ): Promise<OrderDetailDto> {
   await transaction(deps, async (tx) => {
     const moved = await transitionOrderInTx(deps, tx, { actor, orderId, to, ...options });
-    if (refundsPayment(moved.from, to)) await refundOrderPaymentInTx(deps, tx, orderId);
+    if (refundsPayment(moved.from, to) || stopsPayment(moved.from, to)) {
+      await deps.orderPayments.refundInTx(deps, tx, { orderId, from: moved.from });
+    }
   });
   const order = await loadOrder(deps.db, orderId);
   if (!order) throw notFound('Order');

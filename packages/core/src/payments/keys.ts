@@ -7,3 +7,5 @@ export const paymentKey = (order: { id: number; createdAt: Date }) =>
   `commerce-order-${order.id}-${order.createdAt.getTime()}-payment`;
 export const refundKey = (order: { id: number; createdAt: Date }) =>
   `commerce-order-${order.id}-${order.createdAt.getTime()}-refund`;
+export const captureKey = (order: { id: number; createdAt: Date }) =>
+  `commerce-order-${order.id}-${order.createdAt.getTime()}-capture`;

@@ -23,6 +23,10 @@ export class OfflinePaymentProvider implements PaymentProvider {
     return this.session(input.orderId);
   }
 
+  async cancelPayment(): Promise<'cancelled'> {
+    return 'cancelled';
+  }
+
   async refund(): Promise<RefundResult> {
     return { status: 'nothing_to_refund' };
   }
@@ -33,6 +37,6 @@ export class OfflinePaymentProvider implements PaymentProvider {
 
   // One payment per order, whoever asks and however often.
   private session(orderId: number): PaymentSession {
-    return { paymentIntentId: `offline_pi_${orderId}`, clientSecret: `offline_secret_${orderId}` };
+    return { paymentIntentId: `offline_pi_${orderId}`, clientSecret: `offline_secret_${orderId}`, approvalUrl: null };
   }
 }

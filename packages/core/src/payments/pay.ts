@@ -5,20 +5,22 @@ import { AppError, notFound } from '../errors';
 import { isStaff, type Viewer } from '../viewer';
 import { paymentKey } from './keys';
 import type { PaymentSession } from './provider';
-import type { PayOrderOutput } from './schemas';
+import type { PayOrderInput, PayOrderOutput } from './schemas';
 
 /**
- * POST /api/orders/{id}/pay: opens the order's payment with the provider, or hands back the one
- * already open. Only the customer who placed a pending order may pay for it.
+ * POST /api/orders/{id}/pay: opens the order's payment with the chosen provider (the default
+ * when none is named), or hands back the one already open with it. Only the customer who
+ * placed a pending order may pay for it.
  *
  * The provider call happens outside any transaction: holding a row lock and a pooled
  * connection while Stripe answers would let a slow Stripe starve the whole store. Instead
  * every caller for one order sends the same idempotency key, so concurrent calls get the same
  * PaymentIntent from the provider, and the short transaction that stores it keeps the first.
  */
-export async function payOrder(deps: Deps, viewer: Viewer, orderId: number): Promise<PayOrderOutput> {
+export async function payOrder(deps: Deps, viewer: Viewer, input: PayOrderInput): Promise<PayOrderOutput> {
   if (!viewer) throw new AppError('UNAUTHORIZED', 'Sign in first');
-  const provider = deps.payments;
+  const orderId = input.id;
+  const provider = deps.payments.choose(input.provider);
   const [order] = await deps.db
     .select({
       id: orders.id,
@@ -48,8 +50,8 @@ export async function payOrder(deps: Deps, viewer: Viewer, orderId: number): Pro
     return withProvider(provider.name, await provider.resumePayment({ orderId, paymentIntentId: order.paymentIntentId }));
   }
 
-  // No payment yet, or one opened with another provider (the store ran offline before Stripe
-  // was configured): open one with the current provider, which replaces it.
+  // No payment yet, or one opened with another provider (the customer switched from card to
+  // PayPal, or the store ran offline before): open one with the chosen provider, which replaces it.
   const created = await provider.createPayment({
     orderId,
     amountCents: order.totalCents,
@@ -90,8 +92,13 @@ export async function payOrder(deps: Deps, viewer: Viewer, orderId: number): Pro
     await tx.update(orders).set({ paymentIntentId: created.paymentIntentId }).where(eq(orders.id, orderId));
     return created.paymentIntentId;
   });
-  if (winner === created.paymentIntentId) return withProvider(provider.name, created);
-  return withProvider(provider.name, await provider.resumePayment({ orderId, paymentIntentId: winner }));
+  if (winner !== created.paymentIntentId) {
+    return withProvider(provider.name, await provider.resumePayment({ orderId, paymentIntentId: winner }));
+  }
+  // The replaced payment must not take money too: stop it (a success that slips through is
+  // refunded by its webhook, as for any payment that is not the order's).
+  if (order.paymentIntentId && stored) await deps.payments.get(stored)?.cancelPayment(order.paymentIntentId).catch(() => undefined);
+  return withProvider(provider.name, created);
 }
 
 /** The provider a stored payment went through. */

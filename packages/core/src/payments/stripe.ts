@@ -1,13 +1,19 @@
 import Stripe from 'stripe';
+import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import { AppError } from '../errors';
 import {
+  headerOf,
+  callProvider,
   orderIdFromMetadata,
+  providerError,
+  readEventPart,
   type CreatePaymentInput,
   type PaymentEvent,
   type PaymentProvider,
   type PaymentSession,
   type RefundResult,
+  type WebhookHeaders,
 } from './provider';
 
 export interface StripeProviderOptions {
@@ -44,7 +50,7 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async createPayment({ orderId, amountCents, currency, idempotencyKey }: CreatePaymentInput): Promise<PaymentSession> {
-    const intent = await this.call(() =>
+    const intent = await callProvider('Stripe', () =>
       this.stripe.paymentIntents.create(
         {
           amount: amountCents,
@@ -59,13 +65,25 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async resumePayment({ paymentIntentId }: { paymentIntentId: string }): Promise<PaymentSession> {
-    return sessionOf(await this.call(() => this.stripe.paymentIntents.retrieve(paymentIntentId)));
+    return sessionOf(await callProvider('Stripe', () => this.stripe.paymentIntents.retrieve(paymentIntentId)));
+  }
+
+  async cancelPayment(paymentIntentId: string): Promise<'cancelled' | 'not_open'> {
+    try {
+      await this.stripe.paymentIntents.cancel(paymentIntentId, { cancellation_reason: 'abandoned' });
+      return 'cancelled';
+    } catch (error) {
+      // Stripe refuses to cancel an intent that succeeded, is processing, or was cancelled already.
+      if (!(error instanceof Stripe.errors.StripeError) || error.code !== 'payment_intent_unexpected_state') throw providerError('Stripe', error);
+    }
+    const intent = await callProvider('Stripe', () => this.stripe.paymentIntents.retrieve(paymentIntentId));
+    return intent.status === 'canceled' ? 'cancelled' : 'not_open';
   }
 
   async refund(paymentIntentId: string, idempotencyKey: string): Promise<RefundResult> {
     // Only a succeeded intent holds money. Asking Stripe (rather than trusting our copy of
     // its status) also covers orders staff marked paid before the webhook arrived.
-    const intent = await this.call(() => this.stripe.paymentIntents.retrieve(paymentIntentId));
+    const intent = await callProvider('Stripe', () => this.stripe.paymentIntents.retrieve(paymentIntentId));
     if (intent.status === 'processing') {
       throw new AppError('PAYMENT_PROCESSING', `The payment ${paymentIntentId} is still processing at Stripe: try again once it has settled`);
     }
@@ -81,11 +99,12 @@ export class StripePaymentProvider implements PaymentProvider {
       if (error instanceof Stripe.errors.StripeError && error.code === 'charge_already_refunded') {
         return { status: 'refunded', refundId: null };
       }
-      throw providerError(error);
+      throw providerError('Stripe', error);
     }
   }
 
-  async parseWebhook(rawBody: Buffer, signature: string | undefined): Promise<PaymentEvent> {
+  async parseWebhook(rawBody: Buffer, headers: WebhookHeaders): Promise<PaymentEvent> {
+    const signature = headerOf(headers, 'stripe-signature');
     if (!this.webhookSecret) {
       throw new AppError('NOT_FOUND', 'Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET)');
     }
@@ -111,27 +130,13 @@ export class StripePaymentProvider implements PaymentProvider {
     }
     return eventOf(event);
   }
-
-  /** Stripe's failures (network, 5xx after retries, refusals) are the provider's, not the caller's. */
-  private async call<T>(request: () => Promise<T>): Promise<T> {
-    try {
-      return await request();
-    } catch (error) {
-      throw providerError(error);
-    }
-  }
-}
-
-function providerError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  return new AppError('BAD_GATEWAY', 'The payment provider (Stripe) failed or refused the request; try again later', {}, { cause: error });
 }
 
 function sessionOf(intent: Stripe.PaymentIntent): PaymentSession {
   if (!intent.client_secret) {
     throw new AppError('BAD_GATEWAY', `Stripe answered the payment ${intent.id} without a client secret`);
   }
-  return { paymentIntentId: intent.id, clientSecret: intent.client_secret };
+  return { paymentIntentId: intent.id, clientSecret: intent.client_secret, approvalUrl: null };
 }
 
 /** The SDK's host/port/protocol from a base URL such as http://127.0.0.1:12111. */
@@ -146,41 +151,72 @@ function endpointOf(apiBase: string | undefined): { host?: string; port?: number
   };
 }
 
-const upper = (currency: unknown) => (typeof currency === 'string' ? currency.toUpperCase() : null);
-const cents = (amount: unknown) => (typeof amount === 'number' && Number.isInteger(amount) ? amount : null);
+const stripeId = z.string().min(1).max(255);
+const amount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const currency = z
+  .string()
+  .regex(/^[a-zA-Z]{3}$/)
+  .transform((code) => code.toUpperCase());
+const metadata = z.record(z.string(), z.unknown()).nullish();
 
-/** The two event types the store acts on; every other type comes back with no effect. */
+/** What every Stripe event has; a signed body without it is refused (400), not a 500. */
+const envelope = z.object({
+  id: stripeId,
+  type: z.string().min(1).max(255),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+
+const intentObject = z.object({
+  id: stripeId,
+  amount,
+  amount_received: amount.nullish(),
+  currency,
+  metadata,
+  last_payment_error: z
+    .object({ code: z.string().max(255).nullish(), decline_code: z.string().max(255).nullish(), message: z.string().max(2000).nullish() })
+    .nullish(),
+});
+
+const chargeObject = z.object({
+  id: stripeId,
+  amount,
+  currency,
+  refunded: z.boolean(),
+  metadata,
+  payment_intent: z.union([stripeId, z.object({ id: stripeId }).loose()]).nullish(),
+});
+
+
+/**
+ * The event types the store acts on; every other type comes back with no effect. A used type
+ * whose object lacks what the store needs is refused (400): Stripe shows it in the dashboard
+ * and retries, where a 500 would look like our outage.
+ */
 export function eventOf(event: Stripe.Event): PaymentEvent {
-  const base: PaymentEvent = {
-    id: event.id,
-    type: event.type,
-    effect: null,
-    paymentIntentId: null,
-    orderId: null,
-    amountCents: null,
-    currency: null,
-  };
-  if (event.type === 'payment_intent.succeeded') {
-    const intent = event.data.object;
-    return {
-      ...base,
-      effect: 'paid',
-      paymentIntentId: typeof intent.id === 'string' ? intent.id : null,
-      orderId: orderIdFromMetadata(intent.metadata?.orderId),
-      amountCents: cents(intent.amount_received) ?? cents(intent.amount),
-      currency: upper(intent.currency),
-    };
-  }
-  if (event.type === 'charge.refunded') {
-    const charge = event.data.object;
-    const intent = charge.payment_intent;
-    const paymentIntentId = typeof intent === 'string' ? intent : (intent?.id ?? null);
+  const { id, type, data } = readEventPart(envelope, event, "The Stripe event's envelope");
+  const base: PaymentEvent = { id, type, effect: null, paymentIntentId: null, orderId: null, amountCents: null, currency: null };
+  if (type === 'payment_intent.succeeded' || type === 'payment_intent.payment_failed') {
+    const intent = readEventPart(intentObject, data.object, "The Stripe event's payment_intent");
     const found = {
       ...base,
-      paymentIntentId,
+      paymentIntentId: intent.id,
+      orderId: orderIdFromMetadata(intent.metadata?.orderId),
+      currency: intent.currency,
+    };
+    if (type === 'payment_intent.succeeded') return { ...found, effect: 'paid', amountCents: intent.amount_received ?? intent.amount };
+    const error = intent.last_payment_error;
+    const reason = [error?.code, error?.decline_code, error?.message].filter(Boolean).join(': ');
+    return { ...found, effect: 'failed', amountCents: intent.amount, note: reason || 'the payment failed' };
+  }
+  if (type === 'charge.refunded') {
+    const charge = readEventPart(chargeObject, data.object, "The Stripe event's charge");
+    const intent = charge.payment_intent;
+    const found = {
+      ...base,
+      paymentIntentId: typeof intent === 'string' ? intent : (intent?.id ?? null),
       orderId: orderIdFromMetadata(charge.metadata?.orderId),
-      amountCents: cents(charge.amount),
-      currency: upper(charge.currency),
+      amountCents: charge.amount,
+      currency: charge.currency,
     };
     // Stripe sends charge.refunded for partial refunds too; only a full one refunds the order.
     return charge.refunded ? { ...found, effect: 'refunded' } : { ...found, note: 'partial refund: the order is unchanged' };

@@ -42,6 +42,9 @@ export const orders = pgTable(
     currency: text('currency').notNull(),
     shippingAddress: jsonb('shipping_address').$type<ShippingAddress>(),
     paymentIntentId: text('payment_intent_id'),
+    // Why staff must look at this order (a payment of the wrong amount, one refunded because it
+    // arrived after cancellation); null when nothing needs them.
+    attention: text('attention'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
