@@ -2,9 +2,12 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
 import { cartRouter } from './routers/cart';
 import { categoriesRouter } from './routers/categories';
+import { customersRouter } from './routers/customers';
 import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
+import { reportsRouter } from './routers/reports';
+import { staffSessionRouter } from './routers/staff-session';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './trpc';
 
@@ -16,6 +19,9 @@ export const appRouter = router({
   inventory: inventoryRouter,
   cart: cartRouter,
   orders: ordersRouter,
+  reports: reportsRouter,
+  customers: customersRouter,
+  staffSession: staffSessionRouter,
 });
 
 export type AppRouter = typeof appRouter;

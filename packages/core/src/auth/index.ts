@@ -4,3 +4,4 @@ export * from './sessions';
 export * from './accounts';
 export * from './users';
 export * from './admin';
+export * from './staff-login';

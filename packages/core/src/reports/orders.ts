@@ -1,0 +1,89 @@
+import { orderEvents, orderItems, orders, orderStatuses, payments, users } from '@commerce/db';
+import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { Deps } from '../deps';
+import { notFound } from '../errors';
+import { canTransition } from '../orders/status';
+import { offsetOf, pageOf, type Page } from '../pagination';
+import { personMatches } from './customers';
+import type { ListStaffOrdersInput, OrderContextDto, StaffOrderRowDto } from './schemas';
+
+/** The staff order table: newest first, each row with its customer and number of units. */
+export async function listStaffOrders(deps: Deps, input: ListStaffOrdersInput): Promise<Page<StaffOrderRowDto>> {
+  const filters: SQL[] = [];
+  if (input.status) filters.push(eq(orders.status, input.status));
+  if (input.userId) filters.push(eq(orders.userId, input.userId));
+  if (input.customer) {
+    filters.push(inArray(orders.userId, deps.db.select({ id: users.id }).from(users).where(personMatches(input.customer))));
+  }
+  const where = filters.length ? and(...filters) : undefined;
+  const [rows, [count]] = await Promise.all([
+    deps.db
+      .select({
+        id: orders.id,
+        status: orders.status,
+        totalCents: orders.totalCents,
+        currency: orders.currency,
+        createdAt: orders.createdAt,
+        updatedAt: orders.updatedAt,
+        customerId: users.id,
+        email: users.email,
+        name: users.name,
+        itemCount: sql<number>`(select coalesce(sum(${orderItems.quantity}), 0) from ${orderItems} where ${orderItems.orderId} = ${orders.id})::int`,
+      })
+      .from(orders)
+      .innerJoin(users, eq(users.id, orders.userId))
+      .where(where)
+      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .limit(input.limit)
+      .offset(offsetOf(input.page, input.limit)),
+    deps.db.select({ total: sql<number>`count(*)::int` }).from(orders).where(where),
+  ]);
+  return pageOf(
+    rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      totalCents: row.totalCents,
+      currency: row.currency,
+      itemCount: Number(row.itemCount),
+      customer: { id: row.customerId, email: row.email, name: row.name },
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    })),
+    input.page,
+    input.limit,
+    Number(count?.total ?? 0),
+  );
+}
+
+/** What the staff order page shows beside the order itself: who, how it was paid, what may happen next. */
+export async function orderContext(deps: Deps, id: number): Promise<OrderContextDto> {
+  const [[order], paymentRows, actors] = await Promise.all([
+    deps.db
+      .select({ status: orders.status, id: users.id, email: users.email, name: users.name, role: users.role })
+      .from(orders)
+      .innerJoin(users, eq(users.id, orders.userId))
+      .where(eq(orders.id, id)),
+    deps.db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
+    deps.db
+      .selectDistinct({ id: users.id, email: users.email, name: users.name })
+      .from(orderEvents)
+      .innerJoin(users, eq(users.id, orderEvents.actorUserId))
+      .where(and(eq(orderEvents.orderId, id), isNotNull(orderEvents.actorUserId))),
+  ]);
+  if (!order) throw notFound('Order');
+  const { status, ...customer } = order;
+  return {
+    customer,
+    payments: paymentRows.map((p) => ({
+      id: p.id,
+      provider: p.provider,
+      providerPaymentId: p.providerPaymentId,
+      status: p.status,
+      amountCents: p.amountCents,
+      currency: p.currency,
+      createdAt: p.createdAt.toISOString(),
+    })),
+    nextStatuses: orderStatuses.filter((to) => canTransition(status, to)),
+    actors,
+  };
+}
