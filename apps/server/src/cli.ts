@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { adminCredentialsInput, ensureAdmin, ensureAdminWarning } from '@commerce/core';
-import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
+import { seedCatalog, seedSyntheticOrders, seedSyntheticProducts } from '@commerce/db';
 import { adminCredentials, loadConfig } from './config';
 import { createRuntime } from './deps';
 import { runMaintenance } from './maintenance';
@@ -41,6 +41,9 @@ try {
         const started = Date.now();
         await seedSyntheticProducts(runtime.deps.db, count);
         console.log(`Added ${count} synthetic products in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        const ordersStarted = Date.now();
+        const orders = await seedSyntheticOrders(runtime.deps.db, count);
+        console.log(`Added ${orders} synthetic orders in ${((Date.now() - ordersStarted) / 1000).toFixed(1)} s.`);
       }
       const admin = adminCredentials(config);
       if (admin) {

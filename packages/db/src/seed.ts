@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { categories, products } from './schema';
+import { seedDemoOrders } from './seed-demo';
 
 interface CategorySeed {
   name: string;
@@ -135,6 +136,7 @@ export async function seedCatalog(db: Database): Promise<number> {
         images: [{ url: `https://images.example.com/products/${slugify(name)}.jpg`, alt: name }],
       })),
     );
+    await seedDemoOrders(tx);
     return sampleProducts.length;
   });
 }
