@@ -105,6 +105,7 @@ describe('POST /api/auth/register', () => {
     });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('CONFLICT');
+    expect(res.body.reason).toBe('email_taken');
     expect(res.body.message).toMatch(/already exists/);
   });
 
@@ -424,6 +425,7 @@ describe('tRPC', () => {
     const taken = await server.request('POST', '/trpc/auth.register', { body: { email: email.toUpperCase(), password: PASSWORD } });
     expect(taken.status).toBe(409);
     expect(taken.body.error.data.code).toBe('CONFLICT');
+    expect(taken.body.error.data.reason).toBe('email_taken');
     const wrong = await server.request('POST', '/trpc/auth.login', { body: { email, password: 'wrong password' } });
     expect(wrong.status).toBe(401);
   });

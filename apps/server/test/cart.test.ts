@@ -194,6 +194,7 @@ describe('cart lines', () => {
     expect((await server.request('POST', '/api/cart/items', { token, body: { productId: a, quantity: 999 } })).status).toBe(200);
     const res = await server.request('POST', '/api/cart/items', { token, body: { productId: a, quantity: 2 } });
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('quantity_limit');
     expect(res.body.message).toMatch(/at most 1000/);
     expect((await server.request('GET', '/api/cart', { token })).body.items[0].quantity).toBe(999);
     expect((await server.request('POST', '/api/cart/items', { token, body: { productId: a, quantity: 1 } })).status).toBe(200);
@@ -211,6 +212,7 @@ describe('cart lines', () => {
     await db.insert(cartItems).values(ids.slice(0, 100).map((productId) => ({ cartId: cart!.id, productId, quantity: 1 })));
     const res = await server.request('POST', '/api/cart/items', { token, body: { productId: ids[100], quantity: 1 } });
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('cart_full');
     expect(res.body.message).toMatch(/at most 100/);
     // a line already there can still grow
     expect((await server.request('POST', '/api/cart/items', { token, body: { productId: ids[0], quantity: 1 } })).status).toBe(200);
@@ -301,6 +303,7 @@ describe('POST /api/cart/checkout', () => {
     const token = await customer();
     let res = await server.request('POST', '/api/cart/checkout', { token, body: {} });
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('cart_empty');
     expect(res.body.message).toMatch(/empty/i);
     const a = await createProduct(db);
     await server.request('POST', '/api/cart/items', { token, body: { productId: a, quantity: 1 } });
@@ -318,6 +321,8 @@ describe('POST /api/cart/checkout', () => {
     await updateProduct(db, gone, { isActive: false });
     const res = await server.request('POST', '/api/cart/checkout', { token, body: {} });
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('line_unavailable');
+    expect(res.body.data).toMatchObject({ productId: gone });
     expect(res.body.message).toContain(`Product ${gone}`);
     expect(await stockOf(db, fine)).toBe(5);
     expect((await server.request('GET', '/api/cart', { token })).body.items).toHaveLength(2);
@@ -336,6 +341,8 @@ describe('POST /api/cart/checkout', () => {
     await server.request('POST', '/api/cart/items', { token, body: { productId: b, quantity: 2 } });
     const res = await server.request('POST', '/api/cart/checkout', { token, body: {} });
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('out_of_stock');
+    expect(res.body.data).toMatchObject({ productId: b });
     expect(res.body.message).toContain(`product ${b}`);
     expect(await stockOf(db, a)).toBe(5);
     expect(await stockOf(db, b)).toBe(1);

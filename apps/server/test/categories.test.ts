@@ -81,6 +81,7 @@ describe('PUT /api/categories/{id}', () => {
     expect((await put(top.id, { parentId: mid.id })).status).toBe(409);
     const deep = await put(top.id, { parentId: low.id });
     expect(deep.status).toBe(409);
+    expect(deep.body.reason).toBe('category_cycle');
     expect(deep.body.message).toMatch(/subcategor/);
     expect((await put(low.id, { parentId: top.id })).status).toBe(200);
   });
@@ -139,6 +140,7 @@ describe('DELETE /api/categories/{id}', () => {
     const child = await makeCategory(f, { name: 'Busy Child', parentId: parent.id });
     const busy = await f.server.request('DELETE', `/api/categories/${parent.id}`, { token: f.staff });
     expect(busy.status).toBe(409);
+    expect(busy.body.reason).toBe('category_in_use');
     expect(busy.body.message).toMatch(/subcategories/);
     const product = await makeProduct(f, { categoryId: child.id });
     const archived = await makeProduct(f, { categoryId: child.id });

@@ -92,6 +92,20 @@ function requestParts(options: RequestOptions): { headers: Record<string, string
   return { headers, payload };
 }
 
+/**
+ * API.md: every 409 carries a stable `reason` a storefront can branch on. Checked on every
+ * response every test sees, so a new conflict without one fails whichever test meets it.
+ */
+function checkConflictReason(status: number, body: unknown): void {
+  if (status !== 409) return;
+  // REST bodies carry it at the top, tRPC answers in their error envelope.
+  const shape = body as { reason?: unknown; error?: { reason?: unknown } } | undefined;
+  const reason = shape?.reason ?? shape?.error?.reason;
+  if (typeof reason !== 'string' || !/^[a-z]+(_[a-z]+)*$/.test(reason)) {
+    throw new Error(`a 409 without a snake_case reason: ${JSON.stringify(body)}`);
+  }
+}
+
 /** A response body parsed as JSON; undefined when empty, the text itself when not JSON. */
 function parseBody(text: string): unknown {
   if (!text) return undefined;
@@ -115,7 +129,9 @@ export async function injectRequest(
     headers,
     ...(payload === undefined ? {} : { payload }),
   });
-  return { status: response.statusCode, body: parseBody(response.body), headers: response.headers };
+  const body = parseBody(response.body);
+  checkConflictReason(response.statusCode, body);
+  return { status: response.statusCode, body, headers: response.headers };
 }
 
 const serverEntry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -167,6 +183,7 @@ export async function httpRequest(baseUrl: string, method: string, path: string,
   const { headers, payload } = requestParts(options);
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
   const body = parseBody(await response.text());
+  checkConflictReason(response.status, body);
   return { status: response.status, body, headers: Object.fromEntries(response.headers.entries()) };
 }
 

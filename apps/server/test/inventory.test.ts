@@ -43,6 +43,7 @@ describe('POST /api/products/{id}/stock-adjustments', () => {
     expect((await adjust(product.id, { delta: -8 })).body.stock).toBe(0);
     const short = await adjust(product.id, { delta: -1 });
     expect(short.status).toBe(409);
+    expect(short.body.reason).toBe('insufficient_stock');
     expect(short.body.message).toMatch(/stock/i);
     expect((await f.server.request('GET', `/api/products/${product.id}`, { token: f.staff })).body.stock).toBe(0);
   });
@@ -57,6 +58,7 @@ describe('POST /api/products/{id}/stock-adjustments', () => {
     expect(take.body.stock).toBe(1_000_002);
     const add = await adjust(product.id, { delta: 1 });
     expect(add.status).toBe(409);
+    expect(add.body.reason).toBe('stock_limit');
     expect(add.body.message).toBe('Stock cannot exceed 1000000: 1000002 in stock, cannot add 1');
     const short = await adjust(product.id, { delta: -1_000_000 });
     expect(short.status).toBe(200);

@@ -9,6 +9,7 @@ import { createUserWithToken, startTestServer, type TestResponse, type TestServe
 
 interface Schema {
   $ref?: string;
+  allOf?: Schema[];
   type?: string | string[];
   required?: string[];
   properties?: Record<string, Schema>;
@@ -103,6 +104,18 @@ function operation(method: string, path: string): Operation {
 }
 
 function resolve(schema: Schema): Schema {
+  if (schema.allOf) {
+    // Parts merged: required keys add up, a later part narrows a property (an error's `reason`).
+    return schema.allOf.map(resolve).reduce<Schema>(
+      (merged, part) => ({
+        ...merged,
+        ...part,
+        required: [...new Set([...(merged.required ?? []), ...(part.required ?? [])])],
+        properties: { ...merged.properties, ...part.properties },
+      }),
+      {},
+    );
+  }
   if (!schema.$ref) return schema;
   const name = schema.$ref.replace('#/components/schemas/', '');
   const target = doc.components.schemas[name];
@@ -213,7 +226,8 @@ describe('the documented error body', () => {
     for (const { key, op } of operations()) {
       for (const status of Object.keys(op.responses).filter((s) => s !== '200')) {
         const schema = resolve(errorSchemaOf(op, Number(status)));
-        expect(schema.required?.sort(), `${key} ${status}`).toEqual(['code', 'message']);
+        const required = status === '409' ? ['code', 'message', 'reason'] : ['code', 'message'];
+        expect(schema.required?.sort(), `${key} ${status}`).toEqual(required);
         expect(schema.additionalProperties, `${key} ${status}`).not.toBe(false);
         expect(schema.properties?.data?.properties?.productId?.type).toBe('integer');
         const issue = schema.properties?.issues?.items;
@@ -225,12 +239,31 @@ describe('the documented error body', () => {
 
   it('is checked by a check that can fail', () => {
     const schema = errorSchemaOf(operation('post', '/orders'), 409);
-    expect(violations(schema, { message: 'x', code: 'CONFLICT' })).toEqual([]);
-    expect(violations(schema, { message: 'x' })).toEqual(['$.code: missing']);
-    expect(violations(schema, { message: 'x', code: 'CONFLICT', data: { code: 'CONFLICT', httpStatus: '409' } })).toEqual([
+    const conflict = { message: 'x', code: 'CONFLICT', reason: 'out_of_stock' };
+    expect(violations(schema, conflict)).toEqual([]);
+    expect(violations(schema, { message: 'x', reason: 'out_of_stock' })).toEqual(['$.code: missing']);
+    expect(violations(schema, { message: 'x', code: 'CONFLICT' })).toEqual(['$.reason: missing']);
+    expect(violations(schema, { ...conflict, reason: 'email_taken' })).toEqual(['$.reason: "email_taken" is not in the enum']);
+    expect(violations(schema, { ...conflict, data: { code: 'CONFLICT', httpStatus: '409' } })).toEqual([
       '$.data.httpStatus: expected integer, got string',
     ]);
-    expect(violations(schema, { message: 'x', code: 'BAD_REQUEST', issues: [{ message: 'y' }] })).toHaveLength(2);
+    expect(violations(schema, { ...conflict, issues: [{ message: 'y' }] })).toHaveLength(2);
+  });
+
+  it("lists each operation's reasons as an enum, and every 409 has some", () => {
+    const reasonsOf = (method: string, path: string, status: number) =>
+      resolve(errorSchemaOf(operation(method, path), status)).properties?.reason?.enum;
+    expect(reasonsOf('post', '/orders', 409)).toEqual(
+      expect.arrayContaining(['out_of_stock', 'idempotency_key_reused']),
+    );
+    expect(reasonsOf('post', '/cart/checkout', 409)).toEqual(
+      expect.arrayContaining(['cart_empty', 'line_unavailable', 'out_of_stock']),
+    );
+    expect(reasonsOf('put', '/orders/{id}/status', 409)).toContain('illegal_transition');
+    expect(reasonsOf('post', '/auth/register', 409)).toEqual(['email_taken']);
+    for (const { key, op } of operations()) {
+      if (op.responses['409']) expect(resolve(errorSchemaOf(op, 409)).properties?.reason?.enum, key).not.toHaveLength(0);
+    }
   });
 
   it('documents the values the boolean query flags accept', () => {

@@ -211,6 +211,8 @@ describe('POST /api/orders', () => {
     ]);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('CONFLICT');
+    expect(res.body.reason).toBe('out_of_stock');
+    expect(res.body.data).toMatchObject({ productId: scarce });
     expect(res.body.message).toContain(`product ${scarce}`);
     expect(await stockOf(db, plenty)).toBe(10);
     expect(await stockOf(db, scarce)).toBe(2);
@@ -270,6 +272,7 @@ describe('Idempotency-Key', () => {
     await order(token, [{ productId: p, quantity: 1 }], keyHeader('shared'));
     const res = await order(token, [{ productId: p, quantity: 2 }], keyHeader('shared'));
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('idempotency_key_reused');
     expect(res.body.message).toMatch(/different request/);
     const theirs = await order(other.token, [{ productId: p, quantity: 2 }], keyHeader('shared'));
     expect(theirs.status).toBe(200);
@@ -462,6 +465,7 @@ describe('status machine', () => {
     const res = await setStatus(id, to);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('CONFLICT');
+    expect(res.body.reason).toBe('illegal_transition');
     const after = await server.request('GET', `/api/orders/${id}`, { token: staff });
     expect(after.body.status).toBe(before.body.status);
     expect(after.body.events).toHaveLength(before.body.events.length);
@@ -571,6 +575,7 @@ describe('POST /api/orders/{id}/cancel', () => {
     expect((await setStatus(id, 'paid')).status).toBe(200);
     const res = await server.request('POST', `/api/orders/${id}/cancel`, { token });
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('illegal_transition');
     expect(res.body.message).toMatch(/pending/);
     expect(await stockOf(db, p)).toBe(3);
     const byStaff = await server.request('POST', `/api/orders/${id}/cancel`, { token: staff });

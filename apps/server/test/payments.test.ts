@@ -144,6 +144,7 @@ describe('POST /api/orders/{id}/pay', () => {
     expect((await server.request('POST', `/api/orders/${cancelled.id}/cancel`, { token: customer })).status).toBe(200);
     const notPending = await pay(cancelled.id);
     expect(notPending.status).toBe(409);
+    expect(notPending.body.reason).toBe('order_not_payable');
     expect(notPending.body.message).toMatch(/cancelled/);
 
     const placed = await order();

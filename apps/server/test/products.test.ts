@@ -90,6 +90,7 @@ describe('POST /api/products', () => {
       body: { name: 'Other', priceCents: 1, stock: 1, sku: 'SKU-DUP' },
     });
     expect(again.status).toBe(409);
+    expect(again.body.reason).toBe('sku_taken');
     expect(again.body.message).toMatch(/sku/);
     const racing = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>

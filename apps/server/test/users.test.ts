@@ -138,6 +138,7 @@ describe('the last admin', () => {
     const only = await createUserWithToken(store.runtime, 'admin');
     const res = await change(only.token, only.userId, 'customer');
     expect(res.status).toBe(409);
+    expect(res.body.reason).toBe('last_admin');
     expect(res.body.message).toMatch(/last admin/i);
     const other = await createUserWithToken(store.runtime, 'staff');
     expect((await change(only.token, other.userId, 'admin')).status).toBe(200);

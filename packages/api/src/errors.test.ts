@@ -1,12 +1,24 @@
-import { AppError } from '@commerce/core';
+import { AppError, ruleCodes } from '@commerce/core';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { appErrorResponse, callerError, errorHeaders } from './errors';
 
 describe('callerError', () => {
   it('maps each AppError code to its status code', () => {
-    expect(callerError(new AppError('CONFLICT', 'taken'))).toMatchObject({ code: 'CONFLICT', message: 'taken' });
+    expect(callerError(new AppError('EMAIL_TAKEN', 'taken'))).toMatchObject({ code: 'CONFLICT', message: 'taken' });
+    expect(callerError(new AppError('VARIANT_REQUIRED', 'which one?'))?.code).toBe('BAD_REQUEST');
     expect(callerError(new AppError('NOT_FOUND', 'gone'))?.code).toBe('NOT_FOUND');
+  });
+
+  it('gives every rule its reason, for plain routes outside tRPC too', () => {
+    expect(appErrorResponse(new AppError('OUT_OF_STOCK', 'short', { productId: 3, variantId: 9 }))).toEqual({
+      status: 409,
+      body: { message: 'short', code: 'CONFLICT', reason: 'out_of_stock', data: { productId: 3, variantId: 9 } },
+    });
+    for (const code of ruleCodes) {
+      expect(appErrorResponse(new AppError(code, 'x')).body.reason).toBe(code.toLowerCase());
+      expect([400, 409]).toContain(appErrorResponse(new AppError(code, 'x')).status);
+    }
   });
 
   it('maps a failing payment provider to a 502, also for plain routes outside tRPC', () => {

@@ -1,4 +1,12 @@
-import { AppError, pgErrorCode, type AppErrorCode } from '@commerce/core';
+import {
+  AppError,
+  isRuleCode,
+  pgErrorCode,
+  reasonOf,
+  type AppErrorCode,
+  type Reason,
+  type RuleCode,
+} from '@commerce/core';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/unstable-core-do-not-import';
@@ -9,20 +17,75 @@ const trpcCodeOf: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   BAD_GATEWAY: 'BAD_GATEWAY',
+  // A rule broken by what was sent is a 400; one broken by the state of the store a 409.
+  ORDER_TOO_LARGE: 'BAD_REQUEST',
+  VARIANT_REQUIRED: 'BAD_REQUEST',
+  VARIANT_MISMATCH: 'BAD_REQUEST',
+  INVALID_OPTION_VALUE: 'BAD_REQUEST',
+  PRODUCT_HAS_VARIANTS: 'BAD_REQUEST',
+  OUT_OF_STOCK: 'CONFLICT',
+  INSUFFICIENT_STOCK: 'CONFLICT',
+  STOCK_LIMIT: 'CONFLICT',
+  LINE_UNAVAILABLE: 'CONFLICT',
+  CART_EMPTY: 'CONFLICT',
+  CART_FULL: 'CONFLICT',
+  QUANTITY_LIMIT: 'CONFLICT',
+  IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
+  IDEMPOTENCY_ORDER_GONE: 'CONFLICT',
+  ILLEGAL_TRANSITION: 'CONFLICT',
+  ORDER_NOT_PAYABLE: 'CONFLICT',
+  NOTHING_TO_PAY: 'CONFLICT',
+  PAYMENT_PROCESSING: 'CONFLICT',
+  PAYMENT_PROVIDER_UNAVAILABLE: 'CONFLICT',
+  EMAIL_TAKEN: 'CONFLICT',
+  LAST_ADMIN: 'CONFLICT',
+  ACCOUNT_BUSY: 'CONFLICT',
+  SKU_TAKEN: 'CONFLICT',
+  SLUG_UNAVAILABLE: 'CONFLICT',
+  CATEGORY_CYCLE: 'CONFLICT',
+  CATEGORY_IN_USE: 'CONFLICT',
+  DUPLICATE_VARIANT: 'CONFLICT',
+  LAST_VARIANT: 'CONFLICT',
 };
 
 export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: trpcCodeOf[error.code], message: error.message, cause: error });
 }
 
+/** The status a rule answers with, for the OpenAPI document. */
+export const statusOfRule = (code: RuleCode): 400 | 409 => (trpcCodeOf[code] === 'CONFLICT' ? 409 : 400);
+
+interface ErrorFacts {
+  reason?: Reason;
+  field?: string;
+  productId?: number;
+  variantId?: number;
+}
+
+/** What an error body says beyond message and code: the rule's reason and the ids concerned. */
+export function errorFacts(error: unknown): ErrorFacts {
+  if (!(error instanceof AppError)) return {};
+  const { field, productId, variantId } = error.details;
+  const facts: ErrorFacts = { field, productId, variantId, reason: isRuleCode(error.code) ? reasonOf(error.code) : undefined };
+  return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
+}
+
 /** An AppError as a plain HTTP answer, for routes outside tRPC (the Stripe webhook). */
-export function appErrorResponse(error: AppError): { status: number; body: { message: string; code: string } } {
+export function appErrorResponse(error: AppError): { status: number; body: { message: string; code: string; reason?: Reason; data?: Omit<ErrorFacts, 'reason'> } } {
   const trpcError = toTRPCError(error);
-  return { status: getHTTPStatusCodeFromError(trpcError), body: { message: error.message, code: trpcError.code } };
+  const { reason, ...facts } = errorFacts(error);
+  return {
+    status: getHTTPStatusCodeFromError(trpcError),
+    body: {
+      message: error.message,
+      code: trpcError.code,
+      ...(reason && { reason }),
+      ...(Object.keys(facts).length > 0 && { data: facts }),
+    },
+  };
 }
 
 // Text Postgres cannot store: a NUL character (22021), or \u0000 inside JSON (22P05).

@@ -1,5 +1,8 @@
-import { generateOpenApiDocument, type OpenApiMeta, type OpenAPIObject } from 'trpc-to-openapi';
+import { reasonOf, type Reason } from '@commerce/core';
+import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
+import { statusOfRule } from './errors';
 import { appRouter } from './root';
+import type { RouteMeta } from './trpc';
 
 export const OPENAPI_BASE_PATH = '/api';
 
@@ -30,6 +33,12 @@ const errorSchema: SchemaObject = {
       description: 'The tRPC error code of the status, e.g. BAD_REQUEST (400), CONFLICT (409), TOO_MANY_REQUESTS (429).',
       example: 'CONFLICT',
     },
+    reason: {
+      type: 'string',
+      description:
+        'Every 409, and every 400 that names a business rule, carries a stable snake_case reason to branch on (each operation lists its own); it never changes meaning. `data` names the ids concerned (`productId`, `variantId`).',
+      example: 'out_of_stock',
+    },
     data: {
       type: 'object',
       description: 'Present when a procedure raised the error.',
@@ -40,6 +49,8 @@ const errorSchema: SchemaObject = {
         path: { type: 'string', description: 'The procedure, e.g. `orders.create`.', example: 'orders.create' },
         field: { type: 'string', description: 'The input field at fault, when one is.', example: 'items' },
         productId: { type: 'integer', description: 'The product at fault (stock, availability), when one is.', example: 7 },
+        variantId: { type: 'integer', description: 'The variant at fault (stock, availability), when one is.', example: 12 },
+        reason: { type: 'string', description: 'Same as the top-level `reason`.', example: 'out_of_stock' },
       },
       additionalProperties: true,
     },
@@ -73,19 +84,48 @@ const retryAfterHeader = {
 
 type Operation = { responses?: Record<string, unknown> };
 
-/** `errorResponses` of each REST procedure, by the method and path of its operation. */
-function errorTextsByOperation(): Map<string, Record<string, string>> {
-  const texts = new Map<string, Record<string, string>>();
-  // At run time a flat record by dotted path, whatever its nested type says (trpc-to-openapi reads it so).
-  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: OpenApiMeta } }>;
-  for (const procedure of Object.values(procedures)) {
-    const openapi = procedure._def.meta?.openapi;
-    if (openapi?.errorResponses && !Array.isArray(openapi.errorResponses)) {
-      texts.set(`${openapi.method.toLowerCase()} ${openapi.path}`, openapi.errorResponses);
-    }
-  }
-  return texts;
+interface OperationErrors {
+  texts: Record<string, string>;
+  /** The `reason`s each status can carry. */
+  reasons: Record<string, Reason[]>;
 }
+
+/** `errorResponses` and rule reasons of each REST procedure, by the method and path of its operation. */
+function errorsByOperation(): Map<string, OperationErrors> {
+  const found = new Map<string, OperationErrors>();
+  // At run time a flat record by dotted path, whatever its nested type says (trpc-to-openapi reads it so).
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: RouteMeta } }>;
+  for (const procedure of Object.values(procedures)) {
+    const meta = procedure._def.meta;
+    const openapi = meta?.openapi;
+    if (!openapi) continue;
+    const reasons: Record<string, Reason[]> = {};
+    for (const code of meta.reasons ?? []) (reasons[statusOfRule(code)] ??= []).push(reasonOf(code));
+    const texts = openapi.errorResponses && !Array.isArray(openapi.errorResponses) ? openapi.errorResponses : {};
+    found.set(`${openapi.method.toLowerCase()} ${openapi.path}`, { texts, reasons });
+  }
+  return found;
+}
+
+const errorRef = { $ref: `#/components/schemas/${ERROR_SCHEMA}` };
+
+/**
+ * The error body, with `reason` narrowed to the rules this response can report: always present
+ * on a 409, on a 400 only when a rule (not a malformed field) refused the request.
+ */
+const errorBodyWith = (status: string, reasons: Reason[] | undefined) =>
+  reasons?.length
+    ? {
+        allOf: [
+          errorRef,
+          {
+            type: 'object',
+            ...(status === '409' && { required: ['reason'] }),
+            properties: { reason: { type: 'string', enum: [...new Set(reasons)].sort() } },
+          },
+        ],
+      }
+    : errorRef;
 
 /**
  * Makes every error response describe the body the server really writes (trpc-to-openapi's
@@ -94,17 +134,17 @@ function errorTextsByOperation(): Map<string, Record<string, string>> {
  * route would otherwise show the first route's text for, say, 409.
  */
 function describeErrors(document: OpenAPIObject): OpenAPIObject {
-  const texts = errorTextsByOperation();
+  const errors = errorsByOperation();
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
       if (!operation?.responses) continue;
-      const own = texts.get(`${method} ${path}`) ?? {};
+      const own = errors.get(`${method} ${path}`);
       for (const [status, response] of Object.entries(operation.responses)) {
         if (!/^[45]\d\d$/.test(status)) continue;
         operation.responses[status] = {
-          description: own[status] ?? (response as { description?: string }).description ?? 'An error',
+          description: own?.texts[status] ?? (response as { description?: string }).description ?? 'An error',
           ...(status === '429' && { headers: { 'Retry-After': retryAfterHeader } }),
-          content: { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` } } },
+          content: { 'application/json': { schema: errorBodyWith(status, own?.reasons[status]) } },
         };
       }
     }

@@ -1,12 +1,18 @@
-import { AppError } from '@commerce/core';
+import type { RuleCode } from '@commerce/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { originAllowed, type Context } from './context';
-import { callerError } from './errors';
+import { callerError, errorFacts } from './errors';
+
+/**
+ * Route metadata: trpc-to-openapi's, plus the business rules (`reason`s) a procedure can answer
+ * with, which the OpenAPI document lists per operation as an enum.
+ */
+export type RouteMeta = OpenApiMeta & { reasons?: readonly RuleCode[] };
 
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<RouteMeta>()
   .create({
     isDev: process.env.NODE_ENV !== 'production',
     errorFormatter({ shape, error }) {
@@ -14,11 +20,13 @@ const t = initTRPC
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
       // Stack traces belong in the logs, never in a response, whatever NODE_ENV says.
       const { stack: _stack, ...data } = shape.data;
-      const details = error.cause instanceof AppError ? error.cause.details : {};
+      const { reason, ...facts } = errorFacts(error.cause);
       return {
         ...shape,
         message: internal ? 'Internal server error' : shape.message,
-        data: { ...data, field: details.field, productId: details.productId },
+        // Top level for REST bodies (trpc-to-openapi spreads the shape), in `data` for tRPC clients.
+        reason,
+        data: { ...data, ...facts, reason },
       };
     },
   });

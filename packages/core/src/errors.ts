@@ -1,22 +1,68 @@
-/** Errors a caller can cause. The api package maps each code to one tRPC/HTTP status. */
-export type AppErrorCode =
+/** Failures that say all they mean by their kind; the api package maps each to one HTTP status. */
+export type GenericErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
-  | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'TOO_MANY_REQUESTS'
   /** An outside service the request needs (the payment provider) failed or refused: retry later. */
   | 'BAD_GATEWAY';
+
+/**
+ * Business rules a caller can run into. Each one reaches clients as a stable snake_case
+ * `reason` (the code in lower case) that storefronts branch on; a code never changes meaning,
+ * new rules add new codes. Core never chooses their HTTP status: the api package does.
+ */
+export const ruleCodes = [
+  'OUT_OF_STOCK',
+  'INSUFFICIENT_STOCK',
+  'STOCK_LIMIT',
+  'LINE_UNAVAILABLE',
+  'CART_EMPTY',
+  'CART_FULL',
+  'QUANTITY_LIMIT',
+  'ORDER_TOO_LARGE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_ORDER_GONE',
+  'ILLEGAL_TRANSITION',
+  'ORDER_NOT_PAYABLE',
+  'NOTHING_TO_PAY',
+  'PAYMENT_PROCESSING',
+  'PAYMENT_PROVIDER_UNAVAILABLE',
+  'EMAIL_TAKEN',
+  'LAST_ADMIN',
+  'ACCOUNT_BUSY',
+  'SKU_TAKEN',
+  'SLUG_UNAVAILABLE',
+  'CATEGORY_CYCLE',
+  'CATEGORY_IN_USE',
+  'VARIANT_REQUIRED',
+  'VARIANT_MISMATCH',
+  'DUPLICATE_VARIANT',
+  'LAST_VARIANT',
+  'INVALID_OPTION_VALUE',
+  'PRODUCT_HAS_VARIANTS',
+] as const;
+export type RuleCode = (typeof ruleCodes)[number];
+
+export type AppErrorCode = GenericErrorCode | RuleCode;
+
+/** The `reason` clients see for a rule: its code in snake_case. */
+export const reasonOf = (code: RuleCode) => code.toLowerCase() as Lowercase<RuleCode>;
+export type Reason = Lowercase<RuleCode>;
+
+export const isRuleCode = (code: AppErrorCode): code is RuleCode => (ruleCodes as readonly string[]).includes(code);
 
 export interface AppErrorDetails {
   /** The input field at fault, e.g. `categoryId`. */
   field?: string;
   /** For TOO_MANY_REQUESTS: when the caller may try again. */
   retryAfterSeconds?: number;
-  /** For stock conflicts: the product that ran short. */
+  /** The product concerned (stock, availability). */
   productId?: number;
+  /** The variant concerned (stock, availability). */
+  variantId?: number;
 }
 
 export class AppError extends Error {
@@ -31,7 +77,6 @@ export class AppError extends Error {
     super(message, options);
   }
 }
-
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 
 /** The first string `pick` finds on a driver error or along its cause chain (Drizzle wraps driver errors). */

@@ -29,6 +29,7 @@ function withSessionCookie(ctx: Context, result: AuthDto): AuthDto {
 export const authRouter = router({
   register: publicProcedure
     .meta({
+      reasons: ['EMAIL_TAKEN'],
       openapi: {
         method: 'POST',
         path: '/auth/register',

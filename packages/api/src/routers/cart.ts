@@ -37,6 +37,7 @@ export const cartRouter = router({
 
   addItem: authedProcedure
     .meta({
+      reasons: ['CART_FULL', 'QUANTITY_LIMIT'],
       openapi: {
         method: 'POST',
         path: '/cart/items',
@@ -59,6 +60,7 @@ export const cartRouter = router({
 
   setItem: authedProcedure
     .meta({
+      reasons: ['CART_FULL'],
       openapi: {
         method: 'PUT',
         path: '/cart/items/{productId}',
@@ -113,6 +115,7 @@ export const cartRouter = router({
 
   checkout: authedProcedure
     .meta({
+      reasons: ['CART_EMPTY', 'LINE_UNAVAILABLE', 'OUT_OF_STOCK', 'ORDER_TOO_LARGE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_ORDER_GONE'],
       openapi: {
         method: 'POST',
         path: '/cart/checkout',

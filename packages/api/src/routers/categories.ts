@@ -34,6 +34,7 @@ export const categoriesRouter = router({
 
   create: staffProcedure
     .meta({
+      reasons: ['SLUG_UNAVAILABLE'],
       openapi: {
         method: 'POST',
         path: '/categories',
@@ -52,6 +53,7 @@ export const categoriesRouter = router({
 
   update: staffProcedure
     .meta({
+      reasons: ['CATEGORY_CYCLE', 'SLUG_UNAVAILABLE'],
       openapi: {
         method: 'PUT',
         path: '/categories/{id}',
@@ -75,6 +77,7 @@ export const categoriesRouter = router({
 
   delete: staffProcedure
     .meta({
+      reasons: ['CATEGORY_IN_USE'],
       openapi: {
         method: 'DELETE',
         path: '/categories/{id}',

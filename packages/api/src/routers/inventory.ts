@@ -30,6 +30,7 @@ export const inventoryRouter = router({
 
   adjustStock: staffProcedure
     .meta({
+      reasons: ['STOCK_LIMIT', 'INSUFFICIENT_STOCK'],
       openapi: {
         method: 'POST',
         path: '/products/{id}/stock-adjustments',

@@ -27,6 +27,7 @@ const notYourOrder = "No order with this id, or (to a customer) another customer
 export const ordersRouter = router({
   create: authedProcedure
     .meta({
+      reasons: ['OUT_OF_STOCK', 'ORDER_TOO_LARGE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_ORDER_GONE'],
       openapi: {
         method: 'POST',
         path: '/orders',
@@ -102,6 +103,7 @@ export const ordersRouter = router({
 
   cancel: authedProcedure
     .meta({
+      reasons: ['ILLEGAL_TRANSITION', 'PAYMENT_PROCESSING', 'PAYMENT_PROVIDER_UNAVAILABLE'],
       openapi: {
         method: 'POST',
         path: '/orders/{id}/cancel',
@@ -126,6 +128,7 @@ export const ordersRouter = router({
 
   setStatus: staffProcedure
     .meta({
+      reasons: ['ILLEGAL_TRANSITION', 'PAYMENT_PROCESSING', 'PAYMENT_PROVIDER_UNAVAILABLE'],
       openapi: {
         method: 'PUT',
         path: '/orders/{id}/status',
@@ -150,6 +153,7 @@ export const ordersRouter = router({
 
   pay: authedProcedure
     .meta({
+      reasons: ['ORDER_NOT_PAYABLE', 'NOTHING_TO_PAY'],
       openapi: {
         method: 'POST',
         path: '/orders/{id}/pay',

@@ -59,6 +59,7 @@ export const productsRouter = router({
 
   create: staffProcedure
     .meta({
+      reasons: ['SKU_TAKEN', 'SLUG_UNAVAILABLE'],
       openapi: {
         method: 'POST',
         path: '/products',
@@ -78,6 +79,7 @@ export const productsRouter = router({
 
   update: staffProcedure
     .meta({
+      reasons: ['SKU_TAKEN', 'SLUG_UNAVAILABLE'],
       openapi: {
         method: 'PUT',
         path: '/products/{id}',

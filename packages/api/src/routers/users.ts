@@ -21,6 +21,7 @@ export const usersRouter = router({
 
   setRole: adminProcedure
     .meta({
+      reasons: ['LAST_ADMIN'],
       openapi: {
         method: 'PUT',
         path: '/users/{id}/role',

@@ -54,7 +54,7 @@ export async function register(deps: Deps, input: RegisterInput, meta: AuthReque
       return { user: toUserDto(user!), ...tokenDto(session) };
     });
   } catch (error) {
-    if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) throw new AppError('CONFLICT', EMAIL_TAKEN, { field: 'email' });
+    if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) throw new AppError('EMAIL_TAKEN', EMAIL_TAKEN, { field: 'email' });
     throw error;
   }
 }

@@ -71,7 +71,7 @@ export async function ensureAdmin(
         : await bootstrapAdmin(deps, credentials.email, credentials.password, passwordHash);
     if (result) return result;
   }
-  throw new AppError('CONFLICT', `The account ${credentials.email} keeps changing: try again`);
+  throw new AppError('ACCOUNT_BUSY', `The account ${credentials.email} keeps changing: try again`);
 }
 
 /** Inserts the admin unless the email is taken (waiting for a concurrent insert to settle); answers the new id. */

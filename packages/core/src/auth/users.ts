@@ -56,7 +56,7 @@ export async function setUserRole(deps: Deps, viewer: Viewer, input: SetRoleInpu
     if (!target) throw notFound('User');
     if (target.role === input.role) return { user: target, changed: false };
     if (target.role === 'admin' && admins.length <= 1) {
-      throw new AppError('CONFLICT', 'The last admin cannot lose the admin role: make another user admin first');
+      throw new AppError('LAST_ADMIN', 'The last admin cannot lose the admin role: make another user admin first');
     }
     const [updated] = await tx.update(users).set({ role: input.role }).where(eq(users.id, input.id)).returning(publicUserColumns);
     return { user: updated!, changed: true };

@@ -122,12 +122,12 @@ async function writeLine(
     const current = lines.find((line) => line.productId === productId)?.quantity ?? 0;
     if (checkProduct === 'always' || current === 0) await requireForSale(tx, productId, productIdFrom);
     if (current === 0 && lines.length >= MAX_CART_LINES) {
-      throw new AppError('CONFLICT', `A cart holds at most ${MAX_CART_LINES} different products`, { productId });
+      throw new AppError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} different products`, { productId });
     }
     const quantity = quantityFrom(current);
     if (quantity > MAX_LINE_QUANTITY) {
       throw new AppError(
-        'CONFLICT',
+        'QUANTITY_LIMIT',
         `The cart already holds ${current} of product ${productId}; a line holds at most ${MAX_LINE_QUANTITY}`,
         { field: 'quantity', productId },
       );

@@ -25,16 +25,16 @@ export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput)
     write: async (tx) => {
       const cartId = await lockCart(tx, actor.userId, false);
       const lines = cartId === undefined ? [] : await cartLines(tx, eq(carts.id, cartId));
-      if (cartId === undefined || lines.length === 0) throw new AppError('CONFLICT', 'The cart is empty');
+      if (cartId === undefined || lines.length === 0) throw new AppError('CART_EMPTY', 'The cart is empty');
       const gone = lines.find((line) => line.archivedAt || !line.isActive);
       if (gone) {
         throw new AppError(
-          'CONFLICT',
+          'LINE_UNAVAILABLE',
           `Product ${gone.productId} (${gone.name}) is no longer available; remove it from the cart`,
           { productId: gone.productId },
         );
       }
-      const written = await writeOrder(tx, deps, actor, lines, shippingAddress, 'CONFLICT');
+      const written = await writeOrder(tx, deps, actor, lines, shippingAddress, 'LINE_UNAVAILABLE');
       await tx.delete(cartItems).where(eq(cartItems.cartId, cartId));
       return written;
     },

@@ -74,7 +74,7 @@ export async function updateCategory(deps: Deps, id: number, input: UpdateCatego
         const [parent] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.parentId));
         if (!parent) throw unknownParent();
         if ((await categoryTreeIds(tx, id)).includes(input.parentId)) {
-          throw new AppError('CONFLICT', 'A category cannot be moved under itself or one of its subcategories', {
+          throw new AppError('CATEGORY_CYCLE', 'A category cannot be moved under itself or one of its subcategories', {
             field: 'parentId',
           });
         }
@@ -106,7 +106,7 @@ export async function updateCategory(deps: Deps, id: number, input: UpdateCatego
  * transaction, so they never block a delete nobody could otherwise do.
  */
 export async function deleteCategory(deps: Deps, id: number): Promise<CategoryDto> {
-  const occupied = () => new AppError('CONFLICT', 'The category still has subcategories or products: move them first');
+  const occupied = () => new AppError('CATEGORY_IN_USE', 'The category still has subcategories or products: move them first');
   let row: CategoryRow;
   try {
     row = await deps.db.transaction(async (tx) => {

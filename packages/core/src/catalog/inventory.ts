@@ -37,7 +37,7 @@ export async function adjustStock(deps: Deps, id: number, delta: number): Promis
   const [exists] = await deps.db.select({ stock: products.stock }).from(products).where(eq(products.id, id));
   if (!exists) throw notFound('Product');
   throw new AppError(
-    'CONFLICT',
+    delta > 0 ? 'STOCK_LIMIT' : 'INSUFFICIENT_STOCK',
     delta > 0
       ? `Stock cannot exceed ${MAX_STOCK}: ${exists.stock} in stock, cannot add ${delta}`
       : `Not enough stock: ${exists.stock} left, cannot take ${-delta}`,

@@ -123,7 +123,7 @@ const productSlug = { table: products, slug: products.slug, id: products.id, con
 /** Turns the constraint errors a caller can cause into 4xx; anything else (a slug race) passes through. */
 function productWriteError(error: unknown): never {
   if (isUniqueViolation(error, 'products_sku_unique')) {
-    throw new AppError('CONFLICT', 'Another product already has this sku', { field: 'sku' });
+    throw new AppError('SKU_TAKEN', 'Another product already has this sku', { field: 'sku' });
   }
   if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
     throw new AppError('BAD_REQUEST', 'categoryId names no category', { field: 'categoryId' });

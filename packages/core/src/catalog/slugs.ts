@@ -67,5 +67,5 @@ export async function withUniqueSlug<T>(
     const result = await attempt(`${base}-${randomBytes(4).toString('hex')}`);
     if (result.done) return result.value;
   }
-  throw new AppError('CONFLICT', 'Could not find a free slug for this name; try again');
+  throw new AppError('SLUG_UNAVAILABLE', 'Could not find a free slug for this name; try again');
 }

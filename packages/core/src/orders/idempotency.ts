@@ -61,12 +61,12 @@ export async function claimIdempotencyKey(
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
   if (held?.requestHash !== undefined && held.requestHash !== hash) {
-    throw new AppError('CONFLICT', 'This Idempotency-Key was already used with a different request', {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request', {
       field: 'idempotencyKey',
     });
   }
   // A committed claim always carries its order; only a deleted order leaves none.
-  if (!held?.orderId) throw new AppError('CONFLICT', 'The order made with this Idempotency-Key no longer exists');
+  if (!held?.orderId) throw new AppError('IDEMPOTENCY_ORDER_GONE', 'The order made with this Idempotency-Key no longer exists');
   return { replayOrderId: held.orderId };
 }
 

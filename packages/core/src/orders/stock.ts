@@ -43,7 +43,7 @@ export interface PricedLine {
  * inactive or archived products), checkout of a cart line that became unavailable is a
  * conflict with the cart's state (409).
  */
-export type UnavailableAs = 'BAD_REQUEST' | 'CONFLICT';
+export type UnavailableAs = 'BAD_REQUEST' | 'LINE_UNAVAILABLE';
 
 /**
  * Takes every line's stock with conditional updates, in product id order, and prices the
@@ -75,7 +75,7 @@ export async function takeStock(
     const lineTotalCents = row.priceCents * quantity;
     totalCents += lineTotalCents;
     if (totalCents > MAX_CENTS) {
-      throw new AppError('BAD_REQUEST', 'items: the order total is too large; split it into smaller orders', {
+      throw new AppError('ORDER_TOO_LARGE', 'items: the order total is too large; split it into smaller orders', {
         field: 'items',
       });
     }
@@ -101,12 +101,12 @@ async function whyNoStock(
           field: 'productId',
           productId,
         })
-      : new AppError('CONFLICT', `Product ${productId} is no longer available; remove it from the cart`, {
+      : new AppError('LINE_UNAVAILABLE', `Product ${productId} is no longer available; remove it from the cart`, {
           productId,
         });
   }
   return new AppError(
-    'CONFLICT',
+    'OUT_OF_STOCK',
     `Insufficient stock for product ${productId}: ${quantity} requested, ${product.stock} available`,
     { productId },
   );

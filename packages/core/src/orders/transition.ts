@@ -43,11 +43,11 @@ export async function transitionOrderInTx(
   if (actor.kind === 'customer') {
     if (to !== 'cancelled') throw new AppError('FORBIDDEN', 'Customers may only cancel their orders');
     if (from !== 'pending') {
-      throw new AppError('CONFLICT', `Order ${orderId} is ${from}: only a pending order can be cancelled by its customer`);
+      throw new AppError('ILLEGAL_TRANSITION', `Order ${orderId} is ${from}: only a pending order can be cancelled by its customer`);
     }
   }
   if (!canTransition(from, to)) {
-    throw new AppError('CONFLICT', `Order ${orderId} cannot go from ${from} to ${to}`);
+    throw new AppError('ILLEGAL_TRANSITION', `Order ${orderId} cannot go from ${from} to ${to}`);
   }
 
   await tx.update(orders).set({ status: to, updatedAt: sql`now()` }).where(eq(orders.id, orderId));

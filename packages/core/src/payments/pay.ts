@@ -37,10 +37,10 @@ export async function payOrder(deps: Deps, viewer: Viewer, orderId: number): Pro
     throw notFound('Order');
   }
   if (order.status !== 'pending') {
-    throw new AppError('CONFLICT', `Order ${orderId} is ${order.status}: only a pending order can be paid`);
+    throw new AppError('ORDER_NOT_PAYABLE', `Order ${orderId} is ${order.status}: only a pending order can be paid`);
   }
   if (order.totalCents <= 0) {
-    throw new AppError('CONFLICT', `Order ${orderId} costs nothing: there is no payment to make`);
+    throw new AppError('NOTHING_TO_PAY', `Order ${orderId} costs nothing: there is no payment to make`);
   }
 
   const stored = order.paymentIntentId ? await providerOf(deps, orderId, order.paymentIntentId) : undefined;
@@ -65,7 +65,7 @@ export async function payOrder(deps: Deps, viewer: Viewer, orderId: number): Pro
       .for('update');
     if (!locked) throw notFound('Order');
     if (locked.status !== 'pending') {
-      throw new AppError('CONFLICT', `Order ${orderId} is ${locked.status}: only a pending order can be paid`);
+      throw new AppError('ORDER_NOT_PAYABLE', `Order ${orderId} is ${locked.status}: only a pending order can be paid`);
     }
     // A concurrent /pay stored its payment first: with the same key it is this one; else keep it.
     if (locked.paymentIntentId && locked.paymentIntentId !== order.paymentIntentId) return locked.paymentIntentId;

@@ -26,7 +26,7 @@ export async function refundOrderPaymentInTx(deps: Deps, tx: Transaction, orderI
   if (!payment || payment.provider === OFFLINE_PROVIDER || payment.status === 'refunded') return;
   if (payment.provider !== deps.payments.name) {
     throw new AppError(
-      'CONFLICT',
+      'PAYMENT_PROVIDER_UNAVAILABLE',
       `Order ${orderId} was paid through ${payment.provider}, which is not configured on this server: it cannot refund the payment`,
     );
   }

@@ -67,7 +67,7 @@ export class StripePaymentProvider implements PaymentProvider {
     // its status) also covers orders staff marked paid before the webhook arrived.
     const intent = await this.call(() => this.stripe.paymentIntents.retrieve(paymentIntentId));
     if (intent.status === 'processing') {
-      throw new AppError('CONFLICT', `The payment ${paymentIntentId} is still processing at Stripe: try again once it has settled`);
+      throw new AppError('PAYMENT_PROCESSING', `The payment ${paymentIntentId} is still processing at Stripe: try again once it has settled`);
     }
     if (intent.status !== 'succeeded') return { status: 'nothing_to_refund' };
     try {
