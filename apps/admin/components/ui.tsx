@@ -188,12 +188,13 @@ export function Pagination({
   totalPages: number;
   total: number;
   onPage: (page: number) => void;
-  noun: string;
+  /** Singular and plural, e.g. ['product', 'products']. */
+  noun: readonly [string, string];
 }) {
   return (
-    <nav aria-label={`${noun} pages`} className="flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 px-4 py-3 text-sm text-slate-700">
+    <nav aria-label={`${noun[1]} pages`} className="flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 px-4 py-3 text-sm text-slate-700">
       <p>
-        {total.toLocaleString('en-US')} {noun}
+        {total.toLocaleString('en-US')} {total === 1 ? noun[0] : noun[1]}
         {totalPages > 1 ? ` · page ${page.toLocaleString('en-US')} of ${totalPages.toLocaleString('en-US')}` : ''}
       </p>
       <div className="flex gap-2">

@@ -33,10 +33,12 @@ test('create a product, adjust its stock, and see it in the public REST list', a
   const { body } = await rest<{ items: { name: string; sku: string; priceCents: number; stock: number }[] }>('GET', `/products?q=${encodeURIComponent(name)}`);
   expect(body.items).toEqual([expect.objectContaining({ name, sku, priceCents: 2450, stock: 12 })]);
 
-  // Exact SKU search finds it in the admin table.
+  // Search narrows the admin table to it, and the search is in the URL.
   await page.goto('/products');
-  await page.getByLabel('Search products').fill(sku);
+  await page.getByLabel('Search products').fill(name);
   await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/q=Field\+Lantern/);
+  await expect(page.getByText('1 product', { exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name })).toBeVisible();
 });
 

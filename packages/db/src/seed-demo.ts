@@ -80,7 +80,11 @@ export async function seedDemoOrders(db: Database | Transaction, now = new Date(
       return { productId: product.id, name: product.name, quantity, unitPriceCents: product.priceCents, lineTotalCents: product.priceCents * quantity };
     });
     const address: ShippingAddress = { name: customer.name ?? 'Customer', line1: `${10 + i} Market Street`, city, postalCode, country };
-    return { customer, createdAt, status, lines, address, path: pathTo[status], totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0) };
+    const path = pathTo[status];
+    // Each step some hours after the one before, never later than now.
+    const stepMs = Math.min(6 * HOUR, (now.getTime() - createdAt.getTime()) / path.length);
+    const at = (step: number) => new Date(createdAt.getTime() + step * stepMs);
+    return { customer, createdAt, status, lines, address, path, at, totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0) };
   });
   // One statement per table; RETURNING answers in the order of the VALUES list.
   const created = await db
@@ -93,7 +97,7 @@ export async function seedDemoOrders(db: Database | Transaction, now = new Date(
         currency: 'USD',
         shippingAddress: o.address,
         createdAt: o.createdAt,
-        updatedAt: new Date(o.createdAt.getTime() + (o.path.length - 1) * 6 * HOUR),
+        updatedAt: o.at(o.path.length - 1),
       })),
     )
     .returning({ id: orders.id });
@@ -106,7 +110,7 @@ export async function seedDemoOrders(db: Database | Transaction, now = new Date(
         fromStatus: step === 0 ? null : o.path[step - 1]!,
         toStatus: to,
         actorKind: step === 0 ? 'customer' : 'staff',
-        createdAt: new Date(o.createdAt.getTime() + step * 6 * HOUR),
+        createdAt: o.at(step),
       })),
     ),
   );
@@ -120,7 +124,7 @@ export async function seedDemoOrders(db: Database | Transaction, now = new Date(
         status: o.status === 'refunded' ? 'refunded' : 'succeeded',
         amountCents: o.totalCents,
         currency: 'USD',
-        createdAt: new Date(o.createdAt.getTime() + 6 * HOUR),
+        createdAt: o.at(1),
       })),
   );
   return withIds.length;
@@ -159,11 +163,11 @@ export async function seedSyntheticOrders(db: Database, count: number): Promise<
     await db.execute(sql`
       with picked as (
         select n, p.id as product_id, p.name, p.price_cents, 1 + n % 3 as quantity,
-          ${customers!.min}::int + (n * 7919) % ${customerSpan}::int as user_id,
+          ${customers!.min}::int + ((n::bigint * 7919) % ${customerSpan}::int)::int as user_id,
           (array['delivered','delivered','delivered','shipped','paid','paid','pending','cancelled','refunded','delivered'])[1 + n % 10]::order_status as status,
-          now() - make_interval(secs => (n * 104729) % 2592000) as created_at
+          now() - make_interval(secs => ((n::bigint * 104729) % 2592000)::int) as created_at
         from generate_series(${offset + 1}::int, ${offset + size}::int) as n
-        join products p on p.id = ${range.min}::int + (n * 31) % ${span}::int
+        join products p on p.id = ${range.min}::int + ((n::bigint * 31) % ${span}::int)::int
       ),
       new_orders as (
         insert into orders (id, user_id, status, total_cents, currency, created_at, updated_at)

@@ -59,7 +59,7 @@ export default function HomePage() {
         )}
       </Card>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+      <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card title="Latest orders" action={<TextLink href="/orders" className="text-sm">All orders</TextLink>}>
           {latest.isPending ? (
             <TableSkeleton rows={5} label="Loading latest orders" />

@@ -1,4 +1,4 @@
-import { orderEvents, orders, payments, products, users, type OrderStatus } from '@commerce/db';
+import { orderEvents, orderItems, orders, payments, products, users, type OrderStatus } from '@commerce/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -57,7 +57,6 @@ beforeAll(async () => {
   await order(alice, 'paid', 99_999, at('2026-01-05T12:00:00Z'));
   // In the future (clock skew, or a test clock behind): never counted
   await order(alice, 'paid', 55_555, at('2026-03-18T15:00:01Z'));
-  void productId;
 });
 
 afterAll(async () => {
@@ -119,6 +118,16 @@ describe('listStaffOrders', () => {
     expect((await listStaffOrders(deps, { page: 1, limit: 10, userId: bob })).total).toBe(3);
     expect((await listStaffOrders(deps, { page: 1, limit: 10, customer: 'baker' })).total).toBe(3);
     expect((await listStaffOrders(deps, { page: 2, limit: 5 })).items).toHaveLength(4);
+  });
+
+  it('counts the units on each order', async () => {
+    const id = await order(bob, 'pending', 3000, at('2026-03-18T04:00:00Z'));
+    await deps.db.insert(orderItems).values([
+      { orderId: id, productId, name: 'Mug', quantity: 2, unitPriceCents: 1000, lineTotalCents: 2000 },
+      { orderId: id, productId, name: 'Mug', quantity: 1, unitPriceCents: 1000, lineTotalCents: 1000 },
+    ]);
+    const page = await listStaffOrders(deps, { page: 1, limit: 50, userId: bob });
+    expect(page.items.find((o) => o.id === id)).toMatchObject({ itemCount: 3, customer: { id: bob, name: 'Bob Baker' } });
   });
 });
 

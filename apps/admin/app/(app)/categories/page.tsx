@@ -109,7 +109,7 @@ export default function CategoriesPage() {
   return (
     <>
       <PageHeader title="Categories" description="A category with subcategories or products cannot be deleted: move them first." />
-      <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <Card title="Category tree">
           {query.isPending ? (
             <TableSkeleton rows={6} label="Loading categories" />

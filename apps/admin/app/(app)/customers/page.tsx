@@ -58,12 +58,12 @@ export default function CustomersPage() {
         ) : (
           <>
             <div className="overflow-x-auto" aria-busy={list.isFetching}>
-              <table className="w-full min-w-[36rem]">
+              <table className="w-full min-w-[20rem]">
                 <caption className="sr-only">Customers</caption>
                 <thead className="bg-slate-50">
                   <tr>
                     <th scope="col" className={th}>Customer</th>
-                    <th scope="col" className={th}>Since</th>
+                    <th scope="col" className={`${th} hidden md:table-cell`}>Since</th>
                     <th scope="col" className={`${th} text-right`}>Orders</th>
                     <th scope="col" className={`${th} text-right`}>Total spent</th>
                   </tr>
@@ -76,7 +76,7 @@ export default function CustomersPage() {
                         {c.role !== 'customer' ? <span className="ml-2"><Badge tone="amber">{roleLabels[c.role]}</Badge></span> : null}
                         {c.name ? <span className="block break-all text-xs text-slate-600">{c.email}</span> : null}
                       </td>
-                      <td className={`${td} whitespace-nowrap`}>{formatDate(c.createdAt)}</td>
+                      <td className={`${td} hidden whitespace-nowrap md:table-cell`}>{formatDate(c.createdAt)}</td>
                       <td className={`${td} text-right tabular-nums`}>{c.orderCount.toLocaleString('en-US')}</td>
                       <td className={`${td} text-right tabular-nums`}>{money(c.totalSpentCents, c.currency)}</td>
                     </tr>
@@ -84,7 +84,7 @@ export default function CustomersPage() {
                 </tbody>
               </table>
             </div>
-            <Pagination page={list.data.page} totalPages={list.data.totalPages} total={list.data.total} noun="people" onPage={(page) => url.set({ page })} />
+            <Pagination page={list.data.page} totalPages={list.data.totalPages} total={list.data.total} noun={['person', 'people']} onPage={(page) => url.set({ page })} />
           </>
         )}
       </Card>

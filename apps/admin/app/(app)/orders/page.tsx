@@ -64,13 +64,13 @@ export default function OrdersPage() {
         ) : (
           <>
             <div className="overflow-x-auto" aria-busy={list.isFetching}>
-              <table className="w-full min-w-[40rem]">
+              <table className="w-full min-w-[22rem]">
                 <caption className="sr-only">Orders</caption>
                 <thead className="bg-slate-50">
                   <tr>
                     <th scope="col" className={th}>Order</th>
                     <th scope="col" className={th}>Customer</th>
-                    <th scope="col" className={th}>Placed</th>
+                    <th scope="col" className={`${th} hidden md:table-cell`}>Placed</th>
                     <th scope="col" className={th}>Status</th>
                     <th scope="col" className={`${th} text-right`}>Total</th>
                   </tr>
@@ -81,12 +81,13 @@ export default function OrdersPage() {
                       <td className={td}>
                         <TextLink href={`/orders/${order.id}`}>#{order.id}</TextLink>
                         <span className="block text-xs text-slate-600">{order.itemCount} {order.itemCount === 1 ? 'item' : 'items'}</span>
+                        <span className="block text-xs text-slate-600 md:hidden">{formatDateTime(order.createdAt)}</span>
                       </td>
                       <td className={td}>
                         <span className="block">{order.customer.name ?? order.customer.email}</span>
-                        {order.customer.name ? <span className="block text-xs text-slate-600">{order.customer.email}</span> : null}
+                        {order.customer.name ? <span className="block break-all text-xs text-slate-600">{order.customer.email}</span> : null}
                       </td>
-                      <td className={`${td} whitespace-nowrap`}>{formatDateTime(order.createdAt)}</td>
+                      <td className={`${td} hidden whitespace-nowrap md:table-cell`}>{formatDateTime(order.createdAt)}</td>
                       <td className={td}><StatusBadge status={order.status} /></td>
                       <td className={`${td} text-right tabular-nums`}>{money(order.totalCents, order.currency)}</td>
                     </tr>
@@ -94,7 +95,7 @@ export default function OrdersPage() {
                 </tbody>
               </table>
             </div>
-            <Pagination page={list.data.page} totalPages={list.data.totalPages} total={list.data.total} noun="orders" onPage={(page) => url.set({ page })} />
+            <Pagination page={list.data.page} totalPages={list.data.totalPages} total={list.data.total} noun={['order', 'orders']} onPage={(page) => url.set({ page })} />
           </>
         )}
       </Card>

@@ -4,6 +4,7 @@ import { productSorts } from '@commerce/core/schemas';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
+import { Thumb } from '@/components/thumb';
 import { Badge, Card, EmptyState, ErrorState, Input, PageHeader, Pagination, Select, TableSkeleton, td, TextLink, th } from '@/components/ui';
 import { money } from '@/lib/format';
 import { useTRPC, type RouterInputs } from '@/lib/trpc';
@@ -55,8 +56,8 @@ export default function ProductsPage() {
         }
       />
       <Card>
-        <div className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr]">
-          <form role="search" onSubmit={submitSearch} className="flex gap-2 sm:col-span-2 lg:col-span-1">
+        <div className="grid grid-cols-1 gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-4">
+          <form role="search" onSubmit={submitSearch} className="flex gap-2 sm:col-span-2 lg:col-span-4">
             <Input aria-label="Search products" type="search" placeholder="Search name, description or SKU" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={200} />
             <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 text-sm font-medium hover:bg-slate-50">
               Search
@@ -98,12 +99,12 @@ export default function ProductsPage() {
         ) : (
           <>
             <div className="overflow-x-auto" aria-busy={list.isFetching}>
-              <table className="w-full min-w-[40rem]">
+              <table className="w-full min-w-[22rem]">
                 <caption className="sr-only">Products</caption>
                 <thead className="bg-slate-50">
                   <tr>
                     <th scope="col" className={th}>Product</th>
-                    <th scope="col" className={th}>Category</th>
+                    <th scope="col" className={`${th} hidden md:table-cell`}>Category</th>
                     <th scope="col" className={`${th} text-right`}>Price</th>
                     <th scope="col" className={`${th} text-right`}>Stock</th>
                     <th scope="col" className={th}>Status</th>
@@ -114,27 +115,25 @@ export default function ProductsPage() {
                     <tr key={product.id} className="hover:bg-slate-50">
                       <td className={td}>
                         <div className="flex items-center gap-3">
-                          {product.images[0] ? (
-                            <img src={product.images[0].url} alt="" className="size-10 shrink-0 rounded border border-slate-200 bg-slate-100 object-cover" loading="lazy" />
-                          ) : (
-                            <span className="size-10 shrink-0 rounded border border-dashed border-slate-300 bg-slate-50" aria-hidden />
-                          )}
+                          <Thumb src={product.images[0]?.url} alt="" className="size-10" />
                           <div className="min-w-0">
                             <TextLink href={`/products/${product.id}`}>{product.name}</TextLink>
                             <p className="text-xs text-slate-600">{product.sku ?? 'No SKU'}</p>
                           </div>
                         </div>
                       </td>
-                      <td className={td}>{product.categoryId ? (categoryById.get(product.categoryId)?.path ?? '…') : <span className="text-slate-500">None</span>}</td>
+                      <td className={`${td} hidden md:table-cell`}>{product.categoryId ? (categoryById.get(product.categoryId)?.path ?? '…') : <span className="text-slate-500">None</span>}</td>
                       <td className={`${td} text-right tabular-nums`}>{money(product.priceCents, product.currency)}</td>
-                      <td className={`${td} text-right tabular-nums ${product.stock === 0 ? 'font-semibold text-red-700' : ''}`}>{product.stock.toLocaleString('en-US')}</td>
+                      <td className={`${td} text-right tabular-nums`}>
+                        {product.stock === 0 ? <span className="font-semibold text-red-700">Out</span> : product.stock.toLocaleString('en-US')}
+                      </td>
                       <td className={td}>{product.isActive ? <Badge tone="green">Active</Badge> : <Badge>Inactive</Badge>}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-            <Pagination page={list.data.page} totalPages={list.data.totalPages} total={list.data.total} noun="products" onPage={(page) => url.set({ page })} />
+            <Pagination page={list.data.page} totalPages={list.data.totalPages} total={list.data.total} noun={['product', 'products']} onPage={(page) => url.set({ page })} />
           </>
         )}
       </Card>

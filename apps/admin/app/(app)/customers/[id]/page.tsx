@@ -100,7 +100,7 @@ export default function CustomerPage() {
     <>
       <p className="mb-2 text-sm"><TextLink href="/customers">← Customers</TextLink></p>
       <PageHeader title={c.name ?? c.email} description={`${c.email} · customer since ${formatDate(c.createdAt)}`} actions={<Badge tone={c.role === 'customer' ? 'slate' : 'amber'}>{roleLabels[c.role]}</Badge>} />
-      <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <Card title="Orders" action={<TextLink href={`/orders?userId=${c.id}`} className="text-sm">Open in orders</TextLink>}>
           {orders.isPending ? (
             <TableSkeleton rows={4} label="Loading orders" />
@@ -111,7 +111,7 @@ export default function CustomerPage() {
           ) : (
             <>
               <div className="overflow-x-auto">
-                <table className="w-full min-w-[28rem]">
+                <table className="w-full min-w-[22rem]">
                   <thead className="bg-slate-50">
                     <tr>
                       <th scope="col" className={th}>Order</th>
@@ -132,7 +132,7 @@ export default function CustomerPage() {
                   </tbody>
                 </table>
               </div>
-              <Pagination page={orders.data.page} totalPages={orders.data.totalPages} total={orders.data.total} noun="orders" onPage={setPage} />
+              <Pagination page={orders.data.page} totalPages={orders.data.totalPages} total={orders.data.total} noun={['order', 'orders']} onPage={setPage} />
             </>
           )}
         </Card>

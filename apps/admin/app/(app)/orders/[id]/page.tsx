@@ -107,11 +107,11 @@ export default function OrderPage() {
           )}
         </div>
       </Card>
-      <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <div className="space-y-6">
           <Card title="Items">
             <div className="overflow-x-auto">
-              <table className="w-full min-w-[28rem]">
+              <table className="w-full min-w-[22rem]">
                 <thead className="bg-slate-50">
                   <tr>
                     <th scope="col" className={th}>Product</th>

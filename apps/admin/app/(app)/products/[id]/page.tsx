@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
+import { Thumb } from '@/components/thumb';
 import { ProductForm } from '@/components/product-form';
 import { StockCard } from '@/components/stock-card';
 import { Badge, Button, Card, ErrorState, PageHeader, Skeleton, TextLink } from '@/components/ui';
@@ -63,7 +64,7 @@ export default function EditProductPage() {
           )
         }
       />
-      <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <ProductForm key={p.updatedAt} product={p} />
         <div className="space-y-6">
           <StockCard product={p} />
@@ -74,7 +75,7 @@ export default function EditProductPage() {
               <ul className="grid grid-cols-3 gap-2 p-4">
                 {p.images.map((image) => (
                   <li key={image.url}>
-                    <img src={image.url} alt={image.alt || p.name} className="aspect-square w-full rounded border border-slate-200 bg-slate-100 object-cover" />
+                    <Thumb src={image.url} alt={image.alt || p.name} className="aspect-square w-full" />
                   </li>
                 ))}
               </ul>
