@@ -30,7 +30,7 @@ export function SalesChart({ days, currency }: { days: Day[]; currency: string }
               labelFormatter={(value) => label(String(value))}
               formatter={(value, _name, item) => [`${money(Number(value), currency)} · ${(item.payload as Day).orders} orders`, 'Revenue']}
             />
-            <Bar dataKey="revenueCents" fill="#4f46e5" radius={[3, 3, 0, 0]} />
+            <Bar dataKey="revenueCents" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 
 /**
  * A list's state (search, filters, sort, page) lives in the URL: back/forward, reload and a
@@ -12,15 +12,22 @@ export function useUrlState() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
+  // A change made before the router has rendered the previous one builds on that one, so two
+  // quick filter changes both stick.
+  const pending = useRef<string | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [params]);
   const set = useCallback(
     (changes: Record<string, string | number | undefined | null>) => {
-      const next = new URLSearchParams(params.toString());
+      const next = new URLSearchParams(pending.current ?? params.toString());
       for (const [key, value] of Object.entries(changes)) {
         if (value === undefined || value === null || value === '') next.delete(key);
         else next.set(key, String(value));
       }
       if (!('page' in changes)) next.delete('page');
       const query = next.toString();
+      pending.current = query;
       router.push(query ? `${pathname}?${query}` : pathname, { scroll: false });
     },
     [params, pathname, router],

@@ -12,7 +12,7 @@ function Stat({ label, value, previous, compareLabel, format }: { label: string;
   return (
     <Card className="p-4">
       <p className="text-sm text-slate-600">{label}</p>
-      <p className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{format(value)}</p>
+      <p className="mt-1 text-xl font-semibold tabular-nums text-slate-900 sm:text-2xl">{format(value)}</p>
       <p className={`mt-1 text-xs ${tone}`}>
         {delta === null ? 'new' : `${delta > 0 ? '+' : ''}${delta}%`} <span className="text-slate-600">vs {compareLabel} ({format(previous)})</span>
       </p>
@@ -33,7 +33,7 @@ export default function HomePage() {
       <PageHeader title="Home" description="How the shop is doing today and over the last week." />
       <h2 className="sr-only">Key figures</h2>
       {summary.isPending ? (
-        <div role="status" aria-label="Loading figures" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <div role="status" aria-label="Loading figures" className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
           {Array.from({ length: 4 }, (_, i) => (
             <Skeleton key={i} className="h-28" />
           ))}
@@ -41,7 +41,7 @@ export default function HomePage() {
       ) : summary.isError ? (
         <Card><ErrorState error={summary.error} onRetry={() => void summary.refetch()} what="the figures" /></Card>
       ) : (
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
           <Stat label="Revenue today" value={summary.data.today.revenueCents} previous={summary.data.yesterdaySoFar.revenueCents} compareLabel="yesterday so far" format={(n) => money(n, summary.data.currency)} />
           <Stat label="Orders today" value={summary.data.today.orders} previous={summary.data.yesterdaySoFar.orders} compareLabel="yesterday so far" format={count} />
           <Stat label="Revenue, last 7 days" value={summary.data.last7Days.revenueCents} previous={summary.data.previous7Days.revenueCents} compareLabel="previous 7 days" format={(n) => money(n, summary.data.currency)} />
@@ -109,8 +109,9 @@ export default function HomePage() {
                       <TextLink href={`/products/${product.id}`}>{product.name}</TextLink>
                       {product.sku ? <span className="block text-xs text-slate-600">{product.sku}</span> : null}
                     </td>
-                    <td className={`${td} text-right tabular-nums ${product.stock === 0 ? 'font-semibold text-red-700' : ''}`}>
-                      {product.stock} <span className="text-xs text-slate-600">/ {product.effectiveThreshold}</span>
+                    <td className={`${td} text-right tabular-nums`}>
+                      <span className={product.stock === 0 ? 'font-semibold text-red-700' : undefined}>{product.stock}</span>{' '}
+                      <span className="text-xs text-slate-600">of {product.effectiveThreshold}</span>
                     </td>
                   </tr>
                 ))}
