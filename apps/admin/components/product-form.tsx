@@ -9,7 +9,7 @@ import { centsFromInput, centsToInput } from '@/lib/format';
 import { validate, type FieldErrors } from '@/lib/forms';
 import { errorField, errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
 import { useCategories } from '@/lib/use-categories';
-import { Button, Card, described, Field, Input, Select, Textarea } from './ui';
+import { Button, Card, described, ErrorState, Field, Input, Select, Skeleton, Textarea } from './ui';
 
 type Product = RouterOutputs['products']['byId'];
 
@@ -35,7 +35,7 @@ export function ProductForm({ product }: { product?: Product }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const { options: categories } = useCategories();
+  const { options: categories, query: categoriesQuery } = useCategories();
   const [errors, setErrors] = useState<FieldErrors>({});
   const creating = !product;
 
@@ -82,6 +82,26 @@ export function ProductForm({ product }: { product?: Product }) {
       if (result.data) update.mutate({ ...result.data, id: product.id });
     }
   };
+
+  // The category select is uncontrolled: it gets its options before its default value.
+  if (categoriesQuery.isPending) {
+    return (
+      <Card title="Details">
+        <div role="status" aria-label="Loading the form" className="space-y-4 p-4">
+          <Skeleton className="h-10 w-full" />
+          <Skeleton className="h-24 w-full" />
+          <Skeleton className="h-10 w-full" />
+        </div>
+      </Card>
+    );
+  }
+  if (categoriesQuery.isError) {
+    return (
+      <Card title="Details">
+        <ErrorState error={categoriesQuery.error} onRetry={() => void categoriesQuery.refetch()} what="the categories" />
+      </Card>
+    );
+  }
 
   return (
     <form onSubmit={submit} noValidate aria-label={creating ? 'New product' : 'Edit product'}>

@@ -25,6 +25,8 @@ test('create a product, adjust its stock, and see it in the public REST list', a
   await page.getByRole('button', { name: 'Create product' }).click();
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
   await expect(page.getByTestId('stock-on-hand')).toHaveText('7');
+  await page.reload();
+  await expect(page.getByLabel('Category').locator('option:checked')).toHaveText('Sports & Outdoors › Camping');
 
   await page.getByLabel('Adjust by').fill('5');
   await page.getByRole('button', { name: 'Apply' }).click();

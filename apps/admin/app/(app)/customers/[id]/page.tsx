@@ -115,7 +115,7 @@ export default function CustomerPage() {
                   <thead className="bg-slate-50">
                     <tr>
                       <th scope="col" className={th}>Order</th>
-                      <th scope="col" className={th}>Placed</th>
+                      <th scope="col" className={`${th} hidden sm:table-cell`}>Placed</th>
                       <th scope="col" className={th}>Status</th>
                       <th scope="col" className={`${th} text-right`}>Total</th>
                     </tr>
@@ -123,8 +123,11 @@ export default function CustomerPage() {
                   <tbody className="divide-y divide-slate-100">
                     {orders.data.items.map((o) => (
                       <tr key={o.id}>
-                        <td className={td}><TextLink href={`/orders/${o.id}`}>#{o.id}</TextLink></td>
-                        <td className={`${td} whitespace-nowrap`}>{formatDateTime(o.createdAt)}</td>
+                        <td className={td}>
+                          <TextLink href={`/orders/${o.id}`}>#{o.id}</TextLink>
+                          <span className="block text-xs text-slate-600 sm:hidden">{formatDateTime(o.createdAt)}</span>
+                        </td>
+                        <td className={`${td} hidden whitespace-nowrap sm:table-cell`}>{formatDateTime(o.createdAt)}</td>
                         <td className={td}><StatusBadge status={o.status} /></td>
                         <td className={`${td} text-right tabular-nums`}>{money(o.totalCents, o.currency)}</td>
                       </tr>
