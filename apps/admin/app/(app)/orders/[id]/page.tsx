@@ -83,7 +83,9 @@ export default function OrderPage() {
               <Button kind="danger" busy={setStatus.isPending} onClick={() => setStatus.mutate({ id: o.id, status: confirming })}>
                 Yes, {pending.label.toLowerCase()}
               </Button>
-              <Button onClick={() => setConfirming(null)}>Go back</Button>
+              <Button autoFocus onClick={() => setConfirming(null)}>
+                Go back
+              </Button>
             </div>
           ) : moves.length === 0 ? (
             <p className="text-sm text-slate-600">This order is {statusLabels[o.status].toLowerCase()}: nothing more to do.</p>

@@ -55,7 +55,9 @@ export default function EditProductPage() {
               <Button kind="danger" busy={archive.isPending} onClick={() => archive.mutate({ id: p.id })}>
                 Yes, archive
               </Button>
-              <Button onClick={() => setConfirming(false)}>Keep it</Button>
+              <Button autoFocus onClick={() => setConfirming(false)}>
+                Keep it
+              </Button>
             </div>
           ) : (
             <Button kind="danger" onClick={() => setConfirming(true)}>
