@@ -3,9 +3,7 @@ import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
 import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } from '@commerce/db/testing';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '@commerce/server/src/app';
-import { loadConfig } from '@commerce/server/src/config';
-import { createRuntime, type Runtime } from '@commerce/server/src/deps';
+import { buildServer, createRuntime, loadConfig, type Runtime } from '@commerce/server';
 import type { Listening } from './floors';
 
 export const SYNTHETIC_PRODUCTS = 100_000;

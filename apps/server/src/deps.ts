@@ -1,5 +1,6 @@
 import {
   type CoreSettings,
+  defaultSettings,
   type Deps,
   MemoryCache,
   OfflinePaymentProvider,
@@ -27,6 +28,7 @@ export function settingsFrom(config: Config): CoreSettings {
     sessionTtlDays: config.SESSION_TTL_DAYS,
     sessionCacheSeconds: config.SESSION_CACHE_SECONDS,
     lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+    mediaBaseUrl: defaultSettings.mediaBaseUrl,
     rateLimits: {
       loginPerEmailIp: config.RATE_LIMIT_LOGIN_PER_EMAIL_IP,
       loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,

@@ -1,4 +1,5 @@
-import { cartItems, carts, products } from '@commerce/db';
+import { insertTestProduct } from '@commerce/core/testing';
+import { cartItems, carts } from '@commerce/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 import { address, createProduct, keyHeader, stockOf, updateProduct } from './orders-helpers';
@@ -50,8 +51,8 @@ describe('cart lines', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       items: [
-        { productId: a, name: 'Mug', quantity: 5, unitPriceCents: 1250, lineTotalCents: 6250, available: true, reason: null },
-        { productId: b, name: 'Pot', quantity: 1, unitPriceCents: 300, lineTotalCents: 300, available: true, reason: null },
+        { productId: a, variantId: expect.any(Number), name: 'Mug', variantTitle: 'Default', sku: null, quantity: 5, unitPriceCents: 1250, lineTotalCents: 6250, available: true, reason: null },
+        { productId: b, variantId: expect.any(Number), name: 'Pot', variantTitle: 'Default', sku: null, quantity: 1, unitPriceCents: 300, lineTotalCents: 300, available: true, reason: null },
       ],
       subtotalCents: 6550,
       currency: 'USD',
@@ -202,14 +203,12 @@ describe('cart lines', () => {
 
   it('caps a cart at 100 products (409)', async () => {
     const { token, userId } = await createUserWithToken(server.runtime, 'customer');
-    const ids = (
-      await db
-        .insert(products)
-        .values(Array.from({ length: 101 }, (_, i) => ({ slug: `cap-${userId}-${i}`, name: `Cap ${i}`, priceCents: 1, stock: 1 })))
-        .returning({ id: products.id })
-    ).map((r) => r.id);
+    const made = await Promise.all(Array.from({ length: 101 }, () => insertTestProduct(db, { priceCents: 1, stock: 1 })));
+    const ids = made.map((p) => p.id);
     const [cart] = await db.insert(carts).values({ userId }).returning({ id: carts.id });
-    await db.insert(cartItems).values(ids.slice(0, 100).map((productId) => ({ cartId: cart!.id, productId, quantity: 1 })));
+    await db
+      .insert(cartItems)
+      .values(made.slice(0, 100).map((p) => ({ cartId: cart!.id, productId: p.id, variantId: p.variantIds[0]!, quantity: 1 })));
     const res = await server.request('POST', '/api/cart/items', { token, body: { productId: ids[100], quantity: 1 } });
     expect(res.status).toBe(409);
     expect(res.body.reason).toBe('cart_full');
@@ -279,8 +278,8 @@ describe('POST /api/cart/checkout', () => {
     });
     expect(res.body.items).toEqual(
       expect.arrayContaining([
-        { productId: a, name: expect.any(String), quantity: 2, unitPriceCents: 1999, lineTotalCents: 3998 },
-        { productId: b, name: expect.any(String), quantity: 3, unitPriceCents: 500, lineTotalCents: 1500 },
+        { productId: a, variantId: expect.any(Number), name: expect.any(String), variantTitle: 'Default', sku: null, quantity: 2, unitPriceCents: 1999, lineTotalCents: 3998 },
+        { productId: b, variantId: expect.any(Number), name: expect.any(String), variantTitle: 'Default', sku: null, quantity: 3, unitPriceCents: 500, lineTotalCents: 1500 },
       ]),
     );
     expect(res.body.events).toEqual([expect.objectContaining({ fromStatus: null, toStatus: 'pending', actorUserId: userId })]);

@@ -90,7 +90,7 @@ describe('POST /api/products/{id}/stock-adjustments', () => {
 });
 
 describe('GET /api/inventory/low-stock', () => {
-  it('lists products at or below their own threshold, else the store-wide one, lowest first', async () => {
+  it('lists variants at or below their own threshold, else the store-wide one, lowest first', async () => {
     const atGlobal = await makeProduct(f, { name: 'Low At Global', stock: 5 });
     const overGlobal = await makeProduct(f, { name: 'Fine At Global', stock: 6 });
     const ownHigh = await makeProduct(f, { name: 'Own High Threshold', stock: 10, lowStockThreshold: 12 });
@@ -101,16 +101,16 @@ describe('GET /api/inventory/low-stock', () => {
 
     const res = await f.server.request('GET', '/api/inventory/low-stock?limit=50', { token: f.staff });
     expect(res.status).toBe(200);
-    const ids = res.body.items.map((p: { id: number }) => p.id);
+    const ids = res.body.items.map((v: { productId: number }) => v.productId);
     expect(ids).toEqual(expect.arrayContaining([atGlobal.id, ownHigh.id, inactive.id]));
     expect(ids).not.toContain(overGlobal.id);
     expect(ids).not.toContain(ownLow.id);
     expect(ids).not.toContain(archived.id);
     const stocks = res.body.items.map((p: { stock: number }) => p.stock);
     expect(stocks).toEqual([...stocks].sort((a, b) => a - b));
-    const high = res.body.items.find((p: { id: number }) => p.id === ownHigh.id);
-    expect(high).toMatchObject({ lowStockThreshold: 12, effectiveThreshold: 12, currency: 'USD' });
-    expect(res.body.items.find((p: { id: number }) => p.id === atGlobal.id)).toMatchObject({
+    const high = res.body.items.find((v: { productId: number }) => v.productId === ownHigh.id);
+    expect(high).toMatchObject({ lowStockThreshold: 12, effectiveThreshold: 12, name: 'Own High Threshold', title: 'Default' });
+    expect(res.body.items.find((v: { productId: number }) => v.productId === atGlobal.id)).toMatchObject({
       lowStockThreshold: null,
       effectiveThreshold: 5,
     });
@@ -119,7 +119,7 @@ describe('GET /api/inventory/low-stock', () => {
     // A threshold set through the normal update moves the product on or off the list.
     await f.server.request('PUT', `/api/products/${overGlobal.id}`, { token: f.staff, body: { lowStockThreshold: 6 } });
     const after = await f.server.request('GET', '/api/inventory/low-stock?limit=50', { token: f.admin });
-    expect(after.body.items.map((p: { id: number }) => p.id)).toContain(overGlobal.id);
+    expect(after.body.items.map((v: { productId: number }) => v.productId)).toContain(overGlobal.id);
   });
 
   it('paginates', async () => {
@@ -129,20 +129,20 @@ describe('GET /api/inventory/low-stock', () => {
     const all = await f.server.request('GET', '/api/inventory/low-stock?limit=50', { token: f.staff });
     expect(all.body.total).toBeGreaterThanOrEqual(3);
     expect(all.body.total).toBeLessThanOrEqual(50);
-    const everyId = all.body.items.map((p: { id: number }) => p.id);
+    const everyId = all.body.items.map((v: { productId: number }) => v.productId);
     expect(everyId).toEqual(expect.arrayContaining(own));
 
     const page = await f.server.request('GET', '/api/inventory/low-stock?limit=1&page=2', { token: f.staff });
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({ page: 2, limit: 1, total: all.body.total, totalPages: all.body.total });
-    expect(page.body.items.map((p: { id: number }) => p.id)).toEqual([everyId[1]]);
+    expect(page.body.items.map((v: { productId: number }) => v.productId)).toEqual([everyId[1]]);
     // pages of two, one after another, are the whole list in order
     const paged: number[] = [];
     const pages = Math.ceil(all.body.total / 2);
     for (let n = 1; n <= pages; n++) {
       const res = await f.server.request('GET', `/api/inventory/low-stock?limit=2&page=${n}`, { token: f.staff });
       expect(res.body).toMatchObject({ page: n, limit: 2, total: all.body.total, totalPages: pages });
-      paged.push(...res.body.items.map((p: { id: number }) => p.id));
+      paged.push(...res.body.items.map((v: { productId: number }) => v.productId));
     }
     expect(paged).toEqual(everyId);
     const past = await f.server.request('GET', `/api/inventory/low-stock?limit=2&page=${pages + 1}`, { token: f.staff });

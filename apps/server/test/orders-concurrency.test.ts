@@ -1,3 +1,4 @@
+import { insertTestProduct } from '@commerce/core/testing';
 import type { TestDatabase } from '@commerce/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
@@ -94,6 +95,29 @@ describe('across two server processes', () => {
     expect(await stockOf(db(), b)).toBe(0);
     expect(await orderedQuantity(a)).toBe(10);
     expect(await orderedQuantity(b)).toBe(10);
+  });
+
+  it('sells exactly each variant\'s stock to 120 concurrent orders at two variants of one product', async () => {
+    const { id: p, variantIds } = await insertTestProduct(db(), {
+      variants: [
+        { size: 'S', stock: 4 },
+        { size: 'M', stock: 3 },
+      ],
+    });
+    const [small, medium] = variantIds as [number, number];
+    const responses = await fire(120, (i) => ({ items: [{ productId: p, variantId: i % 4 < 2 ? small : medium, quantity: 1 }] }));
+    expect(statuses(responses)).toEqual({ 200: 7, 409: 113 });
+    for (const r of responses.filter((r) => r.status === 409)) {
+      expect(r.body.reason).toBe('out_of_stock');
+      expect([small, medium]).toContain(r.body.data.variantId);
+    }
+    const sold = (variantId: number) =>
+      responses.filter((r) => r.status === 200 && r.body.items[0].variantId === variantId).length;
+    expect([sold(small), sold(medium)]).toEqual([4, 3]);
+    const variants = await db().query.productVariants.findMany({ where: (t, { eq }) => eq(t.productId, p), orderBy: (t) => t.id });
+    expect(variants.map((v) => v.stock)).toEqual([0, 0]);
+    expect(await stockOf(db(), p)).toBe(0);
+    expect(await orderedQuantity(p)).toBe(7);
   });
 
   it('keeps stock exact when cancels race with new orders', async () => {

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { products, type Database } from '@commerce/db';
+import { insertTestProduct } from '@commerce/core/testing';
+import type { Database } from '@commerce/db';
 
 export interface ProductFixture {
   name?: string;
@@ -9,14 +9,10 @@ export interface ProductFixture {
   archivedAt?: Date | null;
 }
 
-/** A product straight in the database (the catalog write endpoints are another slice). */
+/** A single-variant product straight in the database (the catalog write endpoints are another slice). */
 export async function createProduct(db: Database, fixture: ProductFixture = {}): Promise<number> {
-  const tag = randomBytes(5).toString('hex');
-  const [row] = await db
-    .insert(products)
-    .values({ slug: `test-${tag}`, name: `Product ${tag}`, priceCents: 1000, stock: 10, ...fixture })
-    .returning({ id: products.id });
-  return row!.id;
+  const { name = `Product ${Math.random().toString(36).slice(2, 8)}`, priceCents = 1000, stock = 10, ...rest } = fixture;
+  return (await insertTestProduct(db, { name, priceCents, stock, ...rest })).id;
 }
 
 export async function stockOf(db: Database, productId: number): Promise<number> {
@@ -26,13 +22,19 @@ export async function stockOf(db: Database, productId: number): Promise<number> 
 
 const columnOf = { priceCents: 'price_cents', stock: 'stock', isActive: 'is_active', archivedAt: 'archived_at' } as const;
 
-/** Changes a product as staff would (raw SQL: this app does not depend on drizzle-orm itself). */
+/**
+ * Changes a single-variant product as staff would, behind the API's back (raw SQL: this app
+ * does not depend on drizzle-orm itself): price and stock are its variant's too.
+ */
 export async function updateProduct(db: Database, productId: number, values: Omit<ProductFixture, 'name'>): Promise<void> {
   const sets = Object.entries(values).map(([field, value]) => {
     const literal = value instanceof Date ? `'${value.toISOString()}'` : value === null ? 'null' : String(value);
-    return `${columnOf[field as keyof typeof columnOf]} = ${literal}`;
+    return [field, `${columnOf[field as keyof typeof columnOf]} = ${literal}`] as const;
   });
-  await db.execute(`update products set ${sets.join(', ')} where id = ${Number(productId)}`);
+  const id = Number(productId);
+  await db.execute(`update products set ${sets.map(([, set]) => set).join(', ')} where id = ${id}`);
+  const ofVariant = sets.filter(([field]) => field === 'priceCents' || field === 'stock').map(([, set]) => set);
+  if (ofVariant.length) await db.execute(`update product_variants set ${ofVariant.join(', ')} where product_id = ${id}`);
 }
 
 export const address = {

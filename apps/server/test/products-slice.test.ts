@@ -21,7 +21,7 @@ describe('GET /api/products (Postgres)', () => {
     expect(res.body.totalPages).toBe(Math.ceil(res.body.total / 10));
     const product = res.body.items[0];
     expect(Object.keys(product).sort()).toEqual(
-      ['categoryId', 'createdAt', 'currency', 'description', 'id', 'images', 'isActive', 'name', 'priceCents', 'sku', 'slug', 'stock', 'updatedAt'].sort(),
+      ['categoryId', 'createdAt', 'currency', 'description', 'id', 'images', 'isActive', 'name', 'options', 'priceCents', 'sku', 'slug', 'stock', 'updatedAt', 'variants'].sort(),
     );
     expect(product.currency).toBe('USD');
     expect(Number.isInteger(product.priceCents)).toBe(true);

@@ -17,11 +17,13 @@ const productKeys = [
   'images',
   'isActive',
   'name',
+  'options',
   'priceCents',
   'sku',
   'slug',
   'stock',
   'updatedAt',
+  'variants',
 ].sort();
 
 describe('POST /api/products', () => {

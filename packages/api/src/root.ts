@@ -9,12 +9,14 @@ import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
 import { staffSessionRouter } from './routers/staff-session';
 import { usersRouter } from './routers/users';
+import { variantsRouter } from './routers/variants';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   products: productsRouter,
+  variants: variantsRouter,
   categories: categoriesRouter,
   inventory: inventoryRouter,
   cart: cartRouter,

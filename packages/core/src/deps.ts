@@ -2,6 +2,7 @@ import type { Database } from '@commerce/db';
 import type { Redis } from 'ioredis';
 import type { Cache } from './cache';
 import type { Clock } from './clock';
+import type { MediaStorage } from './media/storage';
 import type { PaymentProvider } from './payments/provider';
 
 /** Settings the business rules read; the server fills them from its validated configuration. */
@@ -12,6 +13,8 @@ export interface CoreSettings {
   /** How long a validated session may be served from the cache. 0 turns the cache off. */
   sessionCacheSeconds: number;
   lowStockThreshold: number;
+  /** Where uploaded media is served from: '/media' on this server, or a CDN's address. */
+  mediaBaseUrl: string;
   rateLimits: {
     loginPerEmailIp: number;
     loginPerIp: number;
@@ -29,6 +32,8 @@ export interface Deps {
   settings: CoreSettings;
   /** Stripe when STRIPE_SECRET_KEY is set, else the OfflinePaymentProvider. */
   payments: PaymentProvider;
+  /** Uploaded images (a local folder by default). */
+  media?: MediaStorage | undefined;
 }
 
 export const defaultSettings: CoreSettings = {
@@ -36,5 +41,6 @@ export const defaultSettings: CoreSettings = {
   sessionTtlDays: 30,
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
+  mediaBaseUrl: '/media',
   rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
 };

@@ -1,4 +1,5 @@
-import { createDb, type DbHandle } from '@commerce/db';
+import { randomBytes } from 'node:crypto';
+import { createDb, products, productVariants, type DbHandle } from '@commerce/db';
 import { createTestDatabase } from '@commerce/db/testing';
 import { createRedisClient, MemoryCache } from './cache';
 import { systemClock, type Clock } from './clock';
@@ -68,4 +69,56 @@ export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Pr
   } finally {
     redis.disconnect();
   }
+}
+
+export interface TestProductOptions {
+  name?: string;
+  priceCents?: number;
+  stock?: number;
+  isActive?: boolean;
+  archivedAt?: Date | null;
+  /** Several variants (one per entry) instead of the single default one; `Size` is their option. */
+  variants?: { size: string; priceCents?: number; stock?: number }[];
+}
+
+/**
+ * A product with its variant(s), written straight to the database (no API, no cache bump): for
+ * tests that need something to sell. Keeps the product's stock and price in line with them.
+ */
+export async function insertTestProduct(
+  db: Deps['db'],
+  options: TestProductOptions = {},
+): Promise<{ id: number; variantIds: number[] }> {
+  const { name = 'Thing', priceCents = 100, stock = 10, isActive = true, archivedAt = null } = options;
+  const variants: { size?: string; priceCents: number; stock: number }[] = options.variants?.map((v) => ({
+    ...v,
+    priceCents: v.priceCents ?? priceCents,
+    stock: v.stock ?? stock,
+  })) ?? [{ priceCents, stock }];
+  const [product] = await db
+    .insert(products)
+    .values({
+      slug: `test-${randomBytes(6).toString('hex')}`,
+      name,
+      priceCents: Math.min(...variants.map((v) => v.priceCents)),
+      stock: variants.reduce((sum, v) => sum + v.stock, 0),
+      isActive,
+      archivedAt,
+      options: options.variants ? [{ name: 'Size', values: options.variants.map((v) => v.size) }] : [],
+    })
+    .returning({ id: products.id });
+  const rows = await db
+    .insert(productVariants)
+    .values(
+      variants.map((v, position) => ({
+        productId: product!.id,
+        title: v.size ?? 'Default',
+        optionValues: (v.size ? { Size: v.size } : {}) as Record<string, string>,
+        priceCents: v.priceCents,
+        stock: v.stock,
+        position,
+      })),
+    )
+    .returning({ id: productVariants.id });
+  return { id: product!.id, variantIds: rows.map((r) => r.id) };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Transaction } from './client';
-import { orderEvents, orderItems, orders, payments, products, users, type OrderStatus, type ShippingAddress } from './schema';
+import { eq } from 'drizzle-orm';
+import { orderEvents, orderItems, orders, payments, products, productVariants, users, type OrderStatus, type ShippingAddress } from './schema';
 
 // Demo accounts cannot sign in: this is not a password hash any password matches.
 const NO_PASSWORD = 'demo account: no password sign-in';
@@ -49,11 +50,20 @@ const DEMO_ORDERS = 72;
  * and run once, with the sample catalog.
  */
 export async function seedDemoOrders(db: Database | Transaction, now = new Date()): Promise<number> {
+  // What is sold is a variant: each line names one, at its own price.
   const catalog = await db
-    .select({ id: products.id, name: products.name, priceCents: products.priceCents })
-    .from(products)
-    .orderBy(products.id)
-    .limit(60);
+    .select({
+      productId: products.id,
+      variantId: productVariants.id,
+      name: products.name,
+      variantTitle: productVariants.title,
+      sku: productVariants.sku,
+      priceCents: productVariants.priceCents,
+    })
+    .from(productVariants)
+    .innerJoin(products, eq(products.id, productVariants.productId))
+    .orderBy(productVariants.id)
+    .limit(80);
   if (catalog.length === 0) return 0;
   const customers = await db
     .insert(users)
@@ -77,7 +87,8 @@ export async function seedDemoOrders(db: Database | Transaction, now = new Date(
     const lines = Array.from({ length: 1 + (i % 3) }, (_, k) => {
       const product = catalog[(i * 5 + k * 17) % catalog.length]!;
       const quantity = 1 + ((i + k) % 2);
-      return { productId: product.id, name: product.name, quantity, unitPriceCents: product.priceCents, lineTotalCents: product.priceCents * quantity };
+      const { priceCents, ...variant } = product;
+      return { ...variant, quantity, unitPriceCents: priceCents, lineTotalCents: priceCents * quantity };
     });
     const address: ShippingAddress = { name: customer.name ?? 'Customer', line1: `${10 + i} Market Street`, city, postalCode, country };
     const path = pathTo[status];
@@ -135,13 +146,13 @@ const SYNTHETIC_CUSTOMERS = 2_000;
 
 /**
  * `count` synthetic orders over the last 30 days for load measurements, generated inside
- * Postgres in batches: one line each on a product picked by number, a status mix with most
+ * Postgres in batches: one line each on a variant picked by number, a status mix with most
  * orders delivered, spread over 2 000 synthetic customers.
  */
 export async function seedSyntheticOrders(db: Database, count: number): Promise<number> {
   const [range] = await db
     .select({ min: sql<number>`min(id)::int`, max: sql<number>`max(id)::int` })
-    .from(products)
+    .from(productVariants)
     .where(sql`archived_at is null`);
   if (!range?.min || count <= 0) return 0;
   await db.execute(sql`
@@ -162,20 +173,21 @@ export async function seedSyntheticOrders(db: Database, count: number): Promise<
     const size = Math.min(BATCH, count - done);
     await db.execute(sql`
       with picked as (
-        select n, p.id as product_id, p.name, p.price_cents, 1 + n % 3 as quantity,
+        select n, p.id as product_id, v.id as variant_id, p.name, v.title, v.sku, v.price_cents, 1 + n % 3 as quantity,
           ${customers!.min}::int + ((n::bigint * 7919) % ${customerSpan}::int)::int as user_id,
           (array['delivered','delivered','delivered','shipped','paid','paid','pending','cancelled','refunded','delivered'])[1 + n % 10]::order_status as status,
           now() - make_interval(secs => ((n::bigint * 104729) % 2592000)::int) as created_at
         from generate_series(${offset + 1}::int, ${offset + size}::int) as n
-        join products p on p.id = ${range.min}::int + ((n::bigint * 31) % ${span}::int)::int
+        join product_variants v on v.id = ${range.min}::int + ((n::bigint * 31) % ${span}::int)::int
+        join products p on p.id = v.product_id
       ),
       new_orders as (
         insert into orders (id, user_id, status, total_cents, currency, created_at, updated_at)
         select n, user_id, status, price_cents * quantity, 'USD', created_at, created_at from picked
       ),
       new_items as (
-        insert into order_items (order_id, product_id, name, quantity, unit_price_cents, line_total_cents)
-        select n, product_id, name, quantity, price_cents, price_cents * quantity from picked
+        insert into order_items (order_id, product_id, variant_id, name, variant_title, sku, quantity, unit_price_cents, line_total_cents)
+        select n, product_id, variant_id, name, title, sku, quantity, price_cents, price_cents * quantity from picked
       )
       insert into order_events (order_id, from_status, to_status, actor_kind, created_at)
       select n, null, status, 'system', created_at from picked

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './client';
-import { categories, products } from './schema';
+import { categories, products, productVariants } from './schema';
 import { seedDemoOrders } from './seed-demo';
 
 interface CategorySeed {
@@ -107,6 +107,38 @@ export function slugify(text: string): string {
     .slice(0, 80);
 }
 
+interface ApparelSeed {
+  name: string;
+  category: string;
+  description: string;
+  priceCents: number;
+  sizes: string[];
+  colors: string[];
+  skuPrefix: string;
+}
+
+/** Products sold in sizes and colours: one variant per combination, each with its own sku and stock. */
+const apparel: ApparelSeed[] = [
+  {
+    name: 'Essential Cotton T-Shirt',
+    category: 'apparel-men',
+    description: 'Soft ringspun cotton tee with a relaxed fit, in three colours.',
+    priceCents: 2200,
+    sizes: ['S', 'M', 'L', 'XL'],
+    colors: ['Black', 'White', 'Navy'],
+    skuPrefix: 'TEE',
+  },
+  {
+    name: 'Everyday Hoodie',
+    category: 'apparel-women',
+    description: 'Brushed fleece hoodie with a kangaroo pocket.',
+    priceCents: 5400,
+    sizes: ['XS', 'S', 'M', 'L'],
+    colors: ['Heather Grey', 'Forest'],
+    skuPrefix: 'HOOD',
+  },
+];
+
 /** Loads the sample catalog unless the store already has products. Returns how many it added. */
 export async function seedCatalog(db: Database): Promise<number> {
   const [existing] = await db.select({ n: sql<number>`count(*)::int` }).from(products);
@@ -124,20 +156,58 @@ export async function seedCatalog(db: Database): Promise<number> {
       }
     };
     await insertTree(categoryTree, null);
-    await tx.insert(products).values(
-      sampleProducts.map(([name, priceCents, stock, categorySlug, description], index) => ({
-        name,
-        slug: slugify(name),
-        description,
-        priceCents,
-        stock,
-        categoryId: idBySlug.get(categorySlug) ?? null,
+    const simple = await tx
+      .insert(products)
+      .values(
+        sampleProducts.map(([name, priceCents, stock, categorySlug, description]) => ({
+          name,
+          slug: slugify(name),
+          description,
+          priceCents,
+          stock,
+          categoryId: idBySlug.get(categorySlug) ?? null,
+        })),
+      )
+      .returning({ id: products.id, priceCents: products.priceCents, stock: products.stock });
+    await tx.insert(productVariants).values(
+      simple.map((product, index) => ({
+        productId: product.id,
         sku: `SKU-${String(index + 1).padStart(5, '0')}`,
-        images: [{ url: `https://images.example.com/products/${slugify(name)}.jpg`, alt: name }],
+        title: 'Default',
+        priceCents: product.priceCents,
+        stock: product.stock,
       })),
     );
+    for (const item of apparel) {
+      const combinations = item.sizes.flatMap((size, s) => item.colors.map((color, c) => ({ size, color, s, c })));
+      // Bigger sizes cost a little more; stock varies so some combinations run low.
+      const variants = combinations.map(({ size, color, s, c }) => ({
+        sku: `${item.skuPrefix}-${color.replace(/\s+/g, '').slice(0, 3).toUpperCase()}-${size}`,
+        title: `${size} / ${color}`,
+        optionValues: { Size: size, Color: color },
+        priceCents: item.priceCents + (s >= 3 ? 200 : 0),
+        stock: (s * 7 + c * 5 + 3) % 25,
+        position: s * item.colors.length + c,
+      }));
+      const [product] = await tx
+        .insert(products)
+        .values({
+          name: item.name,
+          slug: slugify(item.name),
+          description: item.description,
+          priceCents: Math.min(...variants.map((v) => v.priceCents)),
+          stock: variants.reduce((sum, v) => sum + v.stock, 0),
+          categoryId: idBySlug.get(item.category) ?? null,
+          options: [
+            { name: 'Size', values: item.sizes },
+            { name: 'Color', values: item.colors },
+          ],
+        })
+        .returning({ id: products.id });
+      await tx.insert(productVariants).values(variants.map((variant) => ({ productId: product!.id, ...variant })));
+    }
     await seedDemoOrders(tx);
-    return sampleProducts.length;
+    return sampleProducts.length + apparel.length;
   });
 }
 
@@ -159,7 +229,7 @@ export async function seedSyntheticProducts(db: Database, count: number): Promis
   for (let done = 0; done < count; done += BATCH) {
     const size = Math.min(BATCH, count - done);
     await db.execute(sql`
-      insert into products (slug, name, description, price_cents, stock, is_active, category_id, sku, created_at)
+      insert into products (slug, name, description, price_cents, stock, is_active, category_id, options, created_at)
       select
         'synthetic-' || n,
         (array['Classic','Modern','Rustic','Compact','Deluxe','Everyday','Vintage','Premium','Organic','Smart'])[1 + n % 10]
@@ -169,19 +239,41 @@ export async function seedSyntheticProducts(db: Database, count: number): Promis
         (array['Lamp','Chair','Mug','Backpack','Jacket','Speaker','Kettle','Notebook','Blanket','Watch','Bottle','Planter','Desk','Scarf'])[1 + (n / 120) % 14]
           || ' ' || n,
         'Synthetic product number ' || n || ' for load testing.',
-        100 + (n * 7919) % 99900,
-        -- Prime moduli (199, 23) keep stock, activity and category (n mod leaf count) independent,
-        -- as in a real catalog: correlated columns would mislead the query-plan tests.
-        (n * 31) % 199,
+        0,
+        0,
         n % 23 <> 0,
         (${categoryArray})[1 + n % greatest(cardinality(${categoryArray}), 1)],
-        'SYN-' || n,
+        case when n % 3 = 0 then '[]'::jsonb else '[{"name":"Size","values":["S","M","L"]}]'::jsonb end,
         now() - make_interval(secs => n)
       from generate_series(${offset + 1}::int, ${offset + size}::int) as n
+    `);
+    // One to three variants each (a third have no options), with their own sku, price and stock.
+    // Prime moduli (199, 23) keep stock, activity and category (n mod leaf count) independent,
+    // as in a real catalog: correlated columns would mislead the query-plan tests.
+    await db.execute(sql`
+      insert into product_variants (product_id, sku, title, option_values, price_cents, stock, position)
+      select p.id, 'SYN-' || n || case when k = 0 then '' else '-' || k end,
+        case when n % 3 = 0 then 'Default' else (array['S','M','L'])[k + 1] end,
+        case when n % 3 = 0 then '{}'::jsonb else jsonb_build_object('Size', (array['S','M','L'])[k + 1]) end,
+        100 + (n * 7919) % 99900 + k * 500,
+        ((n + k) * 31) % 199,
+        k
+      from generate_series(${offset + 1}::int, ${offset + size}::int) as n
+      join products p on p.slug = 'synthetic-' || n
+      cross join lateral generate_series(0, case when n % 3 = 0 then 0 else n % 3 end) as k
+    `);
+    await db.execute(sql`
+      update products p set price_cents = v.price, stock = v.stock
+      from (
+        select product_id, min(price_cents) as price, sum(stock)::int as stock
+        from product_variants group by product_id
+      ) v
+      where v.product_id = p.id and p.slug like 'synthetic-%' and p.stock = 0 and p.price_cents = 0
     `);
     offset += size;
   }
   // Statistics for the planner, and a visibility map so counts can be index-only scans.
   await db.execute(sql`vacuum analyze products`);
+  await db.execute(sql`vacuum analyze product_variants`);
   return count;
 }

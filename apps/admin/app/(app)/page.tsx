@@ -104,10 +104,13 @@ export default function HomePage() {
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {lowStock.data.items.map((product) => (
-                  <tr key={product.id}>
+                  <tr key={product.variantId}>
                     <td className={td}>
-                      <TextLink href={`/products/${product.id}`}>{product.name}</TextLink>
-                      {product.sku ? <span className="block text-xs text-slate-600">{product.sku}</span> : null}
+                      <TextLink href={`/products/${product.productId}`}>{product.name}</TextLink>
+                      <span className="block text-xs text-slate-600">
+                        {product.title === 'Default' ? '' : `${product.title} · `}
+                        {product.sku ?? 'No SKU'}
+                      </span>
                     </td>
                     <td className={`${td} text-right tabular-nums`}>
                       <span className={product.stock === 0 ? 'font-semibold text-red-700' : undefined}>{product.stock}</span>{' '}

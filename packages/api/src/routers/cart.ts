@@ -2,7 +2,7 @@ import {
   addCartItem,
   addCartItemInput,
   cartOutput,
-  cartProductInput,
+  cartLineRef,
   checkout,
   checkoutInput,
   clearCart,
@@ -37,7 +37,7 @@ export const cartRouter = router({
 
   addItem: authedProcedure
     .meta({
-      reasons: ['CART_FULL', 'QUANTITY_LIMIT'],
+      reasons: ['CART_FULL', 'QUANTITY_LIMIT', 'VARIANT_REQUIRED', 'VARIANT_MISMATCH'],
       openapi: {
         method: 'POST',
         path: '/cart/items',
@@ -60,7 +60,7 @@ export const cartRouter = router({
 
   setItem: authedProcedure
     .meta({
-      reasons: ['CART_FULL'],
+      reasons: ['CART_FULL', 'QUANTITY_LIMIT', 'VARIANT_REQUIRED', 'VARIANT_MISMATCH'],
       openapi: {
         method: 'PUT',
         path: '/cart/items/{productId}',
@@ -82,11 +82,13 @@ export const cartRouter = router({
 
   removeItem: authedProcedure
     .meta({
+      reasons: ['VARIANT_MISMATCH'],
       openapi: {
         method: 'DELETE',
         path: '/cart/items/{productId}',
         tags,
         summary: 'Remove a cart line',
+        description: 'Every line of the product, or only its `variantId` line when given.',
         protect: true,
         errorResponses: errorResponses(
           { access: 'signedIn', mutation: true, input: true },
@@ -94,9 +96,9 @@ export const cartRouter = router({
         ),
       },
     })
-    .input(cartProductInput)
+    .input(cartLineRef)
     .output(cartOutput)
-    .mutation(({ ctx, input }) => removeCartItem(ctx.deps, ctx.viewer, input.productId)),
+    .mutation(({ ctx, input }) => removeCartItem(ctx.deps, ctx.viewer, input)),
 
   clear: authedProcedure
     .meta({
@@ -115,7 +117,14 @@ export const cartRouter = router({
 
   checkout: authedProcedure
     .meta({
-      reasons: ['CART_EMPTY', 'LINE_UNAVAILABLE', 'OUT_OF_STOCK', 'ORDER_TOO_LARGE', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_ORDER_GONE'],
+      reasons: [
+        'CART_EMPTY',
+        'LINE_UNAVAILABLE',
+        'OUT_OF_STOCK',
+        'ORDER_TOO_LARGE',
+        'IDEMPOTENCY_KEY_REUSED',
+        'IDEMPOTENCY_ORDER_GONE',
+      ],
       openapi: {
         method: 'POST',
         path: '/cart/checkout',

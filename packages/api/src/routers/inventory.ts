@@ -15,11 +15,13 @@ import { router, staffProcedure } from '../trpc';
 export const inventoryRouter = router({
   setStock: staffProcedure
     .meta({
+      reasons: ['VARIANT_REQUIRED'],
       openapi: {
         method: 'PUT',
         path: '/products/{id}/stock',
         tags: ['inventory'],
-        summary: 'Set stock (staff)',
+        summary: 'Set stock of a single-variant product (staff)',
+        description: 'For a product with one variant; a product with several is stocked per variant (400 `variant_required`).',
         protect: true,
         errorResponses: errorResponses({ access: 'staff', mutation: true, body: true }, { 404: 'No product with this id' }),
       },
@@ -30,7 +32,7 @@ export const inventoryRouter = router({
 
   adjustStock: staffProcedure
     .meta({
-      reasons: ['STOCK_LIMIT', 'INSUFFICIENT_STOCK'],
+      reasons: ['STOCK_LIMIT', 'INSUFFICIENT_STOCK', 'VARIANT_REQUIRED'],
       openapi: {
         method: 'POST',
         path: '/products/{id}/stock-adjustments',
@@ -57,9 +59,9 @@ export const inventoryRouter = router({
         method: 'GET',
         path: '/inventory/low-stock',
         tags: ['inventory'],
-        summary: 'Products low on stock (staff)',
+        summary: 'Variants low on stock (staff)',
         description:
-          'Stock at or below the product\'s `lowStockThreshold`, else the store-wide LOW_STOCK_THRESHOLD; lowest stock first. Archived products are left out.',
+          'Variants whose stock is at or below their `lowStockThreshold`, else the store-wide LOW_STOCK_THRESHOLD; lowest stock first. Archived variants and products are left out.',
         protect: true,
         errorResponses: errorResponses({ access: 'staff', input: true }),
       },

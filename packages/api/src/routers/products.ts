@@ -17,8 +17,8 @@ import { publicProcedure, router, staffProcedure } from '../trpc';
 
 /** What a product write can run into beyond validation (productWriteError in core). */
 const productWrite = {
-  400: '`categoryId` names no category (`data.field` is `categoryId`)',
-  409: 'Another product already has this `sku` (`data.field` is `sku`), or no free slug was found for the name (retry)',
+  400: '`categoryId` names no category (`data.field` is `categoryId`); a variant\'s `optionValues` do not fit the options (`invalid_option_value`)',
+  409: 'Another live variant already has this `sku` (`data.field` is `sku`), two variants share a combination of option values, or no free slug was found for the name (retry)',
 };
 
 export const productsRouter = router({
@@ -59,13 +59,14 @@ export const productsRouter = router({
 
   create: staffProcedure
     .meta({
-      reasons: ['SKU_TAKEN', 'SLUG_UNAVAILABLE'],
+      reasons: ['SKU_TAKEN', 'DUPLICATE_VARIANT', 'INVALID_OPTION_VALUE', 'SLUG_UNAVAILABLE'],
       openapi: {
         method: 'POST',
         path: '/products',
         tags: ['catalog'],
         summary: 'Create a product (staff)',
-        description: 'The slug is made from the name, with -2, -3, ... appended when taken. A duplicate `sku` is a 409.',
+        description:
+          'The slug is made from the name, with -2, -3, ... appended when taken. Without `variants`, the product gets one variant carrying `priceCents`, `stock` and `sku`; with `options` (at most 3, e.g. Size: S, M, L), send one variant per combination sold. A duplicate `sku` or combination is a 409.',
         protect: true,
         errorResponses: errorResponses(
           { access: 'staff', mutation: true, body: true },
@@ -79,17 +80,22 @@ export const productsRouter = router({
 
   update: staffProcedure
     .meta({
-      reasons: ['SKU_TAKEN', 'SLUG_UNAVAILABLE'],
+      reasons: ['SKU_TAKEN', 'INVALID_OPTION_VALUE', 'PRODUCT_HAS_VARIANTS', 'SLUG_UNAVAILABLE'],
       openapi: {
         method: 'PUT',
         path: '/products/{id}',
         tags: ['catalog'],
         summary: 'Update a product (staff)',
-        description: 'Any subset of the create fields. A new name gives a new slug.',
+        description:
+          'Any subset of the create fields but `variants`. A new name gives a new slug. `priceCents`, `stock`, `sku` and `lowStockThreshold` change the only variant (a product with several is changed per variant: 400 `product_has_variants`). `images` lists the product\'s images in their new order: ids of its images, or new `{ url, alt }` outside ones; images left out are removed.',
         protect: true,
         errorResponses: errorResponses(
           { access: 'staff', mutation: true, body: true },
-          { ...productWrite, 404: 'No product with this id (archived ones included)' },
+          {
+            400: `${productWrite[400]}; \`images\` names an image of another product; price, stock or sku of a product with several variants`,
+            409: productWrite[409],
+            404: 'No product with this id (archived ones included)',
+          },
         ),
       },
     })

@@ -6,7 +6,8 @@ import type { Viewer } from '../viewer';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords';
 import { takeLoginAttempt, takeRegistrationAttempt } from './rate-limit';
 import type { AuthDto, LoginInput, RegisterInput, TokenDto, UserDto } from './schemas';
-import { forgetSession, issueSession, takeSession, type IssuedSession } from './sessions';
+import { transaction } from '../transaction';
+import { issueSession, takeSession, type IssuedSession } from './sessions';
 
 /** Where a request came from, for per-address limits. */
 export interface AuthRequestMeta {
@@ -77,20 +78,18 @@ export async function login(deps: Deps, input: LoginInput, meta: AuthRequestMeta
 
 /** Swaps a live token for a new one; the old one stops working at once. */
 export async function refreshSession(deps: Deps, token: string): Promise<TokenDto> {
-  const session = await deps.db.transaction(async (tx) => {
+  const session = await transaction(deps, async (tx) => {
     const userId = await takeSession(deps, tx, token);
     // Gone already: revoked, expired, or a concurrent refresh of the same token won.
     if (userId === null) throw new AppError('UNAUTHORIZED', SIGNED_OUT);
     return issueSession(deps, tx, userId);
   });
-  await forgetSession(deps, token);
   return tokenDto(session);
 }
 
 /** Revokes the token. Succeeds for a token that is already gone, so a retried logout is harmless. */
 export async function logout(deps: Deps, token: string): Promise<{ success: true }> {
-  await takeSession(deps, deps.db, token);
-  await forgetSession(deps, token);
+  await transaction(deps, (tx) => takeSession(deps, tx, token));
   return { success: true };
 }
 

@@ -4,7 +4,8 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { hashPassword, verifyPassword } from './passwords';
 import { adminCredentialsInput } from './schemas';
-import { forgetUserSessions, revokeUserSessions } from './sessions';
+import { transaction } from '../transaction';
+import { revokeUserSessions } from './sessions';
 
 /**
  * - `bootstrap`: what start-up and `seed`/`setup` do with ADMIN_EMAIL/ADMIN_PASSWORD. Creates the
@@ -111,9 +112,9 @@ async function explicitAdmin(
   password: string,
   passwordHash: string,
 ): Promise<EnsureAdminResult | null> {
-  const done = await deps.db.transaction(async (tx) => {
+  return transaction(deps, async (tx) => {
     const createdId = await insertAdmin(tx, email, passwordHash);
-    if (createdId !== null) return { result: { outcome: 'created', email, userId: createdId } as const, revoked: null };
+    if (createdId !== null) return { outcome: 'created', email, userId: createdId };
     // Locked: a concurrent role change or create-admin for this user waits for this one.
     const [user] = await tx
       .select({ id: users.id, role: users.role, passwordHash: users.passwordHash })
@@ -122,17 +123,12 @@ async function explicitAdmin(
       .for('update');
     if (!user) return null;
     if (user.role === 'admin' && (await verifyPassword(user.passwordHash, password))) {
-      return { result: { outcome: 'unchanged', email, userId: user.id } as const, revoked: null };
+      return { outcome: 'unchanged', email, userId: user.id };
     }
     await tx.update(users).set({ role: 'admin', passwordHash }).where(eq(users.id, user.id));
-    const revoked = await revokeUserSessions(tx, user.id);
-    const result: EnsureAdminResult =
-      user.role === 'admin'
-        ? { outcome: 'password-reset', email, userId: user.id }
-        : { outcome: 'promoted', email, userId: user.id, previousRole: user.role };
-    return { result, revoked };
+    await revokeUserSessions(deps, tx, user.id);
+    return user.role === 'admin'
+      ? { outcome: 'password-reset', email, userId: user.id }
+      : { outcome: 'promoted', email, userId: user.id, previousRole: user.role };
   });
-  if (!done) return null;
-  if (done.revoked) await forgetUserSessions(deps, done.result.userId, done.revoked);
-  return done.result;
 }

@@ -1,10 +1,12 @@
-import { users } from '@commerce/db';
+import { sessions, users } from '@commerce/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCache } from '../cache';
 import type { Deps } from '../deps';
 import { createTestDeps } from '../testing';
 import { logout } from './accounts';
-import { issueSession, resolveViewer, sessionCacheKey, takeSession } from './sessions';
+import { transaction } from '../transaction';
+import { issueSession, resolveViewer, sessionCacheKey, sessionIdOf, takeSession } from './sessions';
 import { setUserRole } from './users';
 
 /** A cache that runs a hook just before one write lands: a revocation racing a request's cache fill. */
@@ -42,7 +44,7 @@ describe('resolveViewer cache', () => {
     const { userId, token } = await newUser(deps);
     expect(await resolveViewer(deps, token)).toEqual({ userId, role: 'customer' });
     // gone from the database without telling the cache: still served from the cache...
-    await takeSession(deps, deps.db, token);
+    await deps.db.delete(sessions).where(eq(sessions.id, sessionIdOf(token)));
     expect(await resolveViewer(deps, token)).toEqual({ userId, role: 'customer' });
     // ...but not once the recorded expiry has passed
     const later = { ...deps, clock: { now: () => new Date(Date.now() + 31 * 86_400_000) } };
@@ -54,7 +56,7 @@ describe('resolveViewer cache', () => {
     const { token } = await newUser(deps);
     expect(await resolveViewer(deps, token)).not.toBeNull();
     expect(await deps.cache.get(sessionCacheKey(token))).toBeNull();
-    await takeSession(deps, deps.db, token);
+    await transaction(deps, (tx) => takeSession(deps, tx, token));
     expect(await resolveViewer(deps, token)).toBeNull();
   });
 

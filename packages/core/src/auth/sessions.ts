@@ -3,6 +3,7 @@ import { sessions, type Database, type Transaction, type UserRole } from '@comme
 import { eq } from 'drizzle-orm';
 import { generateIdFromEntropySize } from 'lucia';
 import type { Deps } from '../deps';
+import { afterCommit } from '../transaction';
 import type { Viewer } from '../viewer';
 import { luciaFor } from './lucia';
 
@@ -93,28 +94,27 @@ async function forgetKeys(deps: Deps, keys: string[]): Promise<void> {
   }
 }
 
-/** Drops one token's cached session, so its revocation is seen on the next request. Call after commit. */
-export async function forgetSession(deps: Deps, token: string): Promise<void> {
-  await forgetKeys(deps, [sessionCacheKey(token)]);
+/**
+ * Drops every cached session of a user once `tx` commits (after a role change, say), so the
+ * change reaches their very next request. Sessions deleted in `tx` are no longer found in the
+ * database then: pass the ids revokeUserSessions answered.
+ */
+export function forgetUserSessionsAfterCommit(deps: Deps, tx: Transaction, userId: number, revokedSessionIds: string[] = []): void {
+  afterCommit(tx, {
+    run: async () => {
+      const rows = await deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
+      const ids = new Set([...rows.map((row) => row.id), ...revokedSessionIds]);
+      await forgetKeys(deps, [...ids].map(cacheKeyOfId));
+    },
+  });
 }
 
-/**
- * Drops every cached session of a user (after a role change, say). Call after commit. Sessions
- * already deleted are no longer found in the database: pass the ids revokeUserSessions answered.
- */
-export async function forgetUserSessions(deps: Deps, userId: number, revokedSessionIds: string[] = []): Promise<void> {
-  const rows = await deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
-  const ids = new Set([...rows.map((row) => row.id), ...revokedSessionIds]);
-  await forgetKeys(deps, [...ids].map(cacheKeyOfId));
-}
-
-/**
- * Deletes every session of a user (inside the caller's transaction, if any) and answers their
- * ids; after commit, hand them to forgetUserSessions so no cached copy outlives the rows.
- */
-export async function revokeUserSessions(db: Database | Transaction, userId: number): Promise<string[]> {
-  const rows = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
-  return rows.map((row) => row.id);
+/** Deletes every session of a user in `tx`; their cached copies go once it commits. */
+export async function revokeUserSessions(deps: Deps, tx: Transaction, userId: number): Promise<string[]> {
+  const rows = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  const ids = rows.map((row) => row.id);
+  forgetUserSessionsAfterCommit(deps, tx, userId, ids);
+  return ids;
 }
 
 export interface IssuedSession {
@@ -133,11 +133,13 @@ export async function issueSession(deps: Deps, db: Database | Transaction, userI
 /**
  * Deletes a session row and answers its user, or null when the token was unknown or expired.
  * The row lock makes this single-use: of two concurrent calls with one token, one gets null.
+ * Its cached copy goes once `tx` commits, so the revocation is seen on the next request.
  */
-export async function takeSession(deps: Deps, db: Database | Transaction, token: string): Promise<number | null> {
-  const [row] = await db
+export async function takeSession(deps: Deps, tx: Transaction, token: string): Promise<number | null> {
+  const [row] = await tx
     .delete(sessions)
     .where(eq(sessions.id, sessionIdOf(token)))
     .returning({ userId: sessions.userId, expiresAt: sessions.expiresAt });
+  afterCommit(tx, { run: () => forgetKeys(deps, [sessionCacheKey(token)]) });
   return row && row.expiresAt > deps.clock.now() ? row.userId : null;
 }

@@ -6,7 +6,8 @@ import { offsetOf, pageOf, type Page } from '../pagination';
 import type { Viewer } from '../viewer';
 import { toUserDto, publicUserColumns } from './accounts';
 import type { ListUsersInput, SetRoleInput, UserDto } from './schemas';
-import { forgetUserSessions } from './sessions';
+import { transaction } from '../transaction';
+import { forgetUserSessionsAfterCommit } from './sessions';
 
 function requireAdmin(viewer: Viewer): void {
   if (viewer?.role !== 'admin') throw new AppError('FORBIDDEN', 'Admin role required');
@@ -43,7 +44,7 @@ export async function listUsers(deps: Deps, viewer: Viewer, input: ListUsersInpu
  */
 export async function setUserRole(deps: Deps, viewer: Viewer, input: SetRoleInput): Promise<UserDto> {
   requireAdmin(viewer);
-  const { user, changed } = await deps.db.transaction(async (tx) => {
+  const user = await transaction(deps, async (tx) => {
     // Every admin row is locked, in id order, before anything is decided: two admins demoting
     // each other at once queue up here, and the second one sees that only one admin is left.
     const admins = await tx
@@ -54,13 +55,13 @@ export async function setUserRole(deps: Deps, viewer: Viewer, input: SetRoleInpu
       .for('update');
     const [target] = await tx.select(publicUserColumns).from(users).where(eq(users.id, input.id)).for('update');
     if (!target) throw notFound('User');
-    if (target.role === input.role) return { user: target, changed: false };
+    if (target.role === input.role) return target;
     if (target.role === 'admin' && admins.length <= 1) {
       throw new AppError('LAST_ADMIN', 'The last admin cannot lose the admin role: make another user admin first');
     }
     const [updated] = await tx.update(users).set({ role: input.role }).where(eq(users.id, input.id)).returning(publicUserColumns);
-    return { user: updated!, changed: true };
+    forgetUserSessionsAfterCommit(deps, tx, input.id);
+    return updated!;
   });
-  if (changed) await forgetUserSessions(deps, user.id);
   return toUserDto(user);
 }

@@ -1,14 +1,17 @@
-import { cartItems, carts, products, type Database, type Transaction } from '@commerce/db';
+import { cartItems, carts, products, productVariants, type Database, type Transaction } from '@commerce/db';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { MAX_LINE_QUANTITY } from '../orders/schemas';
+import { notForSale, resolveLines } from '../orders/stock';
+import { transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import {
   MAX_CART_LINES,
   type AddCartItemInput,
   type CartDto,
   type CartLineReason,
+  type CartLineRef,
   type SetCartItemInput,
 } from './schemas';
 
@@ -19,29 +22,33 @@ export function cartOwner(viewer: Viewer): number {
   return viewer.userId;
 }
 
-/** Lines with their products' current state, oldest first. */
+/** Lines with their variants' and products' current state, oldest first. */
 export async function cartLines(db: Db, where: SQL) {
   return db
     .select({
       productId: cartItems.productId,
+      variantId: cartItems.variantId,
       quantity: cartItems.quantity,
       name: products.name,
-      priceCents: products.priceCents,
-      stock: products.stock,
-      isActive: products.isActive,
-      archivedAt: products.archivedAt,
+      variantTitle: productVariants.title,
+      sku: productVariants.sku,
+      priceCents: productVariants.priceCents,
+      stock: productVariants.stock,
+      isActive: sql<boolean>`${products.isActive} and ${productVariants.isActive}`,
+      archived: sql<boolean>`${products.archivedAt} is not null or ${productVariants.archivedAt} is not null`,
     })
     .from(cartItems)
     .innerJoin(carts, eq(carts.id, cartItems.cartId))
+    .innerJoin(productVariants, eq(productVariants.id, cartItems.variantId))
     .innerJoin(products, eq(products.id, cartItems.productId))
     .where(where)
-    .orderBy(asc(cartItems.addedAt), asc(cartItems.productId));
+    .orderBy(asc(cartItems.addedAt), asc(cartItems.variantId));
 }
 type CartLine = Awaited<ReturnType<typeof cartLines>>[number];
 
 /** Why a line cannot be checked out as it stands, or null when it can. */
-export function unavailableReason(line: Pick<CartLine, 'quantity' | 'stock' | 'isActive' | 'archivedAt'>): CartLineReason | null {
-  if (line.archivedAt) return 'archived';
+export function unavailableReason(line: Pick<CartLine, 'quantity' | 'stock' | 'isActive' | 'archived'>): CartLineReason | null {
+  if (line.archived) return 'archived';
   if (!line.isActive) return 'inactive';
   if (line.stock === 0) return 'out_of_stock';
   if (line.stock < line.quantity) return 'insufficient_stock';
@@ -54,7 +61,10 @@ async function readCart(deps: Deps, userId: number): Promise<CartDto> {
     const reason = unavailableReason(line);
     return {
       productId: line.productId,
+      variantId: line.variantId,
       name: line.name,
+      variantTitle: line.variantTitle,
+      sku: line.sku,
       quantity: line.quantity,
       unitPriceCents: line.priceCents,
       lineTotalCents: line.priceCents * line.quantity,
@@ -88,75 +98,113 @@ export async function lockCart(tx: Transaction, userId: number, create: boolean)
  */
 type ProductIdFrom = 'body' | 'path';
 
-const notForSale = (productId: number) =>
-  new AppError('BAD_REQUEST', `productId ${productId} does not exist or is not for sale`, {
-    field: 'productId',
-    productId,
-  });
+const unavailableFrom = (from: ProductIdFrom) => (from === 'path' ? () => notFound('Product') : notForSale());
 
-async function requireForSale(tx: Transaction, productId: number, from: ProductIdFrom): Promise<void> {
-  const [product] = await tx
-    .select({ isActive: products.isActive, archivedAt: products.archivedAt })
-    .from(products)
-    .where(eq(products.id, productId));
-  if (!product || !product.isActive || product.archivedAt) {
-    throw from === 'path' ? notFound('Product') : notForSale(productId);
+/** The variant a new line is for: the one named, or the product's only active one. */
+async function variantForSale(tx: Transaction, ref: CartLineRef, from: ProductIdFrom): Promise<number> {
+  const [line] = await resolveLines(tx, { lines: [{ ...ref, quantity: 1 }], unavailable: unavailableFrom(from) });
+  return line!.variantId;
+}
+
+/** The cart's lines of one product (one variant's, when named). */
+async function linesOf(tx: Transaction, cartId: number, ref: CartLineRef) {
+  return tx
+    .select({ variantId: cartItems.variantId, quantity: cartItems.quantity })
+    .from(cartItems)
+    .where(
+      and(
+        eq(cartItems.cartId, cartId),
+        eq(cartItems.productId, ref.productId),
+        ref.variantId === undefined ? undefined : eq(cartItems.variantId, ref.variantId),
+      ),
+    );
+}
+
+/** The line an addition goes to: the variant for sale that `ref` means, and what the cart holds of it. */
+async function addedLine(tx: Transaction, cartId: number, ref: CartLineRef) {
+  const variantId = await variantForSale(tx, ref, 'body');
+  const [line] = await linesOf(tx, cartId, { ...ref, variantId });
+  return { variantId, current: line?.quantity ?? 0 };
+}
+
+/**
+ * The line `ref` means for a change of quantity: the cart's line of that variant, else its
+ * only line of that product, else a new line (which needs a variant for sale).
+ */
+async function lineFor(tx: Transaction, cartId: number, ref: CartLineRef, from: ProductIdFrom) {
+  const existing = await linesOf(tx, cartId, ref);
+  if (existing.length > 1) {
+    throw new AppError('VARIANT_REQUIRED', `The cart holds several variants of product ${ref.productId}: name one with variantId`, {
+      field: 'variantId',
+      productId: ref.productId,
+    });
   }
+  if (existing[0]) return { variantId: existing[0].variantId, current: existing[0].quantity };
+  return { variantId: await variantForSale(tx, ref, from), current: 0 };
 }
 
 /** Sets one line to `quantityFrom(current)` (current is 0 for a new line). */
 async function writeLine(
   deps: Deps,
   userId: number,
-  productId: number,
-  quantityFrom: (current: number) => number,
-  checkProduct: 'always' | 'new line',
-  productIdFrom: ProductIdFrom,
+  change: { ref: CartLineRef; from: ProductIdFrom; quantityFrom: (current: number) => number },
 ): Promise<void> {
-  await deps.db.transaction(async (tx) => {
+  const { ref, from } = change;
+  await transaction(deps, async (tx) => {
     const cartId = (await lockCart(tx, userId, true))!;
-    const lines = await tx
-      .select({ productId: cartItems.productId, quantity: cartItems.quantity })
-      .from(cartItems)
-      .where(eq(cartItems.cartId, cartId));
-    const current = lines.find((line) => line.productId === productId)?.quantity ?? 0;
-    if (checkProduct === 'always' || current === 0) await requireForSale(tx, productId, productIdFrom);
-    if (current === 0 && lines.length >= MAX_CART_LINES) {
-      throw new AppError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} different products`, { productId });
+    // Adding always needs the variant for sale; changing a line already there does not.
+    const { variantId, current } = from === 'body' ? await addedLine(tx, cartId, ref) : await lineFor(tx, cartId, ref, from);
+    if (current === 0) {
+      const [count] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(cartItems)
+        .where(eq(cartItems.cartId, cartId));
+      if (Number(count?.n ?? 0) >= MAX_CART_LINES) {
+        throw new AppError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} different products`, {
+          productId: ref.productId,
+          variantId,
+        });
+      }
     }
-    const quantity = quantityFrom(current);
+    const quantity = change.quantityFrom(current);
     if (quantity > MAX_LINE_QUANTITY) {
       throw new AppError(
         'QUANTITY_LIMIT',
-        `The cart already holds ${current} of product ${productId}; a line holds at most ${MAX_LINE_QUANTITY}`,
-        { field: 'quantity', productId },
+        `The cart already holds ${current} of product ${ref.productId}; a line holds at most ${MAX_LINE_QUANTITY}`,
+        { field: 'quantity', productId: ref.productId, variantId },
       );
     }
     await tx
       .insert(cartItems)
-      .values({ cartId, productId, quantity })
-      .onConflictDoUpdate({ target: [cartItems.cartId, cartItems.productId], set: { quantity } });
+      .values({ cartId, productId: ref.productId, variantId, quantity })
+      .onConflictDoUpdate({ target: [cartItems.cartId, cartItems.variantId], set: { quantity } });
   });
 }
 
 /**
- * One product's line, or every line; under the cart lock, so a checkout sees all or none of it.
- * A product id (from a path) must name a product, in the cart or not.
+ * The lines of one product (of one variant, when named), or every line; under the cart lock,
+ * so a checkout sees all or none of it. A product id (from a path) must name a product.
  */
-async function deleteLines(deps: Deps, userId: number, productId?: number): Promise<void> {
-  await deps.db.transaction(async (tx) => {
+async function deleteLines(deps: Deps, userId: number, ref?: CartLineRef): Promise<void> {
+  await transaction(deps, async (tx) => {
     const cartId = await lockCart(tx, userId, false);
-    const line = productId === undefined ? undefined : eq(cartItems.productId, productId);
+    const lines =
+      ref === undefined
+        ? undefined
+        : and(
+            eq(cartItems.productId, ref.productId),
+            ref.variantId === undefined ? undefined : eq(cartItems.variantId, ref.variantId),
+          );
     const deleted =
       cartId === undefined
         ? []
         : await tx
             .delete(cartItems)
-            .where(and(eq(cartItems.cartId, cartId), line))
+            .where(and(eq(cartItems.cartId, cartId), lines))
             .returning({ productId: cartItems.productId });
     // A line that was in the cart goes whatever its product became (a cart may hold an archived
     // one); for a line that was not, the id must name a product the customer can see.
-    if (productId !== undefined && deleted.length === 0) await requireForSale(tx, productId, 'path');
+    if (ref !== undefined && deleted.length === 0) await variantForSale(tx, ref, 'path');
   });
 }
 
@@ -164,21 +212,23 @@ export async function getCart(deps: Deps, viewer: Viewer): Promise<CartDto> {
   return readCart(deps, cartOwner(viewer));
 }
 
-/** Adds to what the line holds. Needs a product for sale; takes no stock. */
+/** Adds to what the line holds. Needs a variant for sale; takes no stock. */
 export async function addCartItem(deps: Deps, viewer: Viewer, input: AddCartItemInput): Promise<CartDto> {
   const userId = cartOwner(viewer);
-  await writeLine(deps, userId, input.productId, (current) => current + input.quantity, 'always', 'body');
+  const { quantity, ...ref } = input;
+  await writeLine(deps, userId, { ref, from: 'body', quantityFrom: (current) => current + quantity });
   return readCart(deps, userId);
 }
 
 /**
  * Sets a line's quantity; 0 removes it. Changing a line already in the cart needs no product
- * check; a new line needs a product for sale (an unknown id in the path is a 404).
+ * check; a new line needs a variant for sale (an unknown id in the path is a 404).
  */
 export async function setCartItemQuantity(deps: Deps, viewer: Viewer, input: SetCartItemInput): Promise<CartDto> {
-  if (input.quantity === 0) return removeCartItem(deps, viewer, input.productId);
+  const { quantity, ...ref } = input;
+  if (quantity === 0) return removeCartItem(deps, viewer, ref);
   const userId = cartOwner(viewer);
-  await writeLine(deps, userId, input.productId, () => input.quantity, 'new line', 'path');
+  await writeLine(deps, userId, { ref, from: 'path', quantityFrom: () => quantity });
   return readCart(deps, userId);
 }
 
@@ -186,9 +236,9 @@ export async function setCartItemQuantity(deps: Deps, viewer: Viewer, input: Set
  * Removing a line that is not there is not an error: the cart ends as asked. An id that names
  * no product at all is a 404.
  */
-export async function removeCartItem(deps: Deps, viewer: Viewer, productId: number): Promise<CartDto> {
+export async function removeCartItem(deps: Deps, viewer: Viewer, ref: CartLineRef): Promise<CartDto> {
   const userId = cartOwner(viewer);
-  await deleteLines(deps, userId, productId);
+  await deleteLines(deps, userId, ref);
   return readCart(deps, userId);
 }
 

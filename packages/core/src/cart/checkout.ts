@@ -4,8 +4,8 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { actorFor } from '../orders/actor';
 import { submitOrder, writeOrder } from '../orders/create';
-import { canonicalAddress } from '../orders/idempotency';
 import type { OrderDetailDto } from '../orders/schemas';
+import { lineUnavailable } from '../orders/stock';
 import type { Viewer } from '../viewer';
 import { cartLines, lockCart } from './cart';
 import type { CheckoutInput } from './schemas';
@@ -17,26 +17,24 @@ import type { CheckoutInput } from './schemas';
  */
 export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput): Promise<OrderDetailDto> {
   const actor = actorFor(viewer);
-  const shippingAddress = input.shippingAddress ?? null;
   return submitOrder(deps, {
     actor,
-    idempotencyKey: input.idempotencyKey,
-    canonicalRequest: { endpoint: 'cart/checkout', shippingAddress: canonicalAddress(shippingAddress) },
+    endpoint: 'cart/checkout',
+    input,
     write: async (tx) => {
       const cartId = await lockCart(tx, actor.userId, false);
       const lines = cartId === undefined ? [] : await cartLines(tx, eq(carts.id, cartId));
       if (cartId === undefined || lines.length === 0) throw new AppError('CART_EMPTY', 'The cart is empty');
-      const gone = lines.find((line) => line.archivedAt || !line.isActive);
-      if (gone) {
-        throw new AppError(
-          'LINE_UNAVAILABLE',
-          `Product ${gone.productId} (${gone.name}) is no longer available; remove it from the cart`,
-          { productId: gone.productId },
-        );
-      }
-      const written = await writeOrder(tx, deps, actor, lines, shippingAddress, 'LINE_UNAVAILABLE');
+      const gone = lines.find((line) => line.archived || !line.isActive);
+      if (gone) throw lineUnavailable(gone);
+      const orderId = await writeOrder(deps, tx, {
+        actor,
+        lines,
+        shippingAddress: input.shippingAddress ?? null,
+        unavailable: lineUnavailable,
+      });
       await tx.delete(cartItems).where(eq(cartItems.cartId, cartId));
-      return written;
+      return orderId;
     },
   });
 }

@@ -11,20 +11,24 @@ import { idSchema } from '../pagination';
 /** A cart becomes one order, and an order has at most this many lines. */
 export const MAX_CART_LINES = 100;
 
-export const addCartItemInput = z.object({
+/** A product, and which of its variants (needed when it has several active ones). */
+export const cartLineRef = z.object({
   productId: idSchema,
+  variantId: idSchema.optional(),
+});
+export type CartLineRef = z.output<typeof cartLineRef>;
+
+export const addCartItemInput = cartLineRef.extend({
   quantity: quantitySchema,
 });
 export type AddCartItemInput = z.output<typeof addCartItemInput>;
 
-export const setCartItemInput = z.object({
-  productId: idSchema,
+export const setCartItemInput = cartLineRef.extend({
   /** 0 removes the line. */
   quantity: z.number().int().min(0).max(MAX_LINE_QUANTITY),
 });
 export type SetCartItemInput = z.output<typeof setCartItemInput>;
 
-export const cartProductInput = z.object({ productId: idSchema });
 
 export const checkoutInput = z.object({
   shippingAddress: shippingAddressSchema.optional(),

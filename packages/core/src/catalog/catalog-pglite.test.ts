@@ -72,7 +72,7 @@ describe('catalog on PGlite', () => {
     expect((await createProduct(deps, input)).slug).toBe('yoga-mat-2');
     const root = await createCategory(deps, { name: 'Root' });
     const child = await createCategory(deps, { name: 'Child', parentId: root.id });
-    await expect(updateCategory(deps, root.id, { parentId: child.id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(updateCategory(deps, root.id, { parentId: child.id })).rejects.toMatchObject({ code: 'CATEGORY_CYCLE' });
     await expect(deleteCategory(deps, root.id)).rejects.toBeInstanceOf(AppError);
     const product = await createProduct(deps, createProductInput.parse({ name: 'Gone', priceCents: 1, stock: 0 }));
     await archiveProduct(deps, product.id);
@@ -82,14 +82,14 @@ describe('catalog on PGlite', () => {
   it('turns a duplicate sku into a conflict', async () => {
     const input = createProductInput.parse({ name: 'Twin', priceCents: 1, stock: 1, sku: 'PGLITE-SKU' });
     await createProduct(deps, input);
-    await expect(createProduct(deps, input)).rejects.toMatchObject({ code: 'CONFLICT', details: { field: 'sku' } });
+    await expect(createProduct(deps, input)).rejects.toMatchObject({ code: 'SKU_TAKEN', details: { field: 'sku' } });
   });
 
   it('adjusts stock conditionally and lists low stock', async () => {
     const product = await createProduct(deps, createProductInput.parse({ name: 'Scarce', priceCents: 1, stock: 2 }));
-    await expect(adjustStock(deps, product.id, -3)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(adjustStock(deps, product.id, -3)).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });
     expect((await adjustStock(deps, product.id, -2)).stock).toBe(0);
     const low = await listLowStock(deps, { page: 1, limit: 50 });
-    expect(low.items.map((p) => p.id)).toContain(product.id);
+    expect(low.items.map((v) => v.productId)).toContain(product.id);
   });
 });

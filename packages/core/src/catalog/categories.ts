@@ -1,10 +1,11 @@
 import { categories, products, queryRows, type Database, type Transaction } from '@commerce/db';
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
+import { transaction } from '../transaction';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
 import { withUniqueSlug } from './slugs';
 import type { CategoryDto, CategoryInput, UpdateCategoryInput } from './schemas';
-import { bumpCatalogVersion } from './version';
+import { catalogChanged } from './version';
 
 type CategoryRow = typeof categories.$inferSelect;
 
@@ -50,17 +51,19 @@ const unknownParent = () => new AppError('BAD_REQUEST', 'parentId names no categ
 export async function createCategory(deps: Deps, input: CategoryInput): Promise<CategoryDto> {
   const row = await withUniqueSlug(deps, categorySlug, input.name, 'category', async (slug) => {
     try {
-      const [created] = await deps.db
-        .insert(categories)
-        .values({ name: input.name, slug, parentId: input.parentId ?? null })
-        .returning();
-      return created!;
+      return await transaction(deps, async (tx) => {
+        const [created] = await tx
+          .insert(categories)
+          .values({ name: input.name, slug, parentId: input.parentId ?? null })
+          .returning();
+        catalogChanged(deps, tx);
+        return created!;
+      });
     } catch (error) {
       if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) throw unknownParent();
       throw error;
     }
   });
-  await bumpCatalogVersion(deps);
   return toCategoryDto(row);
 }
 
@@ -68,7 +71,7 @@ export async function updateCategory(deps: Deps, id: number, input: UpdateCatego
   const [current] = await deps.db.select().from(categories).where(eq(categories.id, id)).limit(1);
   if (!current) throw notFound('Category');
   const write = (slug: string | undefined) =>
-    deps.db.transaction(async (tx) => {
+    transaction(deps, async (tx) => {
       if (input.parentId != null) {
         await tx.execute(sql`select pg_advisory_xact_lock(${TREE_LOCK})`);
         const [parent] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, input.parentId));
@@ -90,13 +93,13 @@ export async function updateCategory(deps: Deps, id: number, input: UpdateCatego
         .where(eq(categories.id, id))
         .returning();
       if (!row) throw notFound('Category');
+      catalogChanged(deps, tx);
       return row;
     });
   const row =
     input.name !== undefined && input.name !== current.name
       ? await withUniqueSlug(deps, categorySlug, input.name, 'category', write, id)
       : await write(undefined);
-  await bumpCatalogVersion(deps);
   return toCategoryDto(row);
 }
 
@@ -109,7 +112,7 @@ export async function deleteCategory(deps: Deps, id: number): Promise<CategoryDt
   const occupied = () => new AppError('CATEGORY_IN_USE', 'The category still has subcategories or products: move them first');
   let row: CategoryRow;
   try {
-    row = await deps.db.transaction(async (tx) => {
+    row = await transaction(deps, async (tx) => {
       // The row lock waits for, then excludes, a concurrent insert of a subcategory or product
       // naming this category (their foreign key checks take a key-share lock on this row).
       const [found] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, id)).for('update');
@@ -125,6 +128,7 @@ export async function deleteCategory(deps: Deps, id: number): Promise<CategoryDt
         .where(and(eq(products.categoryId, id), isNotNull(products.archivedAt)));
       const [deleted] = await tx.delete(categories).where(eq(categories.id, id)).returning();
       if (!deleted) throw notFound('Category');
+      catalogChanged(deps, tx);
       return deleted;
     });
   } catch (error) {
@@ -132,6 +136,5 @@ export async function deleteCategory(deps: Deps, id: number): Promise<CategoryDt
     if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) throw occupied();
     throw error;
   }
-  await bumpCatalogVersion(deps);
   return toCategoryDto(row);
 }

@@ -1,5 +1,7 @@
 export * from './schemas';
 export * from './products';
+export * from './variants';
+export * from './images';
 export * from './categories';
 export * from './inventory';
 export * from './version';

@@ -1,26 +1,42 @@
-import { products } from '@commerce/db';
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { products, productVariants, type Transaction } from '@commerce/db';
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
-import { productColumns, toProductDto, type ProductRow } from './products';
-import { MAX_STOCK, type LowStockItemDto, type ProductDto } from './schemas';
-import { bumpCatalogVersion } from './version';
+import { transaction } from '../transaction';
+import { asStaff, getProduct } from './products';
+import { MAX_STOCK, type LowStockItemDto, type ProductDto, type VariantDto } from './schemas';
+import { syncProduct, toVariantDto, variantColumns, variantsAndImagesOf, type VariantRow } from './variants';
+import { catalogChanged } from './version';
 
-async function writeStock(deps: Deps, id: number, stock: SQL | number, guard?: SQL): Promise<ProductRow | undefined> {
-  const [row] = await deps.db
-    .update(products)
+/** Writes a live variant's stock (a value, or an expression of it) when `guard` holds; undefined otherwise. */
+async function writeStock(
+  deps: Deps,
+  tx: Transaction,
+  { variantId, stock, guard }: { variantId: number; stock: SQL | number; guard?: SQL },
+): Promise<VariantRow | undefined> {
+  const [row] = await tx
+    .update(productVariants)
     .set({ stock, updatedAt: deps.clock.now() })
-    .where(and(eq(products.id, id), guard))
-    .returning(productColumns);
-  if (row) await bumpCatalogVersion(deps);
+    .where(and(eq(productVariants.id, variantId), isNull(productVariants.archivedAt), guard))
+    .returning(variantColumns);
+  if (row) {
+    await syncProduct(tx, row.productId);
+    catalogChanged(deps, tx);
+  }
   return row;
 }
 
-export async function setStock(deps: Deps, id: number, stock: number): Promise<ProductDto> {
-  const row = await writeStock(deps, id, stock);
-  if (!row) throw notFound('Product');
-  return toProductDto(row, deps.settings.currency);
+async function variantDto(deps: Deps, row: VariantRow): Promise<VariantDto> {
+  const { images } = await variantsAndImagesOf(deps.db, [row.productId]);
+  return toVariantDto(row, images.get(row.productId) ?? [], deps.settings.mediaBaseUrl);
+}
+
+/** PUT /api/variants/{id}/stock. */
+export async function setVariantStock(deps: Deps, variantId: number, stock: number): Promise<VariantDto> {
+  const row = await transaction(deps, (tx) => writeStock(deps, tx, { variantId, stock }));
+  if (!row) throw notFound('Variant');
+  return variantDto(deps, row);
 }
 
 /**
@@ -29,61 +45,104 @@ export async function setStock(deps: Deps, id: number, stock: number): Promise<P
  * MAX_STOCK: stock may already be above it (a cancelled order returns its units whatever
  * the stock), and taking some away must still work then.
  */
-export async function adjustStock(deps: Deps, id: number, delta: number): Promise<ProductDto> {
-  const next = sql`${products.stock} + ${delta}::int`;
+export async function adjustVariantStock(deps: Deps, variantId: number, delta: number): Promise<VariantDto> {
+  const next = sql`${productVariants.stock} + ${delta}::int`;
   const guard = delta > 0 ? sql`${next} <= ${MAX_STOCK}` : sql`${next} >= 0`;
-  const row = await writeStock(deps, id, next, guard);
-  if (row) return toProductDto(row, deps.settings.currency);
-  const [exists] = await deps.db.select({ stock: products.stock }).from(products).where(eq(products.id, id));
-  if (!exists) throw notFound('Product');
+  const row = await transaction(deps, (tx) => writeStock(deps, tx, { variantId, stock: next, guard }));
+  if (row) return variantDto(deps, row);
+  const [exists] = await deps.db
+    .select({ stock: productVariants.stock, productId: productVariants.productId })
+    .from(productVariants)
+    .where(and(eq(productVariants.id, variantId), isNull(productVariants.archivedAt)));
+  if (!exists) throw notFound('Variant');
   throw new AppError(
     delta > 0 ? 'STOCK_LIMIT' : 'INSUFFICIENT_STOCK',
     delta > 0
       ? `Stock cannot exceed ${MAX_STOCK}: ${exists.stock} in stock, cannot add ${delta}`
       : `Not enough stock: ${exists.stock} left, cannot take ${-delta}`,
-    { field: 'delta', productId: id },
+    { field: 'delta', productId: exists.productId, variantId },
   );
 }
 
 /**
- * Products (archived ones aside) whose stock is at or below their own threshold, else the
- * store-wide one; lowest stock first. The largest threshold in use bounds an index range on
- * stock, so the scan never visits well-stocked products. Unexecuted, for the plan test.
+ * The variant the product-level stock routes mean: the product's only live one. A product with
+ * several is stocked per variant (400 naming `variantId`).
+ */
+async function onlyVariantOf(deps: Deps, productId: number): Promise<number> {
+  const live = await deps.db
+    .select({ id: productVariants.id })
+    .from(productVariants)
+    .where(and(eq(productVariants.productId, productId), isNull(productVariants.archivedAt)))
+    .limit(2);
+  if (live.length === 0) throw notFound('Product');
+  if (live.length > 1) {
+    throw new AppError('VARIANT_REQUIRED', `Product ${productId} has several variants: change stock per variant`, {
+      field: 'variantId',
+      productId,
+    });
+  }
+  return live[0]!.id;
+}
+
+/** PUT /api/products/{id}/stock, for single-variant products. */
+export async function setStock(deps: Deps, productId: number, stock: number): Promise<ProductDto> {
+  await setVariantStock(deps, await onlyVariantOf(deps, productId), stock);
+  return getProduct(deps, asStaff, productId);
+}
+
+/** POST /api/products/{id}/stock-adjustments, for single-variant products. */
+export async function adjustStock(deps: Deps, productId: number, delta: number): Promise<ProductDto> {
+  await adjustVariantStock(deps, await onlyVariantOf(deps, productId), delta);
+  return getProduct(deps, asStaff, productId);
+}
+
+/**
+ * Variants (archived ones and those of archived products aside) whose stock is at or below
+ * their own threshold, else the store-wide one; lowest stock first. The largest threshold in
+ * use bounds an index range on stock, so the scan never visits well-stocked variants.
+ * Unexecuted, for the plan test.
  */
 export async function lowStockQueries(deps: Deps, input: { page: number; limit: number }) {
   const fallback = deps.settings.lowStockThreshold;
   const [max] = await deps.db
-    .select({ value: sql<number | null>`max(${products.lowStockThreshold})` })
-    .from(products)
-    .where(sql`${products.archivedAt} is null`);
+    .select({ value: sql<number | null>`max(${productVariants.lowStockThreshold})` })
+    .from(productVariants)
+    .where(sql`${productVariants.archivedAt} is null`);
   const bound = Math.max(fallback, Number(max?.value ?? 0));
-  const effective = sql<number>`coalesce(${products.lowStockThreshold}, ${fallback}::int)`;
-  const where = sql`${products.archivedAt} is null and ${products.stock} <= ${bound}::int and ${products.stock} <= ${effective}`;
+  const effective = sql<number>`coalesce(${productVariants.lowStockThreshold}, ${fallback}::int)`;
+  const where = sql`${productVariants.archivedAt} is null and ${productVariants.stock} <= ${bound}::int and ${productVariants.stock} <= ${effective} and ${products.archivedAt} is null`;
   return {
     page: deps.db
-      .select({ ...productColumns, effectiveThreshold: effective })
-      .from(products)
+      .select({
+        variantId: productVariants.id,
+        productId: productVariants.productId,
+        name: products.name,
+        title: productVariants.title,
+        sku: productVariants.sku,
+        stock: productVariants.stock,
+        isActive: sql<boolean>`${productVariants.isActive} and ${products.isActive}`,
+        lowStockThreshold: productVariants.lowStockThreshold,
+        effectiveThreshold: effective,
+      })
+      .from(productVariants)
+      .innerJoin(products, eq(products.id, productVariants.productId))
       .where(where)
-      .orderBy(asc(products.stock), asc(products.id))
+      .orderBy(asc(productVariants.stock), asc(productVariants.id))
       .limit(input.limit)
       .offset(offsetOf(input.page, input.limit)),
-    count: deps.db.select({ total: sql<number>`count(*)::int` }).from(products).where(where),
+    count: deps.db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(productVariants)
+      .innerJoin(products, eq(products.id, productVariants.productId))
+      .where(where),
   };
 }
 
-export async function listLowStock(
-  deps: Deps,
-  input: { page: number; limit: number },
-): Promise<Page<LowStockItemDto>> {
+export async function listLowStock(deps: Deps, input: { page: number; limit: number }): Promise<Page<LowStockItemDto>> {
   const queries = await lowStockQueries(deps, input);
   const [rows, [count]] = await Promise.all([queries.page, queries.count]);
-  const currency = deps.settings.currency;
   return pageOf(
-    rows.map((row) => ({
-      ...toProductDto(row, currency),
-      lowStockThreshold: row.lowStockThreshold,
-      effectiveThreshold: Number(row.effectiveThreshold),
-    })),
+    rows.map((row) => ({ ...row, effectiveThreshold: Number(row.effectiveThreshold) })),
     input.page,
     input.limit,
     Number(count?.total ?? 0),

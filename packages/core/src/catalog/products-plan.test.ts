@@ -6,7 +6,7 @@ import type { Deps } from '../deps';
 import { createTestDeps } from '../testing';
 import type { Viewer } from '../viewer';
 import { lowStockQueries } from './inventory';
-import { productListQueries } from './products';
+import { listProducts, productListQueries, skuLookupQuery } from './products';
 import { listProductsInput, productSorts } from './schemas';
 
 // Every query shape of the product list, EXPLAINed exactly as listProducts sends it, on a
@@ -57,6 +57,7 @@ const filters = (): [string, Record<string, unknown>][] => [
   ['in stock', { inStock: 'true' }],
   ['out of stock', { inStock: 'false' }],
   ['search', { q: 'walnut lamp' }],
+  ['search by a variant sku', { q: 'syn-4243-1' }],
   ['everything at once', { categoryId: parentCategoryId, minPriceCents: 1_000, maxPriceCents: 50_000, inStock: 'true', q: 'steel' }],
   ['page 50 of 50', { page: 50, limit: 50 }],
 ];
@@ -77,13 +78,21 @@ describe(`product list plans at ${PRODUCTS} products`, () => {
             seen.add(text);
             shapes += 1;
             const plan = await explain(query);
-            if (/Seq Scan on products/.test(plan)) seqScans.push(`${kind}: sort=${sort}, ${audience}, ${filter}\n${plan}`);
+            if (/Seq Scan on product/.test(plan)) seqScans.push(`${kind}: sort=${sort}, ${audience}, ${filter}\n${plan}`);
           }
         }
       }
     }
     expect(shapes).toBeGreaterThan(100);
     expect(seqScans, seqScans.join('\n\n')).toEqual([]);
+  });
+
+  it('finds a sku in any case through the sku index, and the product it belongs to', async () => {
+    const plan = await explain(skuLookupQuery(deps, 'syn-4243-1'));
+    expect(plan).toMatch(/product_variants_sku_unique/);
+    const page = await listProducts(deps, null, listProductsInput.parse({ q: 'syn-4243-1' }));
+    expect(page.items.map((p) => p.slug)).toEqual(['synthetic-4243']);
+    expect(page.items[0]!.variants.map((v) => v.sku)).toContain('SYN-4243-1');
   });
 
   it('counts the public catalog with an index-only scan', async () => {
@@ -98,8 +107,8 @@ describe(`product list plans at ${PRODUCTS} products`, () => {
     const queries = await lowStockQueries(deps, { page: 1, limit: 10 });
     for (const query of [queries.page, queries.count]) {
       const plan = await explain(query);
-      expect(plan).not.toMatch(/Seq Scan on products/);
-      expect(plan).toMatch(/products_low_stock_idx/);
+      expect(plan).not.toMatch(/Seq Scan on product/);
+      expect(plan).toMatch(/product_variants_low_stock_idx/);
     }
   });
 });

@@ -1,17 +1,39 @@
-import { products } from '@commerce/db';
-import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { productImages, products, productVariants, type Transaction } from '@commerce/db';
+import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
-import { AppError, isUniqueViolation, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
+import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
+import { afterCommit, transaction } from '../transaction';
 import { isStaff, type Viewer } from '../viewer';
 import { categoryTreeIds } from './categories';
+import { imageDirectory, toImageDto, type ProductImageRow } from './images';
 import type { CreateProductInput, ListProductsInput, ProductDto, UpdateProductInput } from './schemas';
 import { withUniqueSlug } from './slugs';
-import { bumpCatalogVersion } from './version';
+import {
+  checkOptionValues,
+  insertVariants,
+  syncProduct,
+  toVariantDto,
+  variantsAndImagesOf,
+  variantWriteError,
+  visibleVariant,
+  type VariantRow,
+} from './variants';
+import { catalogChanged } from './version';
 
 export type ProductRow = Omit<typeof products.$inferSelect, 'search'>;
 
-export function toProductDto(row: ProductRow, currency: string): ProductDto {
+/** How staff see a product (inactive variants included), for answers to staff writes. */
+export const asStaff: Viewer = { userId: 0, role: 'staff' };
+
+/** A product as `viewer` may see it, with its live variants and images. */
+export function toProductDto(
+  row: ProductRow,
+  related: { variants: VariantRow[]; images: ProductImageRow[] },
+  context: { viewer: Viewer; settings: Deps['settings'] },
+): ProductDto {
+  const { mediaBaseUrl, currency } = context.settings;
+  const only = related.variants.length === 1 ? related.variants[0] : undefined;
   return {
     id: row.id,
     slug: row.slug,
@@ -22,8 +44,12 @@ export function toProductDto(row: ProductRow, currency: string): ProductDto {
     stock: row.stock,
     isActive: row.isActive,
     categoryId: row.categoryId,
-    sku: row.sku,
-    images: row.images,
+    sku: only?.sku ?? null,
+    images: related.images.map((image) => toImageDto(image, mediaBaseUrl)),
+    options: row.options,
+    variants: related.variants
+      .filter((variant) => visibleVariant(variant, context.viewer))
+      .map((variant) => toVariantDto(variant, related.images, mediaBaseUrl)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -40,12 +66,25 @@ export const productColumns = {
   isActive: products.isActive,
   archivedAt: products.archivedAt,
   categoryId: products.categoryId,
-  sku: products.sku,
-  images: products.images,
-  lowStockThreshold: products.lowStockThreshold,
+  options: products.options,
   createdAt: products.createdAt,
   updatedAt: products.updatedAt,
 };
+
+/** Products with their variants and images, for `viewer`, in the order of `rows`. */
+async function productDtos(deps: Deps, viewer: Viewer, rows: ProductRow[]): Promise<ProductDto[]> {
+  const related = await variantsAndImagesOf(
+    deps.db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) =>
+    toProductDto(
+      row,
+      { variants: related.variants.get(row.id) ?? [], images: related.images.get(row.id) ?? [] },
+      { viewer, settings: deps.settings },
+    ),
+  );
+}
 
 // The audience filters are written as literals, never as bound parameters, so that the
 // planner can prove the partial indexes' predicates (see schema/catalog.ts) from them.
@@ -60,6 +99,13 @@ const sortOrders: Record<ListProductsInput['sort'], SQL[]> = {
   name: [asc(products.name), asc(products.id)],
 };
 
+/** Products with a live variant whose sku is exactly `q`, in any case (at most a few); unexecuted, for the plan test. */
+export const skuLookupQuery = (deps: Deps, q: string) =>
+  deps.db
+    .select({ productId: productVariants.productId })
+    .from(productVariants)
+    .where(sql`lower(${productVariants.sku}) = lower(${q}) and ${productVariants.archivedAt} is null`);
+
 async function listConditions(deps: Deps, viewer: Viewer, input: ListProductsInput): Promise<SQL[]> {
   const conditions: SQL[] = [];
   if (!isStaff(viewer) || input.active === true) conditions.push(publicRow);
@@ -72,7 +118,12 @@ async function listConditions(deps: Deps, viewer: Viewer, input: ListProductsInp
   if (input.maxPriceCents !== undefined) conditions.push(lte(products.priceCents, input.maxPriceCents));
   if (input.inStock === true) conditions.push(sql`${products.stock} > 0`);
   if (input.inStock === false) conditions.push(sql`${products.stock} = 0`);
-  if (input.q) conditions.push(sql`${products.search} @@ websearch_to_tsquery('english', ${input.q})`);
+  if (input.q) {
+    // Likewise resolved first, so the text search and the sku match combine as two index scans.
+    const bySku = (await skuLookupQuery(deps, input.q)).map((row) => row.productId);
+    const text = sql`${products.search} @@ websearch_to_tsquery('english', ${input.q})`;
+    conditions.push(bySku.length ? or(text, inArray(products.id, bySku))! : text);
+  }
   return conditions;
 }
 
@@ -97,85 +148,177 @@ export async function productListQueries(deps: Deps, viewer: Viewer, input: List
 export async function listProducts(deps: Deps, viewer: Viewer, input: ListProductsInput): Promise<Page<ProductDto>> {
   const queries = await productListQueries(deps, viewer, input);
   const [rows, [count]] = await Promise.all([queries.page, queries.count]);
-  const currency = deps.settings.currency;
-  return pageOf(
-    rows.map((row) => toProductDto(row, currency)),
-    input.page,
-    input.limit,
-    Number(count?.total ?? 0),
-  );
+  return pageOf(await productDtos(deps, viewer, rows), input.page, input.limit, Number(count?.total ?? 0));
 }
 
-async function findProduct(deps: Deps, id: number): Promise<ProductRow | undefined> {
-  const [row] = await deps.db.select(productColumns).from(products).where(eq(products.id, id)).limit(1);
+async function findProduct(db: Deps['db'] | Transaction, id: number): Promise<ProductRow | undefined> {
+  const [row] = await db.select(productColumns).from(products).where(eq(products.id, id)).limit(1);
   return row;
 }
 
 /** A product by id. The public sees it only while it is active and not archived; staff see every one. */
 export async function getProduct(deps: Deps, viewer: Viewer, id: number): Promise<ProductDto> {
-  const row = await findProduct(deps, id);
+  const row = await findProduct(deps.db, id);
   if (!row || (!isStaff(viewer) && (!row.isActive || row.archivedAt))) throw notFound('Product');
-  return toProductDto(row, deps.settings.currency);
+  const [dto] = await productDtos(deps, viewer, [row]);
+  return dto!;
 }
 
 const productSlug = { table: products, slug: products.slug, id: products.id, constraint: 'products_slug_unique' };
 
 /** Turns the constraint errors a caller can cause into 4xx; anything else (a slug race) passes through. */
 function productWriteError(error: unknown): never {
-  if (isUniqueViolation(error, 'products_sku_unique')) {
-    throw new AppError('SKU_TAKEN', 'Another product already has this sku', { field: 'sku' });
-  }
   if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
     throw new AppError('BAD_REQUEST', 'categoryId names no category', { field: 'categoryId' });
   }
   throw error;
 }
 
+/**
+ * Creates a product with its variants: those given, or one made of the product's own price,
+ * stock and sku (so single-variant products keep the shape they always had).
+ */
 export async function createProduct(deps: Deps, input: CreateProductInput): Promise<ProductDto> {
-  const row = await withUniqueSlug(deps, productSlug, input.name, 'product', async (slug) => {
-    const [created] = await deps.db
-      .insert(products)
-      .values({ ...input, slug, categoryId: input.categoryId ?? null, sku: input.sku ?? null })
-      .returning(productColumns)
-      .catch(productWriteError);
-    return created!;
-  });
-  await bumpCatalogVersion(deps);
-  return toProductDto(row, deps.settings.currency);
+  const { variants, priceCents, stock, sku, lowStockThreshold, images, ...fields } = input;
+  const row = await withUniqueSlug(deps, productSlug, input.name, 'product', (slug) =>
+    transaction(deps, async (tx) => {
+      const [created] = await tx
+        .insert(products)
+        // The price is the variants' to say; syncProduct sets it once they exist.
+        .values({ ...fields, slug, categoryId: fields.categoryId ?? null, priceCents: priceCents ?? 0, stock: 0 })
+        .returning(productColumns)
+        .catch(productWriteError);
+      const product = created!;
+      await insertVariants(
+        tx,
+        product,
+        variants ?? [
+          { optionValues: {}, priceCents: priceCents ?? 0, stock: stock ?? 0, sku, lowStockThreshold, isActive: true },
+        ],
+      );
+      if (images.length) {
+        await tx.insert(productImages).values(images.map((image, position) => ({ productId: product.id, ...image, position })));
+      }
+      catalogChanged(deps, tx);
+      return product;
+    }),
+  );
+  return getProduct(deps, asStaff, row.id);
+}
+
+/**
+ * The product-level price, stock, sku and threshold are its only variant's: a product with
+ * several live variants is changed per variant.
+ */
+async function updateOnlyVariant(deps: Deps, tx: Transaction, productId: number, input: UpdateProductInput): Promise<void> {
+  const { priceCents, stock, sku, lowStockThreshold } = input;
+  const changes = { priceCents, stock, sku, lowStockThreshold };
+  const given = Object.entries(changes).filter(([, value]) => value !== undefined);
+  if (given.length === 0) return;
+  const live = await tx
+    .select({ id: productVariants.id })
+    .from(productVariants)
+    .where(sql`${productVariants.productId} = ${productId} and ${productVariants.archivedAt} is null`)
+    .for('update');
+  if (live.length !== 1) {
+    throw new AppError(
+      'PRODUCT_HAS_VARIANTS',
+      `This product has ${live.length} variants: change ${given.map(([field]) => field).join(', ')} per variant`,
+      { field: given[0]![0], productId },
+    );
+  }
+  await tx
+    .update(productVariants)
+    .set({ ...changes, updatedAt: deps.clock.now() })
+    .where(eq(productVariants.id, live[0]!.id))
+    .catch((error: unknown) => variantWriteError(error, productId));
+  await syncProduct(tx, productId);
+}
+
+/**
+ * New options must fit every live variant: removing an option or a value still in use is
+ * refused, naming the variant.
+ */
+async function checkOptionsFitVariants(tx: Transaction, productId: number, options: NonNullable<UpdateProductInput['options']>) {
+  const live = await tx
+    .select({ id: productVariants.id, optionValues: productVariants.optionValues })
+    .from(productVariants)
+    .where(sql`${productVariants.productId} = ${productId} and ${productVariants.archivedAt} is null`);
+  for (const variant of live) checkOptionValues(options, variant.optionValues, `options (variant ${variant.id})`);
+}
+
+/**
+ * Sets the product's images to `refs`, in that order: ids keep images it has, URLs add outside
+ * ones; the others are removed, with their files once the change commits.
+ */
+async function replaceImages(
+  deps: Deps,
+  tx: Transaction,
+  productId: number,
+  refs: NonNullable<UpdateProductInput['images']>,
+): Promise<void> {
+  const kept = refs.filter((ref): ref is number => typeof ref === 'number');
+  const existing = await tx
+    .select({ id: productImages.id, storageKey: productImages.storageKey })
+    .from(productImages)
+    .where(eq(productImages.productId, productId));
+  const unknown = kept.find((id) => !existing.some((image) => image.id === id));
+  if (unknown !== undefined) {
+    throw new AppError('BAD_REQUEST', `images: image ${unknown} is not an image of this product`, { field: 'images' });
+  }
+  const removed = await tx
+    .delete(productImages)
+    .where(and(eq(productImages.productId, productId), kept.length ? notInArray(productImages.id, kept) : undefined))
+    .returning({ storageKey: productImages.storageKey });
+  for (const [position, ref] of refs.entries()) {
+    if (typeof ref === 'number') await tx.update(productImages).set({ position }).where(eq(productImages.id, ref));
+    else await tx.insert(productImages).values({ productId, ...ref, position });
+  }
+  const directories = removed.flatMap((image) => (image.storageKey ? [imageDirectory(image.storageKey)] : []));
+  if (directories.length && deps.media) {
+    const media = deps.media;
+    afterCommit(tx, { run: async () => void (await Promise.all(directories.map((dir) => media.removeDir(dir)))) });
+  }
 }
 
 export async function updateProduct(deps: Deps, id: number, input: UpdateProductInput): Promise<ProductDto> {
-  const current = await findProduct(deps, id);
+  const current = await findProduct(deps.db, id);
   if (!current) throw notFound('Product');
-  if (Object.values(input).every((v) => v === undefined)) return toProductDto(current, deps.settings.currency);
-  const write = async (slug?: string) => {
-    const [row] = await deps.db
-      .update(products)
-      .set({ ...input, ...(slug !== undefined && { slug }), updatedAt: deps.clock.now() })
-      .where(eq(products.id, id))
-      .returning(productColumns)
-      .catch(productWriteError);
-    if (!row) throw notFound('Product');
-    return row;
-  };
+  if (Object.values(input).every((v) => v === undefined)) return getProduct(deps, asStaff, id);
+  const { priceCents: _p, stock: _s, sku: _k, lowStockThreshold: _t, images, ...fields } = input;
+  const write = (slug?: string) =>
+    transaction(deps, async (tx) => {
+      // Variants first, then the product row: the order in which orders take them.
+      await updateOnlyVariant(deps, tx, id, input);
+      if (fields.options !== undefined) await checkOptionsFitVariants(tx, id, fields.options);
+      const [row] = await tx
+        .update(products)
+        .set({ ...fields, ...(slug !== undefined && { slug }), updatedAt: deps.clock.now() })
+        .where(eq(products.id, id))
+        .returning({ id: products.id })
+        .catch(productWriteError);
+      if (!row) throw notFound('Product');
+      if (images !== undefined) await replaceImages(deps, tx, id, images);
+      catalogChanged(deps, tx);
+    });
   // The slug follows the name, so that it keeps describing the product.
-  const row =
-    input.name !== undefined && input.name !== current.name
-      ? await withUniqueSlug(deps, productSlug, input.name, 'product', write, id)
-      : await write();
-  await bumpCatalogVersion(deps);
-  return toProductDto(row, deps.settings.currency);
+  if (input.name !== undefined && input.name !== current.name) await withUniqueSlug(deps, productSlug, input.name, 'product', write, id);
+  else await write();
+  return getProduct(deps, asStaff, id);
 }
 
 /** Archives: the row stays for past orders and carts, and leaves every public read. Archiving twice is fine. */
 export async function archiveProduct(deps: Deps, id: number): Promise<{ success: true }> {
   const now = deps.clock.now();
-  const [row] = await deps.db
-    .update(products)
-    .set({ archivedAt: sql`coalesce(${products.archivedAt}, ${now.toISOString()}::timestamptz)`, updatedAt: now })
-    .where(eq(products.id, id))
-    .returning({ id: products.id });
-  if (!row) throw notFound('Product');
-  await bumpCatalogVersion(deps);
+  await transaction(deps, async (tx) => {
+    const [row] = await tx
+      .update(products)
+      .set({ archivedAt: sql`coalesce(${products.archivedAt}, ${now.toISOString()}::timestamptz)`, updatedAt: now })
+      .where(eq(products.id, id))
+      .returning({ id: products.id });
+    if (!row) throw notFound('Product');
+    catalogChanged(deps, tx);
+  });
   return { success: true };
 }
+

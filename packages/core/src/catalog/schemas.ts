@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pageOutput, queryBoolean } from '../pagination';
 import { storable, textSchema as text } from '../text';
+import { productImageOutput } from './images';
 
 export const productSorts = ['newest', 'price_asc', 'price_desc', 'name'] as const;
 
@@ -27,53 +28,160 @@ export const listProductsInput = pageQuery
   });
 export type ListProductsInput = z.output<typeof listProductsInput>;
 
+/** An outside image, by URL (uploads go through POST /products/{id}/images). */
 export const productImage = z.object({
   url: storable(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048)),
   alt: text(0, 300).default(''),
 });
 
+export const MAX_OPTIONS = 3;
+export const MAX_OPTION_VALUES = 50;
+export const MAX_VARIANTS = 100;
+
 const stock = z.number().int().min(0).max(MAX_STOCK);
 const threshold = z.number().int().min(0).max(MAX_STOCK);
+const price = z.number().int().min(0).max(MAX_PRICE_CENTS);
+const sku = text(1, 64);
+
+const distinct = (values: readonly string[]) => new Set(values.map((v) => v.toLowerCase())).size === values.length;
+
+export const productOptionInput = z.object({
+  name: text(1, 50),
+  values: z
+    .array(text(1, 100))
+    .min(1)
+    .max(MAX_OPTION_VALUES)
+    .refine(distinct, 'option values must be distinct'),
+});
+
+export const productOptionsInput = z
+  .array(productOptionInput)
+  .max(MAX_OPTIONS)
+  .refine((options) => distinct(options.map((o) => o.name)), 'option names must be distinct');
+export type ProductOptionsInput = z.output<typeof productOptionsInput>;
+
+/** Option name → value; checked against the product's options by core (INVALID_OPTION_VALUE). */
+const optionValues = z.record(text(1, 50), text(1, 100)).refine((v) => Object.keys(v).length <= MAX_OPTIONS, {
+  message: `at most ${MAX_OPTIONS} options`,
+});
+
+const variantFields = {
+  sku: sku.nullable(),
+  /** Shown on cart and order lines; made from the option values ("M / Red") when not given. */
+  title: text(1, 200),
+  optionValues,
+  priceCents: price,
+  stock,
+  isActive: z.boolean(),
+  lowStockThreshold: threshold.nullable(),
+};
+
+export const createVariantInput = z.object({
+  ...variantFields,
+  sku: variantFields.sku.optional(),
+  title: variantFields.title.optional(),
+  optionValues: variantFields.optionValues.default({}),
+  stock: variantFields.stock.default(0),
+  isActive: variantFields.isActive.default(true),
+  lowStockThreshold: variantFields.lowStockThreshold.optional(),
+});
+export type CreateVariantInput = z.output<typeof createVariantInput>;
+
+export const updateVariantInput = z.object(variantFields).partial();
+export type UpdateVariantInput = z.output<typeof updateVariantInput>;
 
 const productFields = {
   name: text(1, 200),
   description: text(0, 10_000),
-  priceCents: z.number().int().min(0).max(MAX_PRICE_CENTS),
-  stock,
   isActive: z.boolean(),
   categoryId: idSchema.nullable(),
-  sku: text(1, 64).nullable(),
-  images: z.array(productImage).max(MAX_IMAGES),
+  options: productOptionsInput,
+  // A product's own variant, for single-variant products: the product routes keep their shape.
+  priceCents: price,
+  stock,
+  sku: sku.nullable(),
   /** Stock at or below this shows on the low-stock list; null uses the store-wide default. */
   lowStockThreshold: threshold.nullable(),
 };
 
-export const createProductInput = z.object({
-  ...productFields,
-  description: productFields.description.default(''),
-  isActive: productFields.isActive.default(true),
-  categoryId: productFields.categoryId.optional(),
-  sku: productFields.sku.optional(),
-  images: productFields.images.default([]),
-  lowStockThreshold: productFields.lowStockThreshold.optional(),
-});
+export const createProductInput = z
+  .object({
+    ...productFields,
+    description: productFields.description.default(''),
+    isActive: productFields.isActive.default(true),
+    categoryId: productFields.categoryId.optional(),
+    options: productFields.options.default([]),
+    priceCents: productFields.priceCents.optional(),
+    stock: productFields.stock.optional(),
+    sku: productFields.sku.optional(),
+    lowStockThreshold: productFields.lowStockThreshold.optional(),
+    images: z.array(productImage).max(MAX_IMAGES).default([]),
+    /** Several variants at once; without them the product gets one from priceCents, stock and sku. */
+    variants: z.array(createVariantInput).min(1).max(MAX_VARIANTS).optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.variants) {
+      for (const field of ['priceCents', 'stock', 'sku', 'lowStockThreshold'] as const) {
+        if (input[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: `give ${field} per variant when sending variants` });
+        }
+      }
+    } else {
+      if (input.priceCents === undefined) ctx.addIssue({ code: 'custom', path: ['priceCents'], message: 'required' });
+      if (input.stock === undefined) ctx.addIssue({ code: 'custom', path: ['stock'], message: 'required' });
+      if (input.options.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['variants'], message: 'a product with options needs its variants' });
+      }
+    }
+  });
 export type CreateProductInput = z.output<typeof createProductInput>;
 
-export const updateProductInput = z.object(productFields).partial();
+/** An image the product keeps (by id, in the new order) or a new outside one (by URL). */
+export const productImageRef = z.union([idSchema, productImage]);
+
+export const updateProductInput = z
+  .object({
+    ...productFields,
+    /** The product's images in their new order: ids of its images, or new outside ones; the rest are removed. */
+    images: z.array(productImageRef).max(MAX_IMAGES),
+  })
+  .partial();
 export type UpdateProductInput = z.output<typeof updateProductInput>;
+
+export const productOptionOutput = z.object({ name: z.string(), values: z.array(z.string()) });
+
+export const variantOutput = z.object({
+  id: z.number().int(),
+  productId: z.number().int(),
+  sku: z.string().nullable(),
+  title: z.string(),
+  optionValues: z.record(z.string(), z.string()),
+  priceCents: z.number().int(),
+  stock: z.number().int(),
+  isActive: z.boolean(),
+  lowStockThreshold: z.number().int().nullable(),
+  images: z.array(productImageOutput),
+});
+export type VariantDto = z.output<typeof variantOutput>;
 
 export const productOutput = z.object({
   id: z.number().int(),
   slug: z.string(),
   name: z.string(),
   description: z.string(),
+  /** The lowest price among active variants. */
   priceCents: z.number().int(),
   currency: z.string(),
+  /** The stock of active variants, added up. */
   stock: z.number().int(),
   isActive: z.boolean(),
   categoryId: z.number().int().nullable(),
+  /** The only variant's sku; null for a product with several variants. */
   sku: z.string().nullable(),
-  images: z.array(z.object({ url: z.string(), alt: z.string() })),
+  images: z.array(productImageOutput),
+  options: z.array(productOptionOutput),
+  /** Active ones for the public; staff see inactive ones too. Archived variants are gone. */
+  variants: z.array(variantOutput),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -106,8 +214,16 @@ export const stockAdjustmentInput = z.object({
     .refine((d) => d !== 0, 'must not be 0'),
 });
 
-export const lowStockItemOutput = productOutput.extend({
-  /** The product's own threshold, or null when it uses the store-wide one. */
+export const lowStockItemOutput = z.object({
+  variantId: z.number().int(),
+  productId: z.number().int(),
+  /** The product's name. */
+  name: z.string(),
+  title: z.string(),
+  sku: z.string().nullable(),
+  stock: z.number().int(),
+  isActive: z.boolean(),
+  /** The variant's own threshold, or null when it uses the store-wide one. */
   lowStockThreshold: z.number().int().nullable(),
   /** The threshold that put it on the list. */
   effectiveThreshold: z.number().int(),

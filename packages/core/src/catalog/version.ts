@@ -1,5 +1,7 @@
 import type { Cache } from '../cache';
+import type { Transaction } from '@commerce/db';
 import type { Deps } from '../deps';
+import { afterCommit } from '../transaction';
 
 /**
  * One counter for the whole catalog. Cached catalog responses remember the version they were
@@ -42,14 +44,22 @@ function retryLater(cache: Cache, attempt = 1): void {
 }
 
 /**
- * Call after a catalog write has committed. It never throws: the write is done, and failing
- * the request now would only make the client retry it. While the cache is unreachable no
- * cached response can be served either; the bump is retried in the background until it lands.
+ * Never throws: the write is done, and failing the request now would only make the client
+ * retry it. While the cache is unreachable no cached response can be served either; the bump
+ * is retried in the background until it lands.
  */
-export async function bumpCatalogVersion(deps: Deps): Promise<void> {
+async function bumpCatalogVersion(deps: Pick<Deps, 'cache'>): Promise<void> {
   try {
     await bump(deps.cache);
   } catch {
     retryLater(deps.cache);
   }
+}
+
+/**
+ * Every cached catalog read becomes stale, on every process, once `tx` commits (once however
+ * many changes in it ask for it). What a catalog write calls inside its transaction.
+ */
+export function catalogChanged(deps: Pick<Deps, 'cache'>, tx: Transaction): void {
+  afterCommit(tx, { key: CATALOG_VERSION_KEY, run: () => bumpCatalogVersion(deps) });
 }

@@ -1,32 +1,22 @@
 import { orderEvents, orderItems, orders, type ShippingAddress, type Transaction } from '@commerce/db';
 import type { Deps } from '../deps';
 import { notFound } from '../errors';
+import { transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import { actorFor, type UserActor } from './actor';
-import {
-  canonicalAddress,
-  claimIdempotencyKey,
-  parseIdempotencyKey,
-  recordIdempotentOrder,
-  requestHash,
-} from './idempotency';
+import { claimIdempotencyKey, parseIdempotencyKey, recordIdempotentOrder, requestIdentity } from './idempotency';
 import { loadOrder } from './read';
 import type { OrderDetailDto, OrderLineInput, PlaceOrderInput } from './schemas';
-import { mergeLines, refreshCatalogAfterStockChange, takeStock, type UnavailableAs } from './stock';
-
-export interface WrittenOrder {
-  orderId: number;
-  /** Some product's stock reached zero. */
-  emptied: boolean;
-}
+import { notForSale, resolveLines, takeStock, type Unavailable } from './stock';
 
 export interface OrderSubmission {
   actor: UserActor;
-  /** Raw key from the header or the input field; validated here. */
-  idempotencyKey: string | undefined;
-  /** The request in canonical form (endpoint included): what a retry must repeat exactly. */
-  canonicalRequest: unknown;
-  write(tx: Transaction): Promise<WrittenOrder>;
+  /** The endpoint, part of what an Idempotency-Key stands for. */
+  endpoint: string;
+  /** The validated input; `idempotencyKey` is the raw key from the header or the input field. */
+  input: { idempotencyKey?: string | undefined };
+  /** Writes the order; answers its id. */
+  write(tx: Transaction): Promise<number>;
 }
 
 /**
@@ -35,61 +25,81 @@ export interface OrderSubmission {
  * request answers the order it made.
  */
 export async function submitOrder(deps: Deps, submission: OrderSubmission): Promise<OrderDetailDto> {
-  const key = parseIdempotencyKey(submission.idempotencyKey);
+  const key = parseIdempotencyKey(submission.input.idempotencyKey);
   const userId = submission.actor.userId;
-  const written = await deps.db.transaction(async (tx): Promise<WrittenOrder> => {
+  const orderId = await transaction(deps, async (tx) => {
     if (key) {
-      const hash = requestHash(submission.canonicalRequest);
+      const hash = requestIdentity(submission.endpoint, submission.input);
       const replay = await claimIdempotencyKey(tx, deps.clock.now(), userId, key, hash);
-      if (replay) return { orderId: replay.replayOrderId, emptied: false };
+      if (replay) return replay.replayOrderId;
     }
-    const result = await submission.write(tx);
-    if (key) await recordIdempotentOrder(tx, userId, key, result.orderId);
-    return result;
+    const written = await submission.write(tx);
+    if (key) await recordIdempotentOrder(tx, userId, key, written);
+    return written;
   });
-  if (written.emptied) await refreshCatalogAfterStockChange(deps);
-  const order = await loadOrder(deps.db, written.orderId);
+  const order = await loadOrder(deps.db, orderId);
   if (!order) throw notFound('Order');
   return order;
 }
 
-/** Takes the stock and writes a pending order with its lines and first event. */
-export async function writeOrder(
-  tx: Transaction,
-  deps: Deps,
-  actor: UserActor,
-  lines: readonly OrderLineInput[],
-  shippingAddress: ShippingAddress | null,
-  unavailableAs: UnavailableAs,
-): Promise<WrittenOrder> {
-  const taken = await takeStock(tx, lines, unavailableAs);
-  const [order] = await tx
+export interface OrderToWrite {
+  actor: UserActor;
+  lines: readonly OrderLineInput[];
+  shippingAddress: ShippingAddress | null;
+  unavailable: Unavailable;
+}
+
+/** Finds each line's variant, takes the stock and writes a pending order with its lines and first event. */
+export async function writeOrder(deps: Deps, tx: Transaction, order: OrderToWrite): Promise<number> {
+  const { actor, unavailable } = order;
+  const lines = await resolveLines(tx, { lines: order.lines, unavailable });
+  const taken = await takeStock(deps, tx, { lines, unavailable });
+  const [row] = await tx
     .insert(orders)
     .values({
       userId: actor.userId,
       status: 'pending',
       totalCents: taken.totalCents,
       currency: deps.settings.currency,
-      shippingAddress,
+      shippingAddress: order.shippingAddress,
     })
     .returning({ id: orders.id });
-  const orderId = order!.id;
+  const orderId = row!.id;
   await tx.insert(orderItems).values(taken.lines.map((line) => ({ orderId, ...line })));
   await tx
     .insert(orderEvents)
     .values({ orderId, fromStatus: null, toStatus: 'pending', actorUserId: actor.userId, actorKind: actor.kind });
-  return { orderId, emptied: taken.emptied };
+  return orderId;
 }
 
-/** POST /api/orders: the server prices every line; duplicate product lines are merged. */
+/**
+ * One line per product and variant, in a fixed order: lines that repeat one another mean the
+ * same order, and a retry that lists them otherwise is the same request.
+ */
+function normalizeItems(items: readonly OrderLineInput[]): OrderLineInput[] {
+  const merged = new Map<string, OrderLineInput>();
+  for (const item of items) {
+    const key = `${item.productId}:${item.variantId ?? ''}`;
+    const quantity = (merged.get(key)?.quantity ?? 0) + item.quantity;
+    merged.set(key, { ...item, quantity });
+  }
+  return [...merged.values()].sort((a, b) => a.productId - b.productId || (a.variantId ?? 0) - (b.variantId ?? 0));
+}
+
+/** POST /api/orders: the server prices every line; repeated lines are merged. */
 export async function placeOrder(deps: Deps, viewer: Viewer, input: PlaceOrderInput): Promise<OrderDetailDto> {
   const actor = actorFor(viewer);
-  const lines = mergeLines(input.items);
-  const shippingAddress = input.shippingAddress ?? null;
+  const normalized = { ...input, items: normalizeItems(input.items) };
   return submitOrder(deps, {
     actor,
-    idempotencyKey: input.idempotencyKey,
-    canonicalRequest: { endpoint: 'orders', items: lines, shippingAddress: canonicalAddress(shippingAddress) },
-    write: (tx) => writeOrder(tx, deps, actor, lines, shippingAddress, 'BAD_REQUEST'),
+    endpoint: 'orders',
+    input: normalized,
+    write: (tx) =>
+      writeOrder(deps, tx, {
+        actor,
+        lines: normalized.items,
+        shippingAddress: input.shippingAddress ?? null,
+        unavailable: notForSale('items: '),
+      }),
   });
 }

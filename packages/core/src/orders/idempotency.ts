@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { idempotencyKeys, type ShippingAddress, type Transaction } from '@commerce/db';
+import { idempotencyKeys, type Transaction } from '@commerce/db';
 import { and, eq, lte } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -20,14 +20,24 @@ export function parseIdempotencyKey(raw: string | undefined): string | undefined
   return parsed.data;
 }
 
-const addressFields = ['name', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone'] as const;
+/** JSON with object keys sorted and undefined fields left out: two spellings of one value read alike. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
 
-/** Field order fixed, absent fields null: two spellings of one address hash alike. */
-export const canonicalAddress = (address: ShippingAddress | null | undefined) =>
-  address ? addressFields.map((field) => address[field] ?? null) : null;
-
-export const requestHash = (canonicalRequest: unknown): string =>
-  createHash('sha256').update(JSON.stringify(canonicalRequest)).digest('hex');
+/**
+ * What an Idempotency-Key stands for: the endpoint and the whole validated input (the key
+ * itself aside). Computed here only, from everything the caller sent, so a field added to an
+ * endpoint later is part of it without anyone remembering: a retry must repeat it exactly.
+ */
+export function requestIdentity(endpoint: string, input: { idempotencyKey?: string | undefined }): string {
+  const { idempotencyKey: _key, ...request } = input;
+  return createHash('sha256').update(canonicalJson({ endpoint, request })).digest('hex');
+}
 
 /**
  * Claims `key` for this transaction, or answers the order a live claim already made.

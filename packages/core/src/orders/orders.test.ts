@@ -4,13 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkout } from '../cart/checkout';
 import { addCartItem } from '../cart/cart';
 import type { Deps } from '../deps';
-import { AppError } from '../errors';
-import { createTestDeps } from '../testing';
+import { createTestDeps, insertTestProduct } from '../testing';
 import { actorFor, systemActor } from './actor';
 import { placeOrder } from './create';
 import { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys } from './idempotency';
 import { canTransition, returnsStock } from './status';
-import { mergeLines } from './stock';
 import { transitionOrder } from './transition';
 
 describe('status machine', () => {
@@ -40,25 +38,6 @@ describe('status machine', () => {
   });
 });
 
-describe('mergeLines', () => {
-  it('merges duplicates and sorts by product id', () => {
-    expect(
-      mergeLines([
-        { productId: 9, quantity: 1 },
-        { productId: 2, quantity: 4 },
-        { productId: 9, quantity: 5 },
-      ]),
-    ).toEqual([
-      { productId: 2, quantity: 4 },
-      { productId: 9, quantity: 6 },
-    ]);
-  });
-
-  it('refuses a merged quantity over 1000', () => {
-    expect(() => mergeLines([{ productId: 1, quantity: 1000 }, { productId: 1, quantity: 1 }])).toThrow(AppError);
-  });
-});
-
 describe('against Postgres', () => {
   let deps: Deps;
   let close: (() => Promise<void>) | undefined;
@@ -77,16 +56,31 @@ describe('against Postgres', () => {
     return { userId: user!.id, role: 'customer' as const };
   }
 
-  async function product(stock: number) {
-    const [row] = await deps.db
-      .insert(products)
-      .values({ slug: `p-${Math.random()}`, name: 'Thing', priceCents: 100, stock })
-      .returning({ id: products.id });
-    return row!.id;
-  }
+  const product = async (stock: number) => (await insertTestProduct(deps.db, { stock })).id;
 
   const stockOf = async (id: number) =>
     (await deps.db.select({ stock: products.stock }).from(products).where(eq(products.id, id)))[0]!.stock;
+
+  it('merges repeated lines of one variant, and refuses more than 1000 units of one', async () => {
+    const viewer = await customer();
+    const p = await product(5000);
+    const placed = await placeOrder(deps, viewer, {
+      items: [
+        { productId: p, quantity: 1 },
+        { productId: p, quantity: 4 },
+      ],
+    });
+    expect(placed.items).toEqual([expect.objectContaining({ productId: p, quantity: 5, variantTitle: 'Default' })]);
+    await expect(
+      placeOrder(deps, viewer, {
+        items: [
+          { productId: p, quantity: 1000 },
+          { productId: p, quantity: 1 },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'items', productId: p } });
+    expect(await stockOf(p)).toBe(4995);
+  });
 
   it('lets the system actor (a payment webhook) move an order, recorded on the timeline', async () => {
     const viewer = await customer();
@@ -101,7 +95,7 @@ describe('against Postgres', () => {
       actorUserId: null,
       note: 'pi_123 succeeded',
     });
-    await expect(transitionOrder(deps, systemActor, placed.id, 'paid')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(transitionOrder(deps, systemActor, placed.id, 'paid')).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
     await expect(transitionOrder(deps, systemActor, 99_999_999, 'paid')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
@@ -141,7 +135,7 @@ describe('against Postgres', () => {
     expect(results).toHaveLength(30);
     expect(new Set(results.map((o) => o.id)).size).toBe(1);
     expect(await stockOf(p)).toBe(7);
-    await expect(checkout(deps, viewer, {})).rejects.toMatchObject({ code: 'CONFLICT', message: 'The cart is empty' });
+    await expect(checkout(deps, viewer, {})).rejects.toMatchObject({ code: 'CART_EMPTY', message: 'The cart is empty' });
   });
 
   it('checks out a cart once under many concurrent checkouts with different keys', async () => {
@@ -155,7 +149,7 @@ describe('against Postgres', () => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(placed).toHaveLength(1);
     expect(refused).toHaveLength(29);
-    for (const r of refused) expect(r.reason).toMatchObject({ code: 'CONFLICT', message: 'The cart is empty' });
+    for (const r of refused) expect(r.reason).toMatchObject({ code: 'CART_EMPTY', message: 'The cart is empty' });
     expect(await stockOf(p)).toBe(7);
   });
 });

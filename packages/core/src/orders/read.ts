@@ -2,22 +2,26 @@ import { orderEvents, orderItems, orders, type Database, type Transaction } from
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { groupBy } from '../group-by';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { isStaff, type Viewer } from '../viewer';
 import type { ActorKind, ListMyOrdersInput, ListOrdersInput, OrderDetailDto, OrderDto } from './schemas';
 
 type Db = Database | Transaction;
 type OrderRow = typeof orders.$inferSelect;
-type ItemRow = Pick<typeof orderItems.$inferSelect, 'orderId' | 'productId' | 'name' | 'quantity' | 'unitPriceCents' | 'lineTotalCents'>;
-
 const itemColumns = {
   orderId: orderItems.orderId,
   productId: orderItems.productId,
+  variantId: orderItems.variantId,
   name: orderItems.name,
+  variantTitle: orderItems.variantTitle,
+  sku: orderItems.sku,
   quantity: orderItems.quantity,
   unitPriceCents: orderItems.unitPriceCents,
   lineTotalCents: orderItems.lineTotalCents,
 };
+
+type ItemRow = { [K in keyof typeof itemColumns]: (typeof orderItems.$inferSelect)[K] };
 
 function toOrderDto(row: OrderRow, items: ItemRow[]): OrderDto {
   return {
@@ -84,12 +88,7 @@ async function pageOfOrders(db: Database, where: SQL | undefined, page: number, 
         .where(inArray(orderItems.orderId, rows.map((r) => r.id)))
         .orderBy(asc(orderItems.id))
     : [];
-  const itemsOf = new Map<number, ItemRow[]>();
-  for (const item of items) {
-    const list = itemsOf.get(item.orderId);
-    if (list) list.push(item);
-    else itemsOf.set(item.orderId, [item]);
-  }
+  const itemsOf = groupBy(items, (item) => item.orderId);
   const dtos = rows.map((row) => toOrderDto(row, itemsOf.get(row.id) ?? []));
   return pageOf(dtos, page, limit, Number(count?.total ?? 0));
 }

@@ -43,6 +43,8 @@ export const idempotencyKeySchema = z
 
 export const orderLineInput = z.object({
   productId: idSchema,
+  /** Required when the product has several active variants. */
+  variantId: idSchema.optional(),
   quantity: quantitySchema,
 });
 export type OrderLineInput = z.output<typeof orderLineInput>;
@@ -72,7 +74,11 @@ export const setOrderStatusInput = idInput.extend({
 
 export const orderItemOutput = z.object({
   productId: z.number().int(),
+  variantId: z.number().int(),
+  /** As they were when the line was written: a later rename or archive changes nothing here. */
   name: z.string(),
+  variantTitle: z.string(),
+  sku: z.string().nullable(),
   quantity: z.number().int(),
   unitPriceCents: z.number().int(),
   lineTotalCents: z.number().int(),

@@ -1,6 +1,6 @@
-import { products, type Transaction } from '@commerce/db';
-import { and, eq, gte, isNull, sql } from 'drizzle-orm';
-import { bumpCatalogVersion } from '../catalog/version';
+import { products, productVariants, type Transaction } from '@commerce/db';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { catalogChanged } from '../catalog/version';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
@@ -8,70 +8,136 @@ import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
 /** Postgres `integer`: order totals are stored in one. */
 const MAX_CENTS = 2_147_483_647;
 
-/**
- * One line per product, sorted by product id: the order in which every transaction takes
- * product rows, so two orders over the same products cannot deadlock.
- */
-export function mergeLines(items: readonly OrderLineInput[]): OrderLineInput[] {
-  const merged = new Map<number, number>();
-  for (const { productId, quantity } of items) merged.set(productId, (merged.get(productId) ?? 0) + quantity);
-  return [...merged]
-    .map(([productId, quantity]) => {
-      if (quantity > MAX_LINE_QUANTITY) {
-        throw new AppError(
-          'BAD_REQUEST',
-          `items: product ${productId} adds up to ${quantity} units; at most ${MAX_LINE_QUANTITY} per product`,
-          { field: 'items', productId },
-        );
-      }
-      return { productId, quantity };
-    })
-    .sort((a, b) => a.productId - b.productId);
+/** A line once its variant is known. */
+export interface VariantLine {
+  productId: number;
+  variantId: number;
+  quantity: number;
 }
 
-export interface PricedLine {
-  productId: number;
+export interface PricedLine extends VariantLine {
   name: string;
-  quantity: number;
+  variantTitle: string;
+  sku: string | null;
   unitPriceCents: number;
   lineTotalCents: number;
 }
 
 /**
- * How an order's caller hears about a product that cannot be bought: POST /orders answers
- * exactly as for an unknown id (400, same message and data, so a customer cannot enumerate
- * inactive or archived products), checkout of a cart line that became unavailable is a
- * conflict with the cart's state (409).
+ * How a caller hears about a product or variant that cannot be bought. POST /orders and cart
+ * additions answer exactly as for an unknown id (`notForSale`: 400, same message and data, so a
+ * customer cannot enumerate inactive or archived products); checkout of a cart line that became
+ * unavailable is a conflict with the cart's state (`lineUnavailable`: 409).
  */
-export type UnavailableAs = 'BAD_REQUEST' | 'LINE_UNAVAILABLE';
+export type Unavailable = (line: { productId: number; variantId?: number | undefined }) => AppError;
+
+export const notForSale =
+  (prefix = ''): Unavailable =>
+  ({ productId }) =>
+    new AppError('BAD_REQUEST', `${prefix}productId ${productId} does not exist or is not for sale`, {
+      field: 'productId',
+      productId,
+    });
+
+export const lineUnavailable: Unavailable = ({ productId, variantId }) =>
+  new AppError('LINE_UNAVAILABLE', `Product ${productId} is no longer available; remove it from the cart`, {
+    productId,
+    ...(variantId !== undefined && { variantId }),
+  });
 
 /**
- * Takes every line's stock with conditional updates, in product id order, and prices the
- * lines from the rows it updated. Throws on the first line that cannot be had; the caller's
- * transaction then rolls every earlier line back.
+ * Finds each line's variant: the one it names, which must be a live variant of its product,
+ * or the product's only active one. Lines of one variant are merged; the result is sorted by
+ * variant id, the order in which every transaction takes variant rows, so two orders over the
+ * same variants cannot deadlock.
+ */
+export async function resolveLines(
+  tx: Transaction,
+  { lines, unavailable }: { lines: readonly OrderLineInput[]; unavailable: Unavailable },
+): Promise<VariantLine[]> {
+  const productIds = [...new Set(lines.map((line) => line.productId))];
+  const [productRows, variantRows] = await Promise.all([
+    tx
+      .select({ id: products.id, forSale: sql<boolean>`${products.isActive} and ${products.archivedAt} is null` })
+      .from(products)
+      .where(inArray(products.id, productIds)),
+    tx
+      .select({ id: productVariants.id, productId: productVariants.productId, isActive: productVariants.isActive })
+      .from(productVariants)
+      .where(and(inArray(productVariants.productId, productIds), isNull(productVariants.archivedAt))),
+  ]);
+  const merged = new Map<number, VariantLine>();
+  for (const line of lines) {
+    if (!productRows.find((p) => p.id === line.productId)?.forSale) throw unavailable(line);
+    const variants = variantRows.filter((v) => v.productId === line.productId);
+    let variantId = line.variantId;
+    if (variantId === undefined) {
+      const active = variants.filter((v) => v.isActive);
+      if (active.length > 1) {
+        throw new AppError('VARIANT_REQUIRED', `Product ${line.productId} has several variants: name one with variantId`, {
+          field: 'variantId',
+          productId: line.productId,
+        });
+      }
+      if (!active[0]) throw unavailable(line);
+      variantId = active[0].id;
+    } else {
+      const variant = variants.find((v) => v.id === variantId);
+      if (!variant) {
+        throw new AppError('VARIANT_MISMATCH', `variantId ${variantId} is not a variant of product ${line.productId}`, {
+          field: 'variantId',
+          productId: line.productId,
+          variantId,
+        });
+      }
+      if (!variant.isActive) throw unavailable(line);
+    }
+    const quantity = (merged.get(variantId)?.quantity ?? 0) + line.quantity;
+    if (quantity > MAX_LINE_QUANTITY) {
+      throw new AppError(
+        'BAD_REQUEST',
+        `items: variant ${variantId} of product ${line.productId} adds up to ${quantity} units; at most ${MAX_LINE_QUANTITY} per variant`,
+        { field: 'items', productId: line.productId, variantId },
+      );
+    }
+    merged.set(variantId, { productId: line.productId, variantId, quantity });
+  }
+  return [...merged.values()].sort((a, b) => a.variantId - b.variantId);
+}
+
+/**
+ * Takes every line's stock with conditional updates, variants first (in variant id order),
+ * then the products' totals (in product id order), and prices the lines from the rows it
+ * updated. Throws on the first line that cannot be had; the caller's transaction then rolls
+ * every earlier line back.
  */
 export async function takeStock(
+  deps: Deps,
   tx: Transaction,
-  lines: readonly OrderLineInput[],
-  unavailableAs: UnavailableAs,
-): Promise<{ lines: PricedLine[]; totalCents: number; emptied: boolean }> {
+  { lines, unavailable }: { lines: readonly VariantLine[]; unavailable: Unavailable },
+): Promise<{ lines: PricedLine[]; totalCents: number }> {
   const priced: PricedLine[] = [];
   let totalCents = 0;
-  let emptied = false;
-  for (const { productId, quantity } of [...lines].sort((a, b) => a.productId - b.productId)) {
+  for (const line of [...lines].sort((a, b) => a.variantId - b.variantId)) {
+    const { variantId, quantity } = line;
     const [row] = await tx
-      .update(products)
-      .set({ stock: sql`${products.stock} - ${quantity}` })
+      .update(productVariants)
+      .set({ stock: sql`${productVariants.stock} - ${quantity}` })
+      .from(products)
       .where(
-        and(
-          eq(products.id, productId),
-          gte(products.stock, quantity),
-          eq(products.isActive, true),
-          isNull(products.archivedAt),
-        ),
+        sql`${productVariants.id} = ${variantId} and ${productVariants.stock} >= ${quantity}
+          and ${productVariants.isActive} and ${productVariants.archivedAt} is null
+          and ${products.id} = ${productVariants.productId} and ${products.isActive} and ${products.archivedAt} is null`,
       )
-      .returning({ name: products.name, priceCents: products.priceCents, stock: products.stock });
-    if (!row) throw await whyNoStock(tx, productId, quantity, unavailableAs);
+      .returning({
+        productId: productVariants.productId,
+        name: products.name,
+        title: productVariants.title,
+        sku: productVariants.sku,
+        priceCents: productVariants.priceCents,
+        stock: productVariants.stock,
+      });
+    if (!row) throw await whyNoStock(tx, line, unavailable);
     const lineTotalCents = row.priceCents * quantity;
     totalCents += lineTotalCents;
     if (totalCents > MAX_CENTS) {
@@ -79,62 +145,68 @@ export async function takeStock(
         field: 'items',
       });
     }
-    if (row.stock === 0) emptied = true;
-    priced.push({ productId, name: row.name, quantity, unitPriceCents: row.priceCents, lineTotalCents });
+    // A sold-out variant must leave cached lists and pages at once; other stock changes may
+    // show after the cache lifetime.
+    if (row.stock === 0) catalogChanged(deps, tx);
+    priced.push({
+      productId: row.productId,
+      variantId,
+      name: row.name,
+      variantTitle: row.title,
+      sku: row.sku,
+      quantity,
+      unitPriceCents: row.priceCents,
+      lineTotalCents,
+    });
   }
-  return { lines: priced, totalCents, emptied };
+  await moveProductStock(tx, priced, -1);
+  return { lines: priced, totalCents };
 }
 
-async function whyNoStock(
-  tx: Transaction,
-  productId: number,
-  quantity: number,
-  unavailableAs: UnavailableAs,
-): Promise<AppError> {
-  const [product] = await tx
-    .select({ stock: products.stock, isActive: products.isActive, archivedAt: products.archivedAt })
-    .from(products)
-    .where(eq(products.id, productId));
-  if (!product || !product.isActive || product.archivedAt) {
-    return unavailableAs === 'BAD_REQUEST'
-      ? new AppError('BAD_REQUEST', `items: productId ${productId} does not exist or is not for sale`, {
-          field: 'productId',
-          productId,
-        })
-      : new AppError('LINE_UNAVAILABLE', `Product ${productId} is no longer available; remove it from the cart`, {
-          productId,
-        });
+/** Keeps each product's stock (its active variants' added up) in step with its variants'. */
+async function moveProductStock(tx: Transaction, lines: readonly VariantLine[], sign: 1 | -1): Promise<void> {
+  const byProduct = new Map<number, number>();
+  for (const { productId, quantity } of lines) byProduct.set(productId, (byProduct.get(productId) ?? 0) + quantity);
+  for (const [productId, quantity] of [...byProduct].sort(([a], [b]) => a - b)) {
+    await tx
+      .update(products)
+      .set({ stock: sql`greatest(${products.stock} + ${sign * quantity}, 0)` })
+      .where(eq(products.id, productId));
   }
+}
+
+async function whyNoStock(tx: Transaction, line: VariantLine, unavailable: Unavailable): Promise<AppError> {
+  const [state] = await tx
+    .select({
+      stock: productVariants.stock,
+      forSale: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null and ${products.isActive} and ${products.archivedAt} is null`,
+    })
+    .from(productVariants)
+    .innerJoin(products, eq(products.id, productVariants.productId))
+    .where(eq(productVariants.id, line.variantId));
+  if (!state?.forSale) return unavailable(line);
   return new AppError(
     'OUT_OF_STOCK',
-    `Insufficient stock for product ${productId}: ${quantity} requested, ${product.stock} available`,
-    { productId },
+    `Insufficient stock for product ${line.productId} (variant ${line.variantId}): ${line.quantity} requested, ${state.stock} available`,
+    { productId: line.productId, variantId: line.variantId },
   );
 }
 
 /**
- * Puts an order's units back (with no upper bound: they were ours before). True when any
- * product's stock changed, for the caller to refresh the catalog once it commits.
+ * Puts an order's units back (with no upper bound: they were ours before), variants first, then
+ * the totals of products whose variant is still active. Cached catalog reads show them as soon
+ * as the transaction commits, since staff changes must show at once.
  */
-export async function returnStock(tx: Transaction, lines: readonly OrderLineInput[]): Promise<boolean> {
-  let returned = false;
-  for (const { productId, quantity } of [...lines].sort((a, b) => a.productId - b.productId)) {
+export async function returnStock(deps: Deps, tx: Transaction, lines: readonly VariantLine[]): Promise<void> {
+  const counted: VariantLine[] = [];
+  for (const line of [...lines].sort((a, b) => a.variantId - b.variantId)) {
     const [row] = await tx
-      .update(products)
-      .set({ stock: sql`${products.stock} + ${quantity}` })
-      .where(eq(products.id, productId))
-      .returning({ id: products.id });
-    if (row) returned = true;
+      .update(productVariants)
+      .set({ stock: sql`${productVariants.stock} + ${line.quantity}` })
+      .where(eq(productVariants.id, line.variantId))
+      .returning({ live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
+    if (row?.live) counted.push(line);
   }
-  return returned;
-}
-
-/**
- * Product pages are cached, and an `inStock` filter must not lie once a product sells out or
- * comes back. Called after the commit: a cache failure must not turn a placed order into an error.
- * A placed order refreshes only when a product sold out (the cache lifetime bounds the rest);
- * stock returned by a cancel or refund refreshes always, since staff changes must show at once.
- */
-export async function refreshCatalogAfterStockChange(deps: Deps): Promise<void> {
-  await bumpCatalogVersion(deps).catch(() => undefined);
+  await moveProductStock(tx, counted, 1);
+  if (lines.length) catalogChanged(deps, tx);
 }

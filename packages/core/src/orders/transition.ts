@@ -1,6 +1,7 @@
 import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } from '@commerce/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
+import { transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
 import { refundOrderPaymentInTx } from '../payments/refund';
 import { isStaff, type Viewer } from '../viewer';
@@ -8,7 +9,7 @@ import { actorFor, type OrderActor } from './actor';
 import { loadOrder } from './read';
 import type { OrderDetailDto } from './schemas';
 import { canTransition, refundsPayment, returnsStock } from './status';
-import { refreshCatalogAfterStockChange, returnStock } from './stock';
+import { returnStock } from './stock';
 
 export interface TransitionOptions {
   /** Written to the order's timeline, e.g. a refund reason. */
@@ -18,20 +19,17 @@ export interface TransitionOptions {
 /**
  * Moves an order to `to` inside the caller's transaction: locks the order row (so two
  * concurrent transitions cannot both apply), checks the status machine, writes the timeline
- * event and returns stock where goods never shipped. Answers whether any stock was returned
- * (`restocked`); the caller must then call `refreshCatalogAfterStockChange` once it commits,
- * so cached catalog reads show the returned units at once.
+ * event and returns stock where goods never shipped (cached catalog reads show it once the
+ * transaction commits).
  *
  * For callers that need the change in a transaction of their own (a payment webhook that
  * also records the provider's event); everyone else calls `transitionOrder`.
  */
 export async function transitionOrderInTx(
+  deps: Deps,
   tx: Transaction,
-  actor: OrderActor,
-  orderId: number,
-  to: OrderStatus,
-  options: TransitionOptions = {},
-): Promise<{ from: OrderStatus; restocked: boolean }> {
+  { actor, orderId, to, note }: { actor: OrderActor; orderId: number; to: OrderStatus } & TransitionOptions,
+): Promise<{ from: OrderStatus }> {
   const [order] = await tx
     .select({ userId: orders.userId, status: orders.status })
     .from(orders)
@@ -57,14 +55,16 @@ export async function transitionOrderInTx(
     toStatus: to,
     actorUserId: actor.userId,
     actorKind: actor.kind,
-    note: options.note ?? null,
+    note: note ?? null,
   });
-  if (!returnsStock(from, to)) return { from, restocked: false };
-  const lines = await tx
-    .select({ productId: orderItems.productId, quantity: orderItems.quantity })
-    .from(orderItems)
-    .where(eq(orderItems.orderId, orderId));
-  return { from, restocked: await returnStock(tx, lines) };
+  if (returnsStock(from, to)) {
+    const lines = await tx
+      .select({ productId: orderItems.productId, variantId: orderItems.variantId, quantity: orderItems.quantity })
+      .from(orderItems)
+      .where(eq(orderItems.orderId, orderId));
+    await returnStock(deps, tx, lines);
+  }
+  return { from };
 }
 
 /**
@@ -80,12 +80,10 @@ export async function transitionOrder(
   to: OrderStatus,
   options: TransitionOptions = {},
 ): Promise<OrderDetailDto> {
-  const { restocked } = await deps.db.transaction(async (tx) => {
-    const moved = await transitionOrderInTx(tx, actor, orderId, to, options);
+  await transaction(deps, async (tx) => {
+    const moved = await transitionOrderInTx(deps, tx, { actor, orderId, to, ...options });
     if (refundsPayment(moved.from, to)) await refundOrderPaymentInTx(deps, tx, orderId);
-    return moved;
   });
-  if (restocked) await refreshCatalogAfterStockChange(deps);
   const order = await loadOrder(deps.db, orderId);
   if (!order) throw notFound('Order');
   return order;

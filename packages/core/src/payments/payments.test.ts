@@ -1,4 +1,4 @@
-import { orderStatuses, orders, payments, products, users, type OrderStatus } from '@commerce/db';
+import { orderStatuses, orders, payments, users, type OrderStatus } from '@commerce/db';
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { actorFor } from '../orders/actor';
 import { placeOrder } from '../orders/create';
 import { refundsPayment } from '../orders/status';
 import { transitionOrder } from '../orders/transition';
-import { createTestDeps } from '../testing';
+import { createTestDeps, insertTestProduct } from '../testing';
 import { OfflinePaymentProvider } from './offline';
 import { payOrder } from './pay';
 import { orderIdFromMetadata } from './provider';
@@ -114,10 +114,7 @@ describe('payments against Postgres (offline provider)', () => {
       .insert(users)
       .values({ email: `p-${Math.random()}@example.test`, passwordHash: 'x' })
       .returning({ id: users.id });
-    const [product] = await deps.db
-      .insert(products)
-      .values({ slug: `p-${Math.random()}`, name: 'Thing', priceCents: 700, stock: 5 })
-      .returning({ id: products.id });
+    const product = await insertTestProduct(deps.db, { priceCents: 700, stock: 5 });
     const viewer = { userId: user!.id, role: 'customer' as const };
     const order = await placeOrder(deps, viewer, { items: [{ productId: product!.id, quantity: 1 }] });
     return { viewer, order };
@@ -126,7 +123,7 @@ describe('payments against Postgres (offline provider)', () => {
   it('refuses a free order: there is nothing to pay', async () => {
     const { viewer, order } = await placed();
     await deps.db.update(orders).set({ totalCents: 0 }).where(eq(orders.id, order.id));
-    await expect(payOrder(deps, viewer, order.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(payOrder(deps, viewer, order.id)).rejects.toMatchObject({ code: 'NOTHING_TO_PAY' });
   });
 
   it('refuses to cancel a paid order whose Stripe payment this server cannot refund, leaving it paid', async () => {
@@ -147,7 +144,7 @@ describe('payments against Postgres (offline provider)', () => {
       .returning({ id: users.id });
     const actor = actorFor({ userId: staff!.id, role: 'staff' });
     await expect(transitionOrder(deps, actor, order.id, 'cancelled')).rejects.toMatchObject({
-      code: 'CONFLICT',
+      code: 'PAYMENT_PROVIDER_UNAVAILABLE',
       message: expect.stringMatching(/stripe/),
     });
     const [row] = await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id));

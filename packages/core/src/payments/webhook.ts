@@ -2,7 +2,7 @@ import { orders, paymentEvents, payments, type OrderStatus, type Transaction } f
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { systemActor } from '../orders/actor';
-import { refreshCatalogAfterStockChange } from '../orders/stock';
+import { transaction } from '../transaction';
 import { transitionOrderInTx } from '../orders/transition';
 import type { PaymentEvent } from './provider';
 import { refundOrderPaymentInTx } from './refund';
@@ -42,7 +42,7 @@ export async function applyPaymentEvent(deps: Deps, event: PaymentEvent): Promis
   if (!event.effect) return { ...base, outcome: 'ignored', reason: event.note ?? 'an event type the store does not use' };
   const effect = event.effect;
 
-  const { result, restocked } = await deps.db.transaction(async (tx) => {
+  return transaction(deps, async (tx): Promise<WebhookResult> => {
     // Claimed first: a concurrent delivery of the same id blocks on this uncommitted row, then
     // finds it committed and does nothing; if this transaction rolls back, that one applies it.
     const claimed = await tx
@@ -50,10 +50,10 @@ export async function applyPaymentEvent(deps: Deps, event: PaymentEvent): Promis
       .values({ id: event.id, provider: deps.payments.name, type: event.type })
       .onConflictDoNothing()
       .returning({ id: paymentEvents.id });
-    if (claimed.length === 0) return { result: { ...base, outcome: 'duplicate' as const }, restocked: false };
+    if (claimed.length === 0) return { ...base, outcome: 'duplicate' };
 
     const found = await findOrder(tx, event);
-    if ('reason' in found) return { result: { ...base, outcome: 'ignored' as const, ...found, attention: true }, restocked: false };
+    if ('reason' in found) return { ...base, outcome: 'ignored', ...found, attention: true };
     const order = found.order;
     const paymentIntentId = order.paymentIntentId ?? event.paymentIntentId;
     if (!order.paymentIntentId && paymentIntentId) await adoptPayment(deps, tx, order, paymentIntentId, event);
@@ -61,9 +61,13 @@ export async function applyPaymentEvent(deps: Deps, event: PaymentEvent): Promis
 
     const target: OrderStatus = effect;
     const note = `${event.type} ${event.id}`;
-    const unchanged = (reason: string, attention = false) => ({
-      result: { ...base, outcome: 'unchanged' as const, orderId: order.id, status: order.status, reason, attention },
-      restocked: false,
+    const unchanged = (reason: string, attention = false): WebhookResult => ({
+      ...base,
+      outcome: 'unchanged',
+      orderId: order.id,
+      status: order.status,
+      reason,
+      attention,
     });
     if (order.status === target) return unchanged(`the order is already ${target}`);
     if (effect === 'paid' && order.status === 'cancelled') {
@@ -80,14 +84,9 @@ export async function applyPaymentEvent(deps: Deps, event: PaymentEvent): Promis
     if (effect === 'refunded' && (order.status === 'cancelled' || order.status === 'refunded')) {
       return unchanged(`the order is already ${order.status}`);
     }
-    const moved = await transitionOrderInTx(tx, systemActor, order.id, target, { note });
-    return {
-      result: { ...base, outcome: 'applied' as const, orderId: order.id, status: target },
-      restocked: moved.restocked,
-    };
+    await transitionOrderInTx(deps, tx, { actor: systemActor, orderId: order.id, to: target, note });
+    return { ...base, outcome: 'applied', orderId: order.id, status: target };
   });
-  if (restocked) await refreshCatalogAfterStockChange(deps);
-  return result;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { orderEvents, orderItems, orders, payments, products, users, type OrderStatus } from '@commerce/db';
+import { orderEvents, orderItems, orders, payments, users, type OrderStatus } from '@commerce/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { createTestDeps, type TestDeps } from '../testing';
+import { createTestDeps, insertTestProduct, type TestDeps } from '../testing';
 import { getCustomer, listCustomers } from './customers';
 import { dashboardSummary, salesByDay } from './dashboard';
 import { listStaffOrders, orderContext } from './orders';
@@ -16,6 +16,7 @@ let deps: Deps;
 let alice: number;
 let bob: number;
 let productId: number;
+let variantId: number;
 
 async function order(userId: number, status: OrderStatus, totalCents: number, createdAt: Date) {
   const [row] = await deps.db
@@ -37,11 +38,9 @@ beforeAll(async () => {
     .returning({ id: users.id });
   alice = a!.id;
   bob = b!.id;
-  const [p] = await deps.db
-    .insert(products)
-    .values({ name: 'Mug', slug: 'mug', priceCents: 1000, stock: 5 })
-    .returning({ id: products.id });
-  productId = p!.id;
+  const mug = await insertTestProduct(deps.db, { name: 'Mug', priceCents: 1000, stock: 5 });
+  productId = mug.id;
+  variantId = mug.variantIds[0]!;
   // Today (since midnight UTC)
   await order(alice, 'paid', 1000, at('2026-03-18T01:00:00Z'));
   await order(alice, 'pending', 500, at('2026-03-18T14:59:00Z'));
@@ -123,8 +122,8 @@ describe('listStaffOrders', () => {
   it('counts the units on each order', async () => {
     const id = await order(bob, 'pending', 3000, at('2026-03-18T04:00:00Z'));
     await deps.db.insert(orderItems).values([
-      { orderId: id, productId, name: 'Mug', quantity: 2, unitPriceCents: 1000, lineTotalCents: 2000 },
-      { orderId: id, productId, name: 'Mug', quantity: 1, unitPriceCents: 1000, lineTotalCents: 1000 },
+      { orderId: id, productId, variantId, name: 'Mug', variantTitle: 'Default', quantity: 2, unitPriceCents: 1000, lineTotalCents: 2000 },
+      { orderId: id, productId, variantId, name: 'Mug', variantTitle: 'Default', quantity: 1, unitPriceCents: 1000, lineTotalCents: 1000 },
     ]);
     const page = await listStaffOrders(deps, { page: 1, limit: 50, userId: bob });
     expect(page.items.find((o) => o.id === id)).toMatchObject({ itemCount: 3, customer: { id: bob, name: 'Bob Baker' } });

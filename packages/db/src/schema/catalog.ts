@@ -17,9 +17,10 @@ import {
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
-export interface ProductImage {
-  url: string;
-  alt: string;
+/** A product option and the values its variants choose from, e.g. Size: S, M, L. */
+export interface ProductOption {
+  name: string;
+  values: string[];
 }
 
 export const categories = pgTable(
@@ -52,14 +53,15 @@ export const products = pgTable(
     slug: text('slug').notNull(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
+    // Kept equal to the lowest price and the total stock of the product's active variants by
+    // every write that changes them (core/catalog/variants.ts), so that product lists filter and
+    // sort on one row, from the indexes below.
     priceCents: integer('price_cents').notNull(),
     stock: integer('stock').notNull().default(0),
     isActive: boolean('is_active').notNull().default(true),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     categoryId: integer('category_id').references(() => categories.id, { onDelete: 'restrict' }),
-    sku: text('sku'),
-    images: jsonb('images').$type<ProductImage[]>().notNull().default([]),
-    lowStockThreshold: integer('low_stock_threshold'),
+    options: jsonb('options').$type<ProductOption[]>().notNull().default([]),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
@@ -72,9 +74,7 @@ export const products = pgTable(
   (t) => [
     check('products_price_nonnegative', sql`${t.priceCents} >= 0`),
     check('products_stock_nonnegative', sql`${t.stock} >= 0`),
-    check('products_low_stock_threshold_nonnegative', sql`${t.lowStockThreshold} >= 0`),
     uniqueIndex('products_slug_unique').on(t.slug),
-    uniqueIndex('products_sku_unique').on(t.sku),
     index('products_search_idx').using('gin', t.search),
     // One index per sort order and audience. `desc().nullsFirst()` is what ORDER BY ... DESC
     // means; the NULLS LAST that drizzle writes by default would not match it. Trailing
@@ -95,9 +95,72 @@ export const products = pgTable(
     index('products_inactive_idx')
       .on(newest(t.createdAt), newest(t.id), t.priceCents, t.stock, t.categoryId)
       .where(sql`not is_active and archived_at is null`),
-    index('products_low_stock_idx').on(t.stock, t.id, t.lowStockThreshold).where(liveRow),
-    index('products_low_stock_threshold_idx')
+  ],
+);
+
+/** What is sold and stocked: every product has one or more. */
+export const productVariants = pgTable(
+  'product_variants',
+  {
+    id: serial('id').primaryKey(),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    sku: text('sku'),
+    title: text('title').notNull(),
+    /** Option name to value, e.g. {"Size":"M","Color":"Red"}; {} for a product without options. */
+    optionValues: jsonb('option_values').$type<Record<string, string>>().notNull().default({}),
+    priceCents: integer('price_cents').notNull(),
+    stock: integer('stock').notNull().default(0),
+    isActive: boolean('is_active').notNull().default(true),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    /** Stock at or below this shows on the low-stock list; null uses the store-wide default. */
+    lowStockThreshold: integer('low_stock_threshold'),
+    position: integer('position').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('product_variants_price_nonnegative', sql`${t.priceCents} >= 0`),
+    check('product_variants_stock_nonnegative', sql`${t.stock} >= 0`),
+    check('product_variants_low_stock_threshold_nonnegative', sql`${t.lowStockThreshold} >= 0`),
+    // Live SKUs are unique whatever their case, and found by exact match in any case (search `q`);
+    // an archived variant's SKU may be used again.
+    uniqueIndex('product_variants_sku_unique').on(sql`lower(${t.sku})`).where(sql`archived_at is null`),
+    // No two live variants of a product share a combination of option values.
+    uniqueIndex('product_variants_combination_unique').on(t.productId, t.optionValues).where(sql`archived_at is null`),
+    index('product_variants_product_idx').on(t.productId, t.position, t.id),
+    index('product_variants_low_stock_idx').on(t.stock, t.id, t.lowStockThreshold).where(sql`archived_at is null`),
+    index('product_variants_low_stock_threshold_idx')
       .on(t.lowStockThreshold)
       .where(sql`archived_at is null and low_stock_threshold is not null`),
+  ],
+);
+
+/**
+ * A product's pictures, in display order: uploaded ones (`storageKey`, with their size, served
+ * under /media/ with resized renditions) or outside ones given by URL. An image may belong to
+ * one variant (e.g. the red one).
+ */
+export const productImages = pgTable(
+  'product_images',
+  {
+    id: serial('id').primaryKey(),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    variantId: integer('variant_id').references(() => productVariants.id, { onDelete: 'set null' }),
+    storageKey: text('storage_key'),
+    url: text('url'),
+    alt: text('alt').notNull().default(''),
+    width: integer('width'),
+    height: integer('height'),
+    position: integer('position').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('product_images_one_source', sql`(${t.storageKey} is null) <> (${t.url} is null)`),
+    index('product_images_product_idx').on(t.productId, t.position, t.id),
+    index('product_images_variant_idx').on(t.variantId),
   ],
 );

@@ -1,4 +1,5 @@
 export * from './users';
 export * from './catalog';
+export * from './carts';
 export * from './orders';
 export * from './payments';

@@ -12,7 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { products } from './catalog';
+import { products, productVariants } from './catalog';
 import { users } from './users';
 
 export const orderStatuses = ['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'] as const;
@@ -29,34 +29,6 @@ export interface ShippingAddress {
   country: string;
   phone?: string;
 }
-
-export const carts = pgTable('carts', {
-  id: serial('id').primaryKey(),
-  userId: integer('user_id')
-    .notNull()
-    .unique('carts_user_unique')
-    .references(() => users.id, { onDelete: 'cascade' }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
-export const cartItems = pgTable(
-  'cart_items',
-  {
-    cartId: integer('cart_id')
-      .notNull()
-      .references(() => carts.id, { onDelete: 'cascade' }),
-    productId: integer('product_id')
-      .notNull()
-      .references(() => products.id, { onDelete: 'cascade' }),
-    quantity: integer('quantity').notNull(),
-    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.cartId, t.productId] }),
-    check('cart_items_quantity_range', sql`${t.quantity} between 1 and 1000`),
-  ],
-);
 
 export const orders = pgTable(
   'orders',
@@ -93,7 +65,13 @@ export const orderItems = pgTable(
     productId: integer('product_id')
       .notNull()
       .references(() => products.id, { onDelete: 'restrict' }),
+    variantId: integer('variant_id')
+      .notNull()
+      .references(() => productVariants.id, { onDelete: 'restrict' }),
+    // Copied at checkout: what was bought, whatever the catalog says later.
     name: text('name').notNull(),
+    variantTitle: text('variant_title').notNull(),
+    sku: text('sku'),
     quantity: integer('quantity').notNull(),
     unitPriceCents: integer('unit_price_cents').notNull(),
     lineTotalCents: integer('line_total_cents').notNull(),
@@ -103,6 +81,7 @@ export const orderItems = pgTable(
     check('order_items_price_nonnegative', sql`${t.unitPriceCents} >= 0 and ${t.lineTotalCents} >= 0`),
     index('order_items_order_idx').on(t.orderId),
     index('order_items_product_idx').on(t.productId),
+    index('order_items_variant_idx').on(t.variantId),
   ],
 );
 
