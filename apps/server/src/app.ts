@@ -1,17 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
   appErrorResponse,
   appRouter,
   createContext,
   createOpenApiDocument,
+  databaseUnavailable,
   errorHeaders,
   OPENAPI_BASE_PATH,
   SESSION_COOKIE,
   STRIPE_WEBHOOK_PATH,
   type RequestInfo,
 } from '@commerce/api';
-import { AppError, receivePaymentWebhook, resolveViewer } from '@commerce/core';
+import { AppError, isDatabaseUnavailable, receivePaymentWebhook, resolveViewer } from '@commerce/core';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
@@ -22,21 +22,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, 
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import type { Config } from './config';
 import type { Runtime } from './deps';
+import { drainRequest, jsonDepth, MAX_JSON_DEPTH, registerTrpcDepthGuard, tooDeep } from './body-guards';
 import { registerCatalogCache } from './catalog-cache';
-import { registerMetrics } from './metrics';
+import { errorBody } from './error-body';
+import { requestIdFor } from './logging';
+import { registerRequestLimit } from './request-limit';
+import { registerSecurityHeaders } from './security-headers';
+import { buildMetricsServer, registerMetrics } from './metrics';
 
 const require = createRequire(import.meta.url);
-
-const statusCodeNames: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_SUPPORTED',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'TOO_MANY_REQUESTS',
-};
 
 function requestInfo(config: Config, req: FastifyRequest, reply: FastifyReply): RequestInfo {
   return {
@@ -61,28 +55,15 @@ function requestInfo(config: Config, req: FastifyRequest, reply: FastifyReply): 
   };
 }
 
-// No request needs more; deeper bodies would overflow the stack of recursive code downstream.
-const MAX_JSON_DEPTH = 32;
-
-/** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* backslash */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) deepest = Math.max(deepest, ++depth);
-    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
-  }
-  return deepest;
-}
-
 /** A bug (500) or a failing outside service (502: the payment provider): worth an error log line. */
 const serverSide = (error: { code: string }) => error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'BAD_GATEWAY';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** /metrics on METRICS_PORT, when configured: main.ts listens on it. */
+    metricsServer?: FastifyInstance;
+  }
+}
 
 export interface BuildOptions {
   config: Config;
@@ -93,13 +74,17 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A hop count trusts the last N hops (Fastify's own reading of a number, which its types omit).
+    trustProxy:
+      typeof config.TRUST_PROXY === 'number'
+        ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
+        : config.TRUST_PROXY,
+    requestIdHeader: false,
+    genReqId: (req) => requestIdFor(req.headers['x-request-id']),
     routerOptions: { maxParamLength: 500 },
     // Errors raised before routing (a malformed URL) get the same JSON body as every other error.
     frameworkErrors: (error, _req, reply: FastifyReply) => {
-      void reply.status(400).send({ message: error.message, code: 'BAD_REQUEST' });
+      void reply.status(400).send(errorBody(_req.url, 400, error.message));
     },
   });
   const { deps } = runtime;
@@ -109,9 +94,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, {});
-    if (jsonDepth(text) > MAX_JSON_DEPTH) {
-      return done(Object.assign(new Error(`JSON body nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }));
-    }
+    if (jsonDepth(text) > MAX_JSON_DEPTH) return done(tooDeep());
     try {
       done(null, JSON.parse(text));
     } catch {
@@ -140,18 +123,26 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     }
   });
 
-  app.setErrorHandler((error: FastifyError, req, reply) => {
+  app.setErrorHandler(async (error: FastifyError, req, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      req.log.warn({ err: error }, 'database unavailable');
+      return reply.status(503).send(errorBody(req.url, 503, 'The database is unavailable: try again shortly'));
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) req.log.error({ err: error }, 'request failed');
+    // The client may still be uploading the rest of an over-limit body: read it, so the 413
+    // reaches it instead of a connection reset.
+    if (status === 413 && !(await drainRequest(req))) reply.header('connection', 'close');
     const message =
       status >= 500 ? 'Internal server error' : status === 413 ? 'Request body too large' : error.message;
-    void reply.status(status).send({ message, code: statusCodeNames[status] ?? 'INTERNAL_SERVER_ERROR' });
+    return reply.status(status).send(errorBody(req.url, status, message));
   });
 
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ message: `Route ${req.method} ${req.url.split('?')[0]} not found`, code: 'NOT_FOUND' });
   });
 
+  await registerSecurityHeaders(app, config);
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {
     origin: config.CORS_ORIGINS,
@@ -160,12 +151,29 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
     exposedHeaders: ['retry-after', 'x-request-id', 'x-cache'],
   });
-  registerMetrics(app);
+  const openApiDocument = createOpenApiDocument();
+  registerMetrics(app, {
+    metrics: runtime.metrics,
+    token: config.METRICS_TOKEN,
+    restPaths: Object.keys(openApiDocument.paths ?? {}),
+    procedures: Object.keys(appRouter._def.procedures),
+  });
+  if (config.METRICS_PORT !== undefined) {
+    const metricsServer = buildMetricsServer(runtime.metrics, config.METRICS_TOKEN);
+    app.decorate('metricsServer', metricsServer);
+    app.addHook('onClose', () => metricsServer.close());
+  }
+  registerRequestLimit(app, deps);
+  registerTrpcDepthGuard(app);
   // After CORS, whose headers a cache hit must carry too.
-  registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS });
+  registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS, lookups: runtime.metrics.cacheLookups });
 
+  // Resolving a session reads the database before any procedure runs: a database that is down
+  // there is the same 503 as inside a procedure.
   const contextFor = (req: FastifyRequest, reply: FastifyReply) =>
-    createContext(deps, requestInfo(config, req, reply), resolveViewer);
+    createContext(deps, requestInfo(config, req, reply), resolveViewer).catch((error: unknown) => {
+      throw isDatabaseUnavailable(error) ? databaseUnavailable(error) : error;
+    });
   // Both adapters report errors here; only the server's own failures (5xx) are worth a log line.
   const onError = ({ error, path, req }: { error: TRPCError; path?: string | undefined; req: unknown }) => {
     if (serverSide(error)) (req as FastifyRequest).log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -215,12 +223,14 @@ export async function buildServer({ config, runtime }: BuildOptions) {
       const signature = req.headers['stripe-signature'];
       try {
         const result = await receivePaymentWebhook(deps, rawBody, Array.isArray(signature) ? signature[0] : signature);
+        runtime.metrics.paymentEvents.inc({ outcome: result.outcome });
         req.log[result.attention ? 'warn' : 'info']({ webhook: result }, `stripe webhook ${result.outcome}`);
         return { received: true };
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         // A bad signature is a 400 that Stripe shows in its dashboard; a provider failure
         // (refunding a payment for a cancelled order) is a 502 that Stripe retries.
+        runtime.metrics.paymentEvents.inc({ outcome: 'refused' });
         const { status, body } = appErrorResponse(error);
         req.log[status >= 500 ? 'error' : 'warn']({ err: error }, 'stripe webhook refused');
         return reply.status(status).send(body);
@@ -228,7 +238,6 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     });
   });
 
-  const openApiDocument = createOpenApiDocument();
   app.get('/openapi.json', { logLevel: 'warn' }, async () => openApiDocument);
   await app.register(fastifySwagger, { mode: 'static', specification: { document: openApiDocument as never } });
   await app.register(fastifySwaggerUi, {

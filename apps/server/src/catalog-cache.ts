@@ -1,5 +1,5 @@
 import { SESSION_COOKIE } from '@commerce/api';
-import { CATALOG_VERSION_KEY, resetCatalogVersion, type Cache } from '@commerce/core';
+import { CATALOG_VERSION_KEY, listProductsInput, resetCatalogVersion, type Cache } from '@commerce/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
@@ -19,28 +19,36 @@ declare module 'fastify' {
   }
 }
 
-const CACHEABLE_PATH = /^\/api\/(?:products(?:\/\d{1,10})?|categories)$/;
 const MAX_KEY_LENGTH = 1024;
 const PAGE_KEY_PREFIX = 'catalog:page:';
 
+/** The query parameters each cached path reads; any other parameter changes nothing in the answer. */
+const knownParameters = (path: string): readonly string[] | null => {
+  if (path === '/api/products') return PRODUCT_LIST_PARAMETERS;
+  return /^\/api\/(?:products\/\d{1,10}|categories)$/.test(path) ? [] : null;
+};
+const PRODUCT_LIST_PARAMETERS = Object.keys(listProductsInput.shape).sort();
+
 /**
  * The cache key of an anonymous catalog GET, or null when the request must not be cached.
- * Query parameters are sorted as raw, undecoded strings: two spellings of one value may miss
- * separately, but two requests share an entry only when their parameters differ in order alone,
- * which the parsed input does not see (a repeated known parameter is a 400, never stored; unknown
- * parameters are ignored).
+ * It is built from the path and the known query parameters only, in one canonical order, so
+ * junk parameters (`?x=1`, `?x=2`, …) all share the entry of the request without them instead
+ * of each filling the cache. A repeated known parameter is a 400, which is never stored.
  */
 export function catalogCacheKey(req: Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'cookies'>): string | null {
   if (req.method !== 'GET' || req.headers.authorization !== undefined) return null;
   // The parsed cookie, as the session lookup reads it: a raw-header test misses spellings
   // such as `commerce_session =…` that the parser still accepts.
   if (req.cookies[SESSION_COOKIE] !== undefined) return null;
-  const url = req.url;
-  const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
-  if (!CACHEABLE_PATH.test(path)) return null;
-  const query = q < 0 ? '' : url.slice(q + 1);
-  const key = query === '' ? PAGE_KEY_PREFIX + path : `${PAGE_KEY_PREFIX}${path}?${query.split('&').sort().join('&')}`;
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  const known = knownParameters(path);
+  if (!known) return null;
+  const query = new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1));
+  const canonical = new URLSearchParams();
+  for (const name of known) for (const value of query.getAll(name)) canonical.append(name, value);
+  const search = canonical.toString();
+  const key = `${PAGE_KEY_PREFIX}${path}${search ? `?${search}` : ''}`;
   return key.length <= MAX_KEY_LENGTH ? key : null;
 }
 
@@ -48,9 +56,11 @@ export interface CatalogCacheOptions {
   cache: Cache;
   /** Lifetime of an entry; 0 turns the cache off. */
   ttlSeconds: number;
+  /** Counts each lookup by result: hit, miss, error. */
+  lookups?: { inc(labels: { result: 'hit' | 'miss' | 'error' }): void } | undefined;
 }
 
-export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds }: CatalogCacheOptions): void {
+export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds, lookups }: CatalogCacheOptions): void {
   if (ttlSeconds <= 0) return;
   app.decorateRequest('catalogCacheMiss', null);
 
@@ -60,6 +70,7 @@ export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds }
     try {
       const [current, entry] = await cache.mget([CATALOG_VERSION_KEY, key]);
       if (current != null && entry?.startsWith(current) && entry.charCodeAt(current.length) === 10) {
+        lookups?.inc({ result: 'hit' });
         return reply
           .header('content-type', 'application/json')
           .header('x-cache', 'hit')
@@ -68,7 +79,9 @@ export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds }
       // A lost version key restarts from a value no old entry can carry; this request builds fresh.
       const version = current ?? (await resetCatalogVersion(cache));
       req.catalogCacheMiss = { key, version };
+      lookups?.inc({ result: 'miss' });
     } catch (error) {
+      lookups?.inc({ result: 'error' });
       // The cache is down: serve from the database as if there were none.
       req.log.debug({ err: error }, 'catalog cache unavailable');
     }

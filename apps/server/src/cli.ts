@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { adminCredentialsInput, ensureAdmin, ensureAdminWarning } from '@commerce/core';
+import { adminCredentialsInput, ensureAdmin } from '@commerce/core';
 import { seedCatalog, seedSyntheticOrders, seedSyntheticProducts } from '@commerce/db';
-import { adminCredentials, loadConfig } from './config';
+import { bootstrapAdmin } from './admin-bootstrap';
+import { loadConfig } from './config';
 import { createRuntime } from './deps';
 import { runMaintenance } from './maintenance';
 
@@ -45,22 +46,10 @@ try {
         const orders = await seedSyntheticOrders(runtime.deps.db, count);
         console.log(`Added ${orders} synthetic orders in ${((Date.now() - ordersStarted) / 1000).toFixed(1)} s.`);
       }
-      const admin = adminCredentials(config);
-      if (admin) {
-        const result = await ensureAdmin(runtime.deps, admin.email, admin.password, 'bootstrap');
-        const warning = ensureAdminWarning(result);
-        if (warning) {
-          console.warn(`Warning: ${warning}`);
-        } else {
-          console.log(
-            admin.isDefault
-              ? `Admin login (development default): ${result.email} / ${admin.password}`
-              : `Admin account: ${result.email}${result.outcome === 'created' ? ' (created)' : ''}`,
-          );
-        }
-      } else {
-        console.log('No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD, or run create-admin.');
-      }
+      const admin = await bootstrapAdmin(runtime.deps, config);
+      if (admin.notice?.kind === 'warning') console.warn(`Warning: ${admin.notice.text}`);
+      else if (admin.notice) console.log(admin.notice.text);
+      else console.log(`Admin account: ${admin.email}${admin.created ? ' (created)' : ''}`);
       break;
     }
     case 'create-admin': {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -20,8 +22,42 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => protocols.some((p) => v.startsWith(p)), `must start with ${protocols.join(' or ')}`)
     .optional();
 
-export const DEV_ADMIN_EMAIL = 'admin@example.com';
-export const DEV_ADMIN_PASSWORD = 'admin-password-change-me';
+/** An IPv4/IPv6 address, optionally with a /prefix, or one of proxy-addr's named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/**
+ * Which X-Forwarded-For entries to believe: none (`false`), the last N hops (a number: the
+ * proxies in front of the server), or those added by the listed proxies. Trusting every hop
+ * would let a client's own leftmost entry become its address, so `true` is refused.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .default('false')
+  .transform((value, ctx): false | number | string[] => {
+    if (value === 'false' || value === '0') return false;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !isProxyAddress(e));
+    if (value === 'true' || entries.length === 0 || bad.length > 0 || entries.length > 100) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be false, a hop count (1 behind one load balancer) or a comma-separated list of proxy addresses/CIDRs${value === 'true' ? ' (true would trust a client-supplied X-Forwarded-For)' : ''}${bad.length ? `; not an address: ${bad.slice(0, 3).join(', ')}` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+export const DEFAULT_ADMIN_EMAIL = 'admin@example.com';
+/** Passwords this project once shipped as defaults: known to everyone, so never accepted in production. */
+export const PUBLISHED_PASSWORDS: readonly string[] = ['admin-password-change-me'];
 
 const schema = z
   .object({
@@ -44,7 +80,7 @@ const schema = z
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
       .default('USD'),
     BODY_LIMIT_BYTES: wholeNumber(1024, 100 * 1024 * 1024).default(1024 * 1024),
-    TRUST_PROXY: bool.default(false),
+    TRUST_PROXY: trustProxy,
     SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(10_000),
     ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
@@ -55,21 +91,36 @@ const schema = z
     RATE_LIMIT_LOGIN_PER_EMAIL_IP: wholeNumber(1, 1_000_000).default(10),
     RATE_LIMIT_LOGIN_PER_IP: wholeNumber(1, 1_000_000).default(100),
     RATE_LIMIT_REGISTER_PER_IP: wholeNumber(1, 1_000_000).default(50),
+    RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 86_400).default(60),
+    RATE_LIMIT_REQUESTS_PER_IP: wholeNumber(0, 1_000_000).default(1200),
+    RATE_LIMIT_REQUESTS_PER_USER: wholeNumber(0, 1_000_000).default(600),
+    RATE_LIMIT_ORDERS_PER_USER: wholeNumber(0, 1_000_000).default(20),
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     STRIPE_API_BASE: optionalUrl(['http://', 'https://']),
+    PAYMENTS_OFFLINE: bool.default(false),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+    METRICS_PORT: wholeNumber(0, 65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    if (env.ADMIN_EMAIL && (!env.ADMIN_PASSWORD || env.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD)) {
+    if (!env.ADMIN_PASSWORD || PUBLISHED_PASSWORDS.includes(env.ADMIN_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',
         path: ['ADMIN_PASSWORD'],
-        message: 'must be set to a non-default password in production',
+        message: 'must be set to a password of your own in production',
       });
     }
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required with STRIPE_SECRET_KEY' });
+    }
+    if (!env.STRIPE_SECRET_KEY && !env.PAYMENTS_OFFLINE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_SECRET_KEY'],
+        message: 'is required in production; or set PAYMENTS_OFFLINE=true to take payments outside the store (staff mark orders paid)',
+      });
     }
   });
 
@@ -91,11 +142,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return result.data;
 }
 
-/** The admin login to ensure at start-up: configured, or the printed development default. */
-export function adminCredentials(config: Config): { email: string; password: string; isDefault: boolean } | null {
-  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    return { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, isDefault: false };
-  }
-  if (config.NODE_ENV === 'production') return null;
-  return { email: config.ADMIN_EMAIL ?? DEV_ADMIN_EMAIL, password: DEV_ADMIN_PASSWORD, isDefault: true };
+export interface AdminCredentials {
+  email: string;
+  password: string;
+  /** No ADMIN_PASSWORD (outside production): a fresh random one, which only a new account gets. */
+  generated: boolean;
+}
+
+/** The admin login to ensure at start-up: the configured one, or a random password of its own. */
+export function adminCredentials(config: Config): AdminCredentials {
+  const email = config.ADMIN_EMAIL ?? DEFAULT_ADMIN_EMAIL;
+  if (config.ADMIN_PASSWORD) return { email, password: config.ADMIN_PASSWORD, generated: false };
+  return { email, password: randomBytes(18).toString('base64url'), generated: true };
 }

@@ -14,9 +14,11 @@ import { createDb, type DbHandle } from '@commerce/db';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from './config';
 import { createLogger } from './logging';
+import { createMetrics, type Metrics } from './metrics';
 
 export interface Runtime {
   deps: Deps;
+  metrics: Metrics;
   logger: Logger;
   db: DbHandle;
   close(): Promise<void>;
@@ -33,6 +35,10 @@ export function settingsFrom(config: Config): CoreSettings {
       loginPerEmailIp: config.RATE_LIMIT_LOGIN_PER_EMAIL_IP,
       loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
       registerPerIp: config.RATE_LIMIT_REGISTER_PER_IP,
+      requestsPerIp: config.RATE_LIMIT_REQUESTS_PER_IP,
+      requestsPerUser: config.RATE_LIMIT_REQUESTS_PER_USER,
+      ordersPerUser: config.RATE_LIMIT_ORDERS_PER_USER,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     },
   };
 }
@@ -75,6 +81,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   // for the connection before serving, so start-up traffic is counted where every process sees it.
   if (redis) await connected(redis, 3000);
   const cache = redis ? new RedisCache(redis) : new MemoryCache();
+  const metrics = createMetrics({ poolStats: db.poolStats });
   const deps: Deps = {
     db: db.db,
     cache,
@@ -82,9 +89,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     clock: systemClock,
     settings: settingsFrom(config),
     payments: paymentsFrom(config),
+    observer: metrics.observer,
   };
   return {
     deps,
+    metrics,
     logger,
     db,
     close: async () => {

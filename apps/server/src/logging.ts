@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 // Fields a database error may carry that can hold request data (tokens, addresses, hashes).
@@ -30,4 +31,14 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * A client's X-Request-Id is kept (to follow a request across services) only when it is a
+ * short token of safe characters: anything else could forge or break log lines and headers.
+ */
+export function requestIdFor(header: string | string[] | undefined): string {
+  return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
 }

@@ -1,6 +1,6 @@
-import { ensureAdmin, ensureAdminWarning } from '@commerce/core';
 import { buildServer } from './app';
-import { adminCredentials, ConfigError, loadConfig } from './config';
+import { bootstrapAdmin } from './admin-bootstrap';
+import { ConfigError, loadConfig } from './config';
 import { createRuntime } from './deps';
 import { scheduleMaintenance } from './maintenance';
 
@@ -20,17 +20,11 @@ async function main() {
   await runtime.db.migrate();
   const app = await buildServer({ config, runtime });
 
-  const admin = adminCredentials(config);
-  if (admin) {
-    const result = await ensureAdmin(runtime.deps, admin.email, admin.password, 'bootstrap');
-    if (result.outcome === 'created') app.log.info({ email: result.email }, 'admin account created');
-    const warning = ensureAdminWarning(result);
-    if (warning) app.log.warn({ email: result.email, outcome: result.outcome }, warning);
-    if (admin.isDefault && (result.outcome === 'created' || result.outcome === 'unchanged')) {
-      // Development only (production refuses default credentials): make the login easy to find.
-      console.log(`\n  Admin login (development default): ${admin.email} / ${admin.password}\n`);
-    }
-  }
+  const admin = await bootstrapAdmin(runtime.deps, config);
+  if (admin.created) app.log.info({ email: admin.email }, 'admin account created');
+  if (admin.notice?.kind === 'warning') app.log.warn({ email: admin.email }, admin.notice.text);
+  // Printed, never logged: log lines are kept and shipped; the operator reads it once here.
+  if (admin.notice?.kind === 'password') console.log(`\n  ${admin.notice.text.replace('\n', '\n  ')}\n`);
 
   const stopMaintenance = scheduleMaintenance(runtime, 60 * 60 * 1000);
 
@@ -62,6 +56,11 @@ async function main() {
     { address, database: runtime.db.kind, cache: runtime.deps.cache.kind, payments: runtime.deps.payments.name },
     'server listening',
   );
+  if (app.metricsServer) {
+    const metricsAddress = await app.metricsServer.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT });
+    app.log.info({ address: metricsAddress }, 'metrics listening');
+    if (process.env.COMMERCE_PRINT_ADDRESS) console.log(`METRICS ${metricsAddress}`);
+  }
   // Test harnesses read this line to find a port chosen by the OS (PORT=0).
   if (process.env.COMMERCE_PRINT_ADDRESS) console.log(`LISTENING ${address}`);
 }

@@ -446,7 +446,7 @@ describe('OpenAPI', () => {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
     expect(doc.paths['/auth/me'].get.security).toEqual([{ bearerAuth: [] }]);
-    expect(doc.paths['/auth/login'].post.security).toBeUndefined();
+    expect(doc.paths['/auth/login'].post.security).toEqual([]);
   });
 });
 

@@ -1,64 +1,118 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppRouter } from '@commerce/api';
-import { createCommerceClient } from '@commerce/api/client';
-import { seedCatalog } from '@commerce/db';
-import { TRPCClientError } from '@trpc/client';
-import ts from 'typescript';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConsumerProject,
+  errorLines,
+  errorsIn,
+  markedLines,
+  pnpm,
+  readmeExample,
+  workspaceVersion,
+  type CompileResult,
+} from './consumer-project';
 import { startTestServer, type TestServer } from './helpers';
+import { createProduct } from './orders-helpers';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./type-fixtures/${name}`, import.meta.url));
+/**
+ * @commerce/client as an outside TypeScript project gets it: built, packed with `pnpm pack`,
+ * installed from the tarball into a project outside the workspace next to nothing but
+ * @trpc/client, compiled there under `strict` with `skipLibCheck: false`, and run against a
+ * live server.
+ */
 
-function compile(file: string) {
-  const configPath = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
-  const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
-  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, fileURLToPath(new URL('..', import.meta.url)));
-  const program = ts.createProgram([file], { ...options, noEmit: true });
-  return ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
-}
+const clientDir = fileURLToPath(new URL('../../../packages/client', import.meta.url));
+const run = promisify(execFile);
 
-describe('typed client (compile time)', () => {
-  it('accepts a correct consumer', () => {
-    const diagnostics = compile(fixture('consumer-ok.ts'));
-    expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+let project: ConsumerProject;
+let packDir: string;
+let tarball: string;
+let server: TestServer;
+let url: string;
+let compiled: CompileResult;
+
+beforeAll(async () => {
+  await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: clientDir });
+  packDir = mkdtempSync(join(tmpdir(), 'commerce-client-pack-'));
+  await pnpm(clientDir, ['pack', '--pack-destination', packDir]);
+  tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
+  project = await ConsumerProject.create([tarball, `@trpc/client@${workspaceVersion('@trpc/client')}`]);
+  project.addFixture('storefront-trpc.ts');
+  project.addFixture('mistakes-trpc.ts');
+  project.writeFile('src/readme-trpc.ts', readmeExample('@commerce/client'));
+  compiled = await project.compile();
+  server = await startTestServer();
+  url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+}, 240_000);
+afterAll(async () => {
+  project?.remove();
+  if (packDir) rmSync(packDir, { recursive: true, force: true });
+  await server?.close();
+});
+
+describe('the packed package', () => {
+  it('holds built JavaScript and declarations only, and needs only @trpc/client', async () => {
+    const listing = (await run('tar', ['-tzf', tarball])).stdout.split('\n').filter(Boolean).sort();
+    expect(listing).toEqual([
+      'package/README.md',
+      'package/dist/index.d.ts',
+      'package/dist/index.js',
+      'package/dist/router.d.ts',
+      'package/package.json',
+    ]);
+    const manifest = JSON.parse(project.readFile('node_modules/@commerce/client/package.json'));
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@trpc/client', '@trpc/server']);
   });
 
-  it('rejects each deliberate type error, on its line', () => {
-    const file = fixture('consumer-bad.ts');
-    const expected = readFileSync(file, 'utf8')
-      .split('\n')
-      .flatMap((line, index) => (line.includes('// expect-error') ? [index] : []));
-    const diagnostics = compile(file);
-    const lines = new Set(diagnostics.map((d) => d.file!.getLineAndCharacterOfPosition(d.start!).line));
-    expect(expected).toHaveLength(4);
-    expect([...lines].sort((a, b) => a - b)).toEqual(expected);
+  it('declares the router without a trace of the server: only tRPC’s own types are imported', () => {
+    const declarations = ['index.d.ts', 'router.d.ts'].map((f) => project.readFile(`node_modules/@commerce/client/dist/${f}`)).join('\n');
+    const imported = [...declarations.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(new Set(imported)).toEqual(new Set(['@trpc/client', '@trpc/server', './router.js']));
+    expect(declarations).not.toMatch(/@commerce\/(api|core|db)|drizzle|postgres|zod|import\(/);
+  });
+
+  it('installs nothing of the server: no Drizzle, Postgres, zod or workspace package', () => {
+    const installed = readdirSync(join(project.dir, 'node_modules', '.pnpm')).join('\n');
+    expect(installed).toMatch(/@trpc\+client@/);
+    expect(installed).not.toMatch(/drizzle|postgres|zod|@commerce\+(api|core|db)|fastify/);
   });
 });
 
-describe('typed client (run time)', () => {
-  let server: TestServer;
-  let url: string;
-  beforeAll(async () => {
-    server = await startTestServer();
-    await seedCatalog(server.runtime.deps.db);
-    url = await server.app.listen({ host: '127.0.0.1', port: 0 });
-  });
-  afterAll(() => server.close());
+describe('an outside project on the packed package', () => {
+  it('compiles a storefront under strict with skipLibCheck: false, and the storefront works against a live server', async () => {
+    expect(errorsIn(compiled, 'storefront-trpc.ts')).toEqual([]);
 
-  it('calls the routers over HTTP with types intact', async () => {
-    const client = createCommerceClient({ url: `${url}/trpc` });
-    const page = await client.products.list.query({ limit: 3, sort: 'price_desc' });
-    expect(page.items).toHaveLength(3);
-    expect(page.items[0]!.priceCents).toBeGreaterThanOrEqual(page.items[2]!.priceCents);
-    const product = await client.products.byId.query({ id: page.items[0]!.id });
-    expect(product.name).toBe(page.items[0]!.name);
+    const productId = await createProduct(server.runtime.deps.db, { priceCents: 1250, stock: 5 });
+
+    const email = `packed-${process.pid}@example.test`;
+    const result = await project.runStorefront('storefront-trpc.js', { url, email });
+    expect(result).toMatchObject({
+      customer: email,
+      cartLines: 1,
+      batched: 1,
+      productId,
+      status: 'pending',
+      totalCents: 2 * 1250,
+      provider: 'offline',
+      hasClientSecret: true,
+      conflict: { status: 409, reason: 'out_of_stock', productId },
+    });
   });
 
-  it('surfaces errors with their code', async () => {
-    const client = createCommerceClient({ url: `${url}/trpc` });
-    const error = await client.products.byId.query({ id: 987654 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
+  it('compiles the README’s example as written there', async () => {
+    expect(errorsIn(compiled, 'readme-trpc.ts')).toEqual([]);
+  });
+
+  it('rejects each deliberate type error, on its line, and nothing else', async () => {
+    expect(compiled.ok).toBe(false);
+    const expected = markedLines('mistakes-trpc.ts');
+    expect(expected).toHaveLength(7);
+    expect(errorLines(compiled.errors, 'mistakes-trpc.ts'), compiled.errors.join('\n')).toEqual(expected);
+    expect(compiled.errors.every((e) => e.startsWith('src/mistakes-trpc.ts'))).toBe(true);
   });
 });

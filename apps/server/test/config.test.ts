@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { adminCredentials, DEV_ADMIN_PASSWORD, loadConfig } from '../src/config';
+import { adminCredentials, loadConfig, PUBLISHED_PASSWORDS } from '../src/config';
 
 describe('configuration', () => {
   it('applies defaults for an empty environment', () => {
@@ -28,18 +28,34 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^[\\s\\S]*${name}`));
   });
 
-  it('refuses a default or missing admin password in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: 'a@b.co' })).toThrow(/ADMIN_PASSWORD/);
-    expect(() =>
-      loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: DEV_ADMIN_PASSWORD }),
-    ).toThrow(/ADMIN_PASSWORD/);
-    const ok = loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'a-strong-secret-1' });
-    expect(adminCredentials(ok)).toEqual({ email: 'a@b.co', password: 'a-strong-secret-1', isDefault: false });
-    expect(adminCredentials(loadConfig({ NODE_ENV: 'production' }))).toBeNull();
+  it('refuses a missing or published admin password in production, with or without ADMIN_EMAIL', () => {
+    const production = { NODE_ENV: 'production', PAYMENTS_OFFLINE: 'true' };
+    expect(() => loadConfig(production)).toThrow(/ADMIN_PASSWORD/);
+    expect(() => loadConfig({ ...production, ADMIN_EMAIL: 'a@b.co' })).toThrow(/ADMIN_PASSWORD/);
+    for (const published of PUBLISHED_PASSWORDS) {
+      expect(() => loadConfig({ ...production, ADMIN_PASSWORD: published })).toThrow(/ADMIN_PASSWORD/);
+    }
+    const ok = loadConfig({ ...production, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'a-strong-secret-1' });
+    expect(adminCredentials(ok)).toEqual({ email: 'a@b.co', password: 'a-strong-secret-1', generated: false });
   });
 
-  it('uses a printed development default admin outside production', () => {
-    expect(adminCredentials(loadConfig({}))).toMatchObject({ isDefault: true, password: DEV_ADMIN_PASSWORD });
+  it('generates a random admin password outside production when none is configured', () => {
+    const first = adminCredentials(loadConfig({}));
+    const second = adminCredentials(loadConfig({}));
+    expect(first).toMatchObject({ email: 'admin@example.com', generated: true });
+    expect(first.password).toMatch(/^[\w-]{24}$/);
+    expect(second.password).not.toBe(first.password);
+    expect(PUBLISHED_PASSWORDS).not.toContain(first.password);
+  });
+
+  it('refuses the offline payment provider in production unless PAYMENTS_OFFLINE=true', () => {
+    const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'a-strong-secret-1' };
+    expect(() => loadConfig(production)).toThrow(/STRIPE_SECRET_KEY[^\n]*PAYMENTS_OFFLINE=true/);
+    expect(loadConfig({ ...production, PAYMENTS_OFFLINE: 'true' }).PAYMENTS_OFFLINE).toBe(true);
+    expect(() => loadConfig({ ...production, STRIPE_SECRET_KEY: 'sk_test_x' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(loadConfig({ ...production, STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).STRIPE_SECRET_KEY).toBe('sk_test_x');
+    // development keeps its defaults: the offline provider needs no flag there
+    expect(loadConfig({}).PAYMENTS_OFFLINE).toBe(false);
   });
 
   it('stops the process with a message naming the bad variable', () => {

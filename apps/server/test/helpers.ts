@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { deleteKeysWithPrefix } from '@commerce/core/testing';
 import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } from '@commerce/db/testing';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { buildServer } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createRuntime, type Runtime } from '../src/deps';
@@ -48,6 +49,9 @@ export async function testEnv(extra: Env = {}): Promise<{ env: Env; database: Te
     DATABASE_POOL_MAX: '5',
     REDIS_URL: testRedisUrl,
     REDIS_KEY_PREFIX: keyPrefix,
+    // What production insists on, so a test may switch NODE_ENV alone.
+    ADMIN_PASSWORD: 'test admin password',
+    PAYMENTS_OFFLINE: 'true',
     ...extra,
   };
   const database: TestDatabase = {
@@ -139,6 +143,8 @@ const serverEntry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
   /** Sends SIGTERM and waits for the exit code. */
   stop(): Promise<number | null>;
 }
@@ -171,6 +177,7 @@ export async function spawnServer(env: Env): Promise<ServerProcess> {
   return {
     url,
     child,
+    output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
@@ -207,4 +214,12 @@ export async function createUserWithToken(
     .returning({ id: users.id });
   const { token } = await issueSession(runtime.deps, runtime.deps.db, user!.id);
   return { userId: user!.id, email, token };
+}
+
+/** A 429 whose Retry-After asks for 1 to `maxSeconds` seconds. */
+export function expectTooMany(res: TestResponse, maxSeconds: number) {
+  expect(res.status).toBe(429);
+  const retryAfter = Number(res.headers['retry-after']);
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(maxSeconds);
 }

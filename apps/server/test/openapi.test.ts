@@ -157,7 +157,7 @@ function violations(schemaOrRef: Schema, value: unknown, at = '$'): string[] {
   return problems;
 }
 
-function errorSchemaOf(op: Operation, status: number): Schema {
+function errorSchemaOf(op: Operation, status: number | string): Schema {
   const schema = op.responses[String(status)]?.content?.['application/json']?.schema;
   if (!schema) throw new Error(`status ${status} has no JSON schema`);
   return schema;
@@ -217,7 +217,41 @@ describe('the documented error statuses', () => {
   it('documents no 404 on routes without an id, and no 401 on public ones', () => {
     expect(Object.keys(operation('get', '/products').responses)).not.toContain('404');
     expect(Object.keys(operation('get', '/products').responses)).not.toContain('401');
-    expect(Object.keys(operation('get', '/categories').responses).sort()).toEqual(['200', '500']);
+    expect(Object.keys(operation('get', '/categories').responses).sort()).toEqual(['200', '429', '4XX', '500']);
+  });
+
+  it('has a 4xx on every operation; one that refuses nothing itself documents the HTTP layer’s under 4XX', async () => {
+    for (const { key, op } of operations()) {
+      expect(Object.keys(op.responses).some((s) => s.startsWith('4')), key).toBe(true);
+    }
+    const malformed = await server.request('GET', '/api/categories%E0%A4%A');
+    expect(malformed.status).toBe(400);
+    expect(violations(errorSchemaOf(operation('get', '/categories'), '4XX'), malformed.body)).toEqual([]);
+  });
+});
+
+describe('who may call what', () => {
+  it('declares security on every operation: [] when public, the bearer scheme otherwise', () => {
+    const schemes = Object.keys((doc as unknown as { components: { securitySchemes: object } }).components.securitySchemes);
+    expect(schemes).toEqual(['bearerAuth']);
+    for (const { key, op } of operations()) {
+      expect([[], [{ bearerAuth: [] }]], key).toContainEqual(op.security);
+    }
+  });
+
+  it('matches the server: every bearer operation refuses an anonymous call with 401, no public one does', async () => {
+    const ops = operations();
+    expect(ops.filter(({ op }) => op.security?.length === 0).length).toBeGreaterThanOrEqual(5);
+    for (const { key, path, method, op } of ops) {
+      const url = `/api${path.replace(/\{[^}]+\}/g, '1')}`;
+      const res = await server.request(method.toUpperCase(), url, method === 'get' || method === 'delete' ? {} : { body: {} });
+      if (op.security?.length) expect(res.status, key).toBe(401);
+      else expect(res.status, key).not.toBe(401);
+    }
+  });
+
+  it('names a licence', () => {
+    expect((doc as unknown as { info: { license?: { name: string } } }).info.license?.name).toBeTruthy();
   });
 });
 
@@ -225,7 +259,7 @@ describe('the documented error body', () => {
   it('is the real shape on every error response: message and code required, data and issues optional, open', () => {
     for (const { key, op } of operations()) {
       for (const status of Object.keys(op.responses).filter((s) => s !== '200')) {
-        const schema = resolve(errorSchemaOf(op, Number(status)));
+        const schema = resolve(errorSchemaOf(op, status));
         const required = status === '409' ? ['code', 'message', 'reason'] : ['code', 'message'];
         expect(schema.required?.sort(), `${key} ${status}`).toEqual(required);
         expect(schema.additionalProperties, `${key} ${status}`).not.toBe(false);
@@ -266,22 +300,40 @@ describe('the documented error body', () => {
     }
   });
 
-  it('documents the values the boolean query flags accept', () => {
-    const parameters = operation('get', '/products').parameters ?? [];
-    for (const name of ['inStock', 'active']) {
-      const parameter = parameters.find((p) => p.name === name && p.in === 'query');
-      expect(parameter, name).toBeDefined();
-      expect(parameter!.schema.type).toBe('string');
-      expect(parameter!.schema.enum).toEqual(expect.arrayContaining(['true', 'false']));
+  it('types every query and path parameter as what the server takes: integers, booleans, enums, no string stand-ins', () => {
+    const words = /^(true|false|yes|no|on|off|y|n|enabled|disabled|\d+)$/i;
+    for (const { key, op } of operations()) {
+      for (const parameter of (op.parameters ?? []).filter((p) => p.in === 'query' || p.in === 'path')) {
+        const at = `${key} ${parameter.name}`;
+        expect(['string', 'integer', 'number', 'boolean'], at).toContain(parameter.schema.type);
+        if (parameter.schema.type === 'string' && parameter.schema.enum) {
+          expect(parameter.schema.enum.some((v) => words.test(String(v))), `${at}: booleans or numbers as strings`).toBe(false);
+        }
+      }
     }
+    const flags = operation('get', '/products').parameters!.filter((p) => p.name === 'inStock' || p.name === 'active');
+    expect(flags.map((p) => [p.name, p.schema.type, p.schema.enum])).toEqual([
+      ['inStock', 'boolean', undefined],
+      ['active', 'boolean', undefined],
+    ]);
   });
 
-  it('lists values the server really accepts, and it refuses one outside them', async () => {
-    const values = operation('get', '/products').parameters!.find((p) => p.name === 'inStock')!.schema.enum!;
-    for (const value of values) {
-      expect((await server.request('GET', `/api/products?inStock=${value}`)).status, String(value)).toBe(200);
+  it('reads true/false (and 1/0) in a URL as booleans, and refuses any other value', async () => {
+    const product = await productWithStock(0);
+    const ids = async (query: string) => {
+      const res = await server.request('GET', `/api/products?limit=50&${query}`, { token: staff });
+      expect(res.status, query).toBe(200);
+      return (res.body.items as { id: number }[]).map((p) => p.id);
+    };
+    expect(await ids('inStock=false')).toContain(product.id);
+    expect(await ids('inStock=0')).toContain(product.id);
+    expect(await ids('inStock=true')).not.toContain(product.id);
+    expect(await ids('inStock=1')).not.toContain(product.id);
+    for (const value of ['yes', 'TRUE', 'maybe', '2']) {
+      const res = await server.request('GET', `/api/products?inStock=${value}`);
+      expect(res.status, value).toBe(400);
+      expect(res.body.issues, value).toEqual([expect.objectContaining({ path: ['inStock'] })]);
     }
-    expect((await server.request('GET', '/api/products?inStock=maybe')).status).toBe(400);
   });
 });
 

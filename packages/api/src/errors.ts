@@ -1,5 +1,6 @@
 import {
   AppError,
+  isDatabaseUnavailable,
   isRuleCode,
   pgErrorCode,
   reasonOf,
@@ -97,11 +98,17 @@ const unstorableText = new Set(['22021', '22P05']);
  */
 export function callerError(cause: unknown): TRPCError | undefined {
   if (cause instanceof AppError) return toTRPCError(cause);
+  if (isDatabaseUnavailable(cause)) return databaseUnavailable(cause);
   const code = pgErrorCode(cause);
   if (code && unstorableText.has(code)) {
     return new TRPCError({ code: 'BAD_REQUEST', message: 'Text must not contain NUL (\\u0000) characters', cause });
   }
   return undefined;
+}
+
+/** A 503 for a request that met the database down or restarting: the caller may retry. */
+export function databaseUnavailable(cause: unknown): TRPCError {
+  return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable: try again shortly', cause });
 }
 
 /** Headers an error asks for, e.g. Retry-After on a 429. */
@@ -151,6 +158,7 @@ export function errorResponses(shape: RouteShape, specific: ErrorResponses = {})
   if (shape.access === 'admin') add(403, 'Admin role required');
   if (shape.mutation) add(403, 'cross-site request refused: a session cookie authenticated it without an allowed Origin header');
   if (shape.body) add(413, 'Body over the size limit (1 MiB by default)');
+  add(429, 'Too many requests from this address, or by this user (`Retry-After` says how many seconds to wait)');
   for (const [status, text] of Object.entries(specific)) add(Number(status), text);
   add(500, 'Internal error: a bug or an unavailable database (the message is generic)');
   const responses: ErrorResponses = {};

@@ -1,4 +1,4 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from './root';
 export { createContext, detachedRequest, SESSION_COOKIE, type Context, type RequestInfo } from './context';
 export { createOpenApiDocument, OPENAPI_BASE_PATH, STRIPE_WEBHOOK_PATH } from './openapi';
-export { appErrorResponse, errorHeaders } from './errors';
+export { appErrorResponse, databaseUnavailable, errorHeaders } from './errors';

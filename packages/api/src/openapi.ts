@@ -82,7 +82,7 @@ const retryAfterHeader = {
   schema: { type: 'integer', minimum: 1 },
 };
 
-type Operation = { responses?: Record<string, unknown> };
+type Operation = { responses?: Record<string, unknown>; security?: unknown[] };
 
 interface OperationErrors {
   texts: Record<string, string>;
@@ -216,12 +216,46 @@ function describeStripeWebhook(document: OpenAPIObject): OpenAPIObject {
           '400': error('Missing, malformed or expired `Stripe-Signature`, a signature that does not match the body, or a body that is not an event'),
           '404': error('Stripe is not configured on this server (no STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET)'),
           '413': error('Body over the size limit (1 MiB by default)'),
+          '429': { ...error('Too many requests from this address; Stripe retries later'), headers: { 'Retry-After': retryAfterHeader } },
           '500': error('Internal error: a bug or an unavailable database (the message is generic); Stripe retries'),
           '502': error('Refunding a payment that arrived for a cancelled order failed; Stripe retries'),
         },
       },
     },
   };
+  return document;
+}
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+
+function* operationsOf(document: OpenAPIObject): Generator<Operation> {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
+      if (METHODS.has(method) && operation) yield operation;
+    }
+  }
+}
+
+/**
+ * Rules every operation follows, whichever router it comes from, so that generators and
+ * linters can rely on them:
+ * - a public operation (`protect: false`) says so with `security: []` (trpc-to-openapi leaves
+ *   it out, which reads as "forgot to say");
+ * - an operation whose procedure refuses no input of its own still documents the client errors
+ *   it can meet before it runs (a URL that cannot be decoded), under `4XX`, with the one error body.
+ */
+function describeEveryOperation(document: OpenAPIObject): OpenAPIObject {
+  for (const operation of operationsOf(document)) {
+    operation.security ??= [];
+    const responses = (operation.responses ??= {});
+    if (!Object.keys(responses).some((status) => /^4(00|XX)$/.test(status))) {
+      responses['4XX'] = {
+        description:
+          'The operation refuses no input itself: another client error can only come from the HTTP layer in front of it, such as a URL that cannot be decoded (400)',
+        content: errorContent,
+      };
+    }
+  }
   return document;
 }
 
@@ -237,5 +271,9 @@ export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
       bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from /auth/login or /auth/register' },
     },
   });
-  return describeStripeWebhook(describeErrors(generated));
+  generated.info.license = LICENSE;
+  return describeEveryOperation(describeStripeWebhook(describeErrors(generated)));
 }
+
+/** The project's licence (the one of the repository and of @commerce/client). */
+const LICENSE = { name: 'MIT', identifier: 'MIT' };

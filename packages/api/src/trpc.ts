@@ -1,4 +1,4 @@
-import type { RuleCode } from '@commerce/core';
+import { takeRequest, type RuleCode } from '@commerce/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { originAllowed, type Context } from './context';
@@ -57,7 +57,16 @@ const checkCookieOrigin = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapCallerErrors).use(checkCookieOrigin);
+/**
+ * Every call by a signed-in user counts against their own limit, over REST and tRPC alike (the
+ * server counts every request per client address before routing, so anonymous calls are covered).
+ */
+const limitPerUser = t.middleware(async ({ ctx, next }) => {
+  if (ctx.viewer) await takeRequest(ctx.deps, 'user', ctx.viewer.userId);
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapCallerErrors).use(checkCookieOrigin).use(limitPerUser);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer || !ctx.session) {
@@ -75,5 +84,11 @@ export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.viewer.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Admin role required' });
+  return next();
+});
+
+/** Placing an order (POST /orders, checkout) takes stock: its own, tighter limit per user. */
+export const orderingProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  await takeRequest(ctx.deps, 'orders', ctx.viewer.userId);
   return next();
 });

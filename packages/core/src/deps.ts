@@ -19,6 +19,13 @@ export interface CoreSettings {
     loginPerEmailIp: number;
     loginPerIp: number;
     registerPerIp: number;
+    /** Requests per client address per `windowSeconds`, on every route (0 = no limit). */
+    requestsPerIp: number;
+    /** Procedure calls per signed-in user per `windowSeconds` (0 = no limit). */
+    requestsPerUser: number;
+    /** Orders placed (POST /orders, checkout) per user per `windowSeconds` (0 = no limit). */
+    ordersPerUser: number;
+    windowSeconds: number;
   };
 }
 
@@ -34,6 +41,13 @@ export interface Deps {
   payments: PaymentProvider;
   /** Uploaded images (a local folder by default). */
   media?: MediaStorage | undefined;
+  /** Told of business events after they commit (the server counts them as metrics). */
+  observer?: CoreObserver | undefined;
+}
+
+export interface CoreObserver {
+  /** A new order was committed (not an idempotent replay of one). */
+  orderCreated(): void;
 }
 
 export const defaultSettings: CoreSettings = {
@@ -42,5 +56,13 @@ export const defaultSettings: CoreSettings = {
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
   mediaBaseUrl: '/media',
-  rateLimits: { loginPerEmailIp: 10, loginPerIp: 100, registerPerIp: 50 },
+  rateLimits: {
+    loginPerEmailIp: 10,
+    loginPerIp: 100,
+    registerPerIp: 50,
+    requestsPerIp: 1200,
+    requestsPerUser: 600,
+    ordersPerUser: 20,
+    windowSeconds: 60,
+  },
 };

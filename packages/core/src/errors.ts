@@ -92,6 +92,27 @@ function fromErrorChain(error: unknown, pick: (e: Record<string, unknown>) => un
 export const pgErrorCode = (error: unknown) =>
   fromErrorChain(error, (e) => (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined));
 
+// Driver codes (postgres.js, Node sockets) of a database that cannot be reached or hung up.
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * The database is down, restarting or dropped the connection (SQLSTATE class 08, 57P01–57P03,
+ * or a socket failure): the request may succeed later, so it is a 503, not a bug.
+ */
+export const isDatabaseUnavailable = (error: unknown) =>
+  fromErrorChain(error, (e) =>
+    typeof e.code === 'string' && (CONNECTION_FAILURES.has(e.code) || /^(?:08...|57P0[123])$/.test(e.code)) ? e.code : undefined,
+  ) !== undefined;
+
 /** The constraint a Postgres error names (postgres.js: constraint_name, PGlite: constraint). */
 export const pgConstraint = (error: unknown) => fromErrorChain(error, (e) => e.constraint_name ?? e.constraint);
 

@@ -33,13 +33,12 @@ export const pageOutput = <T extends z.ZodType>(item: T) =>
 export const offsetOf = (page: number, limit: number) => (page - 1) * limit;
 
 /**
- * A boolean query flag, written `true`/`false` (or 1/0) in URLs and by typed clients alike.
- * A plain z.boolean() would be coerced by trpc-to-openapi, turning the string "false" into true.
+ * A boolean query flag: a boolean for typed clients and in /openapi.json (`type: boolean`, so
+ * generated clients type it so); in a REST URL `true`/`false`, or `1`/`0`. The patched
+ * trpc-to-openapi (packages/api/patches) turns exactly those URL strings into booleans and
+ * leaves any other string for z.boolean() to refuse; a plain coercion would read "false" as true.
  */
-export const queryBoolean = z.stringbool().meta({
-  description: 'true or false; also 1/0, yes/no, on/off, y/n, enabled/disabled, in any case',
-  enum: ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'y', 'n', 'enabled', 'disabled'],
-});
+export const queryBoolean = z.boolean().meta({ description: '`true` or `false` (in a URL, `1` and `0` are accepted too)' });
 
 /** A positive integer id (path or body). */
 export const idSchema = z.number().int().positive().max(2_147_483_647);

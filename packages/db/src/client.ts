@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -29,7 +30,15 @@ export interface DbHandle {
   migrate(): Promise<void>;
   /** Fails when the database does not answer. */
   ping(): Promise<void>;
+  /** This process's pooled connections by state, as Postgres sees them (absent on PGlite). */
+  poolStats?(): Promise<PoolStats>;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  max: number;
+  /** Open connections by pg_stat_activity state: `active`, `idle`, `idle in transaction`, … */
+  connections: Record<string, number>;
 }
 
 export const DEFAULT_PGLITE_DIR = './.data/pglite';
@@ -40,10 +49,18 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
 }
 
 function createPostgres(url: string, poolMax: number): DbHandle {
+  // A name of this pool's own, so pg_stat_activity tells its connections from other processes'.
+  const applicationName = `commerce ${randomBytes(4).toString('hex')}`;
   const client = postgres(url, {
     max: poolMax,
+    // A database that is down or restarting fails each waiting query at once (a 503 the caller
+    // may retry), instead of holding it: postgres.js retries a connection that fails with a
+    // growing delay (up to 20 s) before trying the query. A connection is only tried for a
+    // query, so a short fixed delay cannot spin; and one that does not answer fails in 5 s.
+    connect_timeout: 5,
+    backoff: () => 0.1,
     onnotice: () => {},
-    connection: { application_name: 'commerce' },
+    connection: { application_name: applicationName },
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
@@ -52,6 +69,11 @@ function createPostgres(url: string, poolMax: number): DbHandle {
     migrate: () => migratePostgresUrl(url),
     ping: async () => {
       await client`select 1`;
+    },
+    poolStats: async () => {
+      const rows = await client<{ state: string | null; n: number }[]>`
+        select state, count(*)::int as n from pg_stat_activity where application_name = ${applicationName} group by state`;
+      return { max: poolMax, connections: Object.fromEntries(rows.map((r) => [r.state ?? 'unknown', r.n])) };
     },
     close: () => client.end({ timeout: 5 }),
   };

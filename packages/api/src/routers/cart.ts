@@ -15,7 +15,7 @@ import {
 } from '@commerce/core';
 import { z } from 'zod';
 import { errorResponses } from '../errors';
-import { authedProcedure, router } from '../trpc';
+import { authedProcedure, orderingProcedure, router } from '../trpc';
 
 const tags = ['cart'];
 
@@ -115,7 +115,7 @@ export const cartRouter = router({
     .output(cartOutput)
     .mutation(({ ctx }) => clearCart(ctx.deps, ctx.viewer)),
 
-  checkout: authedProcedure
+  checkout: orderingProcedure
     .meta({
       reasons: [
         'CART_EMPTY',

@@ -18,14 +18,14 @@ import {
 } from '@commerce/core';
 import { z } from 'zod';
 import { errorResponses } from '../errors';
-import { authedProcedure, router, staffProcedure } from '../trpc';
+import { authedProcedure, orderingProcedure, router, staffProcedure } from '../trpc';
 
 const tags = ['orders'];
 /** Another customer's order reads as absent: 404, never 403. */
 const notYourOrder = "No order with this id, or (to a customer) another customer's";
 
 export const ordersRouter = router({
-  create: authedProcedure
+  create: orderingProcedure
     .meta({
       reasons: ['OUT_OF_STOCK', 'ORDER_TOO_LARGE', 'VARIANT_REQUIRED', 'VARIANT_MISMATCH', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_ORDER_GONE'],
       openapi: {

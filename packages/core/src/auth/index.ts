@@ -4,4 +4,5 @@ export * from './sessions';
 export * from './accounts';
 export * from './users';
 export * from './admin';
+export { takeRequest, type RequestLimit } from './rate-limit';
 export * from './staff-login';

@@ -4,19 +4,27 @@ import { AppError } from '../errors';
 
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 const REGISTER_WINDOW_SECONDS = 60 * 60;
+/** How long a successful login vouches for its email+address pair (OWASP's "known device"). */
+const KNOWN_LOGIN_SECONDS = 30 * 24 * 60 * 60;
 
 interface Limiters {
   loginPerEmailIp: RateLimiterAbstract;
   loginPerIp: RateLimiterAbstract;
+  /** Email+address pairs that signed in successfully: a point each, kept KNOWN_LOGIN_SECONDS. */
+  knownLogins: RateLimiterAbstract;
   registerPerIp: RateLimiterAbstract;
+  requestsPerIp: RateLimiterAbstract | null;
+  requestsPerUser: RateLimiterAbstract | null;
+  ordersPerUser: RateLimiterAbstract | null;
 }
 
 function buildLimiters(deps: Deps): Limiters {
   const make = (keyPrefix: string, points: number, duration: number) => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration });
     if (!deps.redis) return memory;
-    // Redis holds the counters every server process shares; while it is down, each process
-    // counts on its own at once (no waiting for a command to time out) rather than failing logins.
+    // Redis holds the counters every server process shares. While it is down each process
+    // counts on its own (the insurance limiter) at once, without waiting for a command to time
+    // out: limits stay on, but N processes allow up to N times as much until Redis is back.
     return new RateLimiterRedis({
       storeClient: deps.redis,
       keyPrefix,
@@ -27,10 +35,15 @@ function buildLimiters(deps: Deps): Limiters {
     });
   };
   const limits = deps.settings.rateLimits;
+  const optional = (keyPrefix: string, points: number) => (points > 0 ? make(keyPrefix, points, limits.windowSeconds) : null);
   return {
     loginPerEmailIp: make('rl:login:email-ip', limits.loginPerEmailIp, LOGIN_WINDOW_SECONDS),
     loginPerIp: make('rl:login:ip', limits.loginPerIp, LOGIN_WINDOW_SECONDS),
+    knownLogins: make('rl:login:known', 1, KNOWN_LOGIN_SECONDS),
     registerPerIp: make('rl:register:ip', limits.registerPerIp, REGISTER_WINDOW_SECONDS),
+    requestsPerIp: optional('rl:req:ip', limits.requestsPerIp),
+    requestsPerUser: optional('rl:req:user', limits.requestsPerUser),
+    ordersPerUser: optional('rl:orders:user', limits.ordersPerUser),
   };
 }
 
@@ -66,24 +79,31 @@ async function consumeAll(entries: [RateLimiterAbstract, string][], message: str
   }
 }
 
-const emailIpKey = (ip: string, email: string) => `${ip}|${email}`;
+const emailIpKey = (ip: string, email: string) => `${ip}|${email.toLowerCase()}`;
 
 /**
- * Counts a login attempt as a failure up front (429 when over a limit); call `succeeded` when
- * the password was right, which gives the attempt back and clears this email's failures.
+ * Counts failed logins, following OWASP's authentication guidance:
+ * - a point is reserved from the email+address and the address counters before the password is
+ *   checked (so a parallel burst cannot slip past the limit) and given back when it was right:
+ *   only failures stay counted, and a success clears its email+address counter;
+ * - an email that signed in successfully from this address before is a known pair: failures by
+ *   others behind the same address (a shared proxy, an office) do not lock it out. It is held
+ *   back only by its own email+address counter, which a spraying attacker does not reach.
  */
 export async function takeLoginAttempt(deps: Deps, ip: string, email: string): Promise<{ succeeded(): Promise<void> }> {
-  const { loginPerEmailIp, loginPerIp } = limitersFor(deps);
-  await consumeAll(
-    [
-      [loginPerEmailIp, emailIpKey(ip, email)],
-      [loginPerIp, ip],
-    ],
-    'Too many failed sign-in attempts: try again later',
-  );
+  const { loginPerEmailIp, loginPerIp, knownLogins } = limitersFor(deps);
+  const pair = emailIpKey(ip, email);
+  const known = ((await knownLogins.get(pair))?.consumedPoints ?? 0) > 0;
+  const entries: [RateLimiterAbstract, string][] = [[loginPerEmailIp, pair]];
+  if (!known) entries.push([loginPerIp, ip]);
+  await consumeAll(entries, 'Too many failed sign-in attempts: try again later');
   return {
     succeeded: async () => {
-      await Promise.all([loginPerEmailIp.delete(emailIpKey(ip, email)), loginPerIp.reward(ip, 1)]);
+      await Promise.all([
+        loginPerEmailIp.delete(pair),
+        known ? undefined : loginPerIp.reward(ip, 1),
+        knownLogins.set(pair, 1, KNOWN_LOGIN_SECONDS),
+      ]);
     },
   };
 }
@@ -92,4 +112,19 @@ export async function takeLoginAttempt(deps: Deps, ip: string, email: string): P
 export async function takeRegistrationAttempt(deps: Deps, ip: string): Promise<void> {
   const { registerPerIp } = limitersFor(deps);
   await consumeAll([[registerPerIp, ip]], 'Too many registrations from this address: try again later');
+}
+
+export type RequestLimit = 'ip' | 'user' | 'orders';
+
+/**
+ * Counts one request against a general limit: any request by client address, any procedure
+ * call by signed-in user, an order placed by user. 429 with the wait when over it.
+ */
+export async function takeRequest(deps: Deps, limit: RequestLimit, key: string | number): Promise<void> {
+  const limiters = limitersFor(deps);
+  const limiter = { ip: limiters.requestsPerIp, user: limiters.requestsPerUser, orders: limiters.ordersPerUser }[limit];
+  if (!limiter) return;
+  const message =
+    limit === 'orders' ? 'Too many orders placed: try again later' : 'Too many requests: slow down and try again later';
+  await consumeAll([[limiter, String(key)]], message);
 }

@@ -44,21 +44,21 @@ const staff: Viewer = { userId: 1, role: 'staff' };
 const customer: Viewer = { userId: 2, role: 'customer' };
 const audiences: [string, Viewer, Record<string, unknown>][] = [
   ['anonymous', null, {}],
-  ['customer asking for inactive (ignored)', customer, { active: 'false' }],
+  ['customer asking for inactive (ignored)', customer, { active: false }],
   ['staff', staff, {}],
-  ['staff, active=true', staff, { active: 'true' }],
-  ['staff, active=false', staff, { active: 'false' }],
+  ['staff, active=true', staff, { active: true }],
+  ['staff, active=false', staff, { active: false }],
 ];
 const filters = (): [string, Record<string, unknown>][] => [
   ['no filter', {}],
   ['category with subcategories', { categoryId: parentCategoryId }],
   ['price range', { minPriceCents: 1_000, maxPriceCents: 50_000 }],
   ['narrow price range', { minPriceCents: 1_000, maxPriceCents: 1_100 }],
-  ['in stock', { inStock: 'true' }],
-  ['out of stock', { inStock: 'false' }],
+  ['in stock', { inStock: true }],
+  ['out of stock', { inStock: false }],
   ['search', { q: 'walnut lamp' }],
   ['search by a variant sku', { q: 'syn-4243-1' }],
-  ['everything at once', { categoryId: parentCategoryId, minPriceCents: 1_000, maxPriceCents: 50_000, inStock: 'true', q: 'steel' }],
+  ['everything at once', { categoryId: parentCategoryId, minPriceCents: 1_000, maxPriceCents: 50_000, inStock: true, q: 'steel' }],
   ['page 50 of 50', { page: 50, limit: 50 }],
 ];
 

@@ -1,7 +1,7 @@
 import { orderEvents, orderItems, orders, type ShippingAddress, type Transaction } from '@commerce/db';
 import type { Deps } from '../deps';
 import { notFound } from '../errors';
-import { transaction } from '../transaction';
+import { afterCommit, transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import { actorFor, type UserActor } from './actor';
 import { claimIdempotencyKey, parseIdempotencyKey, recordIdempotentOrder, requestIdentity } from './idempotency';
@@ -35,6 +35,7 @@ export async function submitOrder(deps: Deps, submission: OrderSubmission): Prom
     }
     const written = await submission.write(tx);
     if (key) await recordIdempotentOrder(tx, userId, key, written);
+    afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
     return written;
   });
   const order = await loadOrder(deps.db, orderId);

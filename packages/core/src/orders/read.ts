@@ -62,11 +62,21 @@ export async function loadOrder(db: Db, id: number): Promise<OrderDetailDto | nu
   };
 }
 
+/**
+ * The order as the viewer may see it: a customer's timeline keeps every status change and its
+ * time, but staff notes and who on the staff made a change are internal.
+ */
+export function orderSeenBy(viewer: Viewer, order: OrderDetailDto): OrderDetailDto {
+  if (isStaff(viewer)) return order;
+  const events = order.events.map((e) => (e.actorKind === 'customer' ? e : { ...e, actorUserId: null, note: null }));
+  return { ...order, events };
+}
+
 /** Owner, staff and admin see an order; to anyone else it does not exist (404, never 403). */
 export async function getOrder(deps: Deps, viewer: Viewer, id: number): Promise<OrderDetailDto> {
   const order = await loadOrder(deps.db, id);
   if (!order || !viewer || (!isStaff(viewer) && order.userId !== viewer.userId)) throw notFound('Order');
-  return order;
+  return orderSeenBy(viewer, order);
 }
 
 async function pageOfOrders(db: Database, where: SQL | undefined, page: number, limit: number): Promise<Page<OrderDto>> {

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../errors';
 import { refundOrderPaymentInTx } from '../payments/refund';
 import { isStaff, type Viewer } from '../viewer';
 import { actorFor, type OrderActor } from './actor';
-import { loadOrder } from './read';
+import { loadOrder, orderSeenBy } from './read';
 import type { OrderDetailDto } from './schemas';
 import { canTransition, refundsPayment, returnsStock } from './status';
 import { returnStock } from './stock';
@@ -91,7 +91,7 @@ export async function transitionOrder(
 
 /** POST /api/orders/{id}/cancel: the owner while pending; staff and admin whenever the machine allows. */
 export async function cancelOrder(deps: Deps, viewer: Viewer, orderId: number): Promise<OrderDetailDto> {
-  return transitionOrder(deps, actorFor(viewer), orderId, 'cancelled');
+  return orderSeenBy(viewer, await transitionOrder(deps, actorFor(viewer), orderId, 'cancelled'));
 }
 
 /** PUT /api/orders/{id}/status: staff and admin. */

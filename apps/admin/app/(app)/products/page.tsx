@@ -19,7 +19,7 @@ const sortLabels: Record<(typeof productSorts)[number], string> = {
   name: 'Name, A to Z',
 };
 const isSort = (value: string): value is (typeof productSorts)[number] => (productSorts as readonly string[]).includes(value);
-const flag = (value: string) => (value === 'true' || value === 'false' ? value : undefined);
+const flag = (value: string) => (value === 'true' ? true : value === 'false' ? false : undefined);
 
 export default function ProductsPage() {
   const trpc = useTRPC();

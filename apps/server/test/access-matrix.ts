@@ -1,0 +1,62 @@
+/**
+ * Who may call each procedure: the one table the authorization test checks against the real
+ * router, cell by cell. A procedure added without an entry here fails that test, which names
+ * the line to add.
+ */
+export const roles = ['anonymous', 'customer', 'staff', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+const everyone: readonly Role[] = roles;
+const signedIn: readonly Role[] = ['customer', 'staff', 'admin'];
+const staff: readonly Role[] = ['staff', 'admin'];
+const admin: readonly Role[] = ['admin'];
+
+/** The groups an entry may use, by name (the failure message offers them). */
+export const groups = { everyone, signedIn, staff, admin } as const;
+
+export const accessMatrix: Record<string, readonly Role[]> = {
+  'auth.register': everyone,
+  'auth.login': everyone,
+  'auth.refresh': signedIn,
+  'auth.logout': signedIn,
+  'auth.me': signedIn,
+
+  'users.list': admin,
+  'users.setRole': admin,
+
+  'products.list': everyone,
+  'products.byId': everyone,
+  'products.create': staff,
+  'products.update': staff,
+  'products.delete': staff,
+
+  'variants.create': staff,
+  'variants.update': staff,
+  'variants.archive': staff,
+  'variants.setStock': staff,
+  'variants.adjustStock': staff,
+
+  'categories.list': everyone,
+  'categories.create': staff,
+  'categories.update': staff,
+  'categories.delete': staff,
+
+  'inventory.setStock': staff,
+  'inventory.adjustStock': staff,
+  'inventory.lowStock': staff,
+
+  'cart.get': signedIn,
+  'cart.addItem': signedIn,
+  'cart.setItem': signedIn,
+  'cart.removeItem': signedIn,
+  'cart.clear': signedIn,
+  'cart.checkout': signedIn,
+
+  'orders.create': signedIn,
+  'orders.mine': signedIn,
+  'orders.list': staff,
+  'orders.byId': signedIn,
+  'orders.cancel': signedIn,
+  'orders.setStatus': staff,
+  'orders.pay': signedIn,
+};
