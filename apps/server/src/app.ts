@@ -29,6 +29,7 @@ import { requestIdFor } from './logging';
 import { registerRequestLimit } from './request-limit';
 import { registerSecurityHeaders } from './security-headers';
 import { buildMetricsServer, registerMetrics } from './metrics';
+import { registerMedia } from './media';
 
 const require = createRequire(import.meta.url);
 
@@ -237,6 +238,8 @@ export async function buildServer({ config, runtime }: BuildOptions) {
       }
     });
   });
+
+  await registerMedia(app, { config, contextFor });
 
   app.get('/openapi.json', { logLevel: 'warn' }, async () => openApiDocument);
   await app.register(fastifySwagger, { mode: 'static', specification: { document: openApiDocument as never } });

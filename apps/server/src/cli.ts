@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { adminCredentialsInput, ensureAdmin } from '@commerce/core';
+import { adminCredentialsInput, attachSeedImages, ensureAdmin } from '@commerce/core';
 import { seedCatalog, seedSyntheticOrders, seedSyntheticProducts } from '@commerce/db';
 import { bootstrapAdmin } from './admin-bootstrap';
 import { loadConfig } from './config';
@@ -36,6 +36,8 @@ try {
     case 'seed': {
       const added = await seedCatalog(runtime.deps.db);
       console.log(added ? `Loaded the sample catalog (${added} products).` : 'Catalog already has products.');
+      const pictured = await attachSeedImages(runtime.deps);
+      if (pictured > 0) console.log(`Generated pictures for ${pictured} products (MEDIA_DIR: ${config.MEDIA_DIR}).`);
       const count = Number(values.products ?? 0);
       if (!Number.isInteger(count) || count < 0 || count > 10_000_000) throw new Error('--products must be 0..10000000');
       if (count > 0) {

@@ -102,6 +102,9 @@ const schema = z
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
     METRICS_PORT: wholeNumber(0, 65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    MEDIA_DIR: z.string().min(1).default('./.data/media'),
+    MEDIA_MAX_BYTES: wholeNumber(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+    MEDIA_MAX_PIXELS: wholeNumber(1, 268_402_689).default(40_000_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -8,6 +8,7 @@ import {
   RedisCache,
   StripePaymentProvider,
   createRedisClient,
+  LocalMediaStorage,
   systemClock,
 } from '@commerce/core';
 import { createDb, type DbHandle } from '@commerce/db';
@@ -40,6 +41,8 @@ export function settingsFrom(config: Config): CoreSettings {
       ordersPerUser: config.RATE_LIMIT_ORDERS_PER_USER,
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     },
+    mediaMaxBytes: config.MEDIA_MAX_BYTES,
+    mediaMaxPixels: config.MEDIA_MAX_PIXELS,
   };
 }
 
@@ -57,7 +60,7 @@ export function paymentsFrom(config: Config): PaymentProvider {
   });
 }
 
-/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process, Stripe or offline. */
+/** The one place where adapters are chosen: Postgres or PGlite, Redis or in-process, Stripe or offline, media folder. */
 export interface RuntimeOptions {
   /** Where logs go (stdout by default); tests capture them. */
   logDestination?: DestinationStream;
@@ -90,6 +93,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     settings: settingsFrom(config),
     payments: paymentsFrom(config),
     observer: metrics.observer,
+    media: await new LocalMediaStorage(config.MEDIA_DIR).init(),
   };
   return {
     deps,

@@ -30,6 +30,8 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'products.update': staff,
   'products.delete': staff,
 
+  'productImages.delete': staff,
+
   'variants.create': staff,
   'variants.update': staff,
   'variants.archive': staff,

@@ -52,6 +52,11 @@ export async function testEnv(extra: Env = {}): Promise<{ env: Env; database: Te
     // What production insists on, so a test may switch NODE_ENV alone.
     ADMIN_PASSWORD: 'test admin password',
     PAYMENTS_OFFLINE: 'true',
+    // The general limits would turn concurrency bursts from one address and user into 429s;
+    // rate-limits.test.ts sets them where they are under test.
+    RATE_LIMIT_REQUESTS_PER_IP: '0',
+    RATE_LIMIT_REQUESTS_PER_USER: '0',
+    RATE_LIMIT_ORDERS_PER_USER: '0',
     ...extra,
   };
   const database: TestDatabase = {

@@ -1,6 +1,7 @@
-import { reasonOf, type Reason } from '@commerce/core';
+import { defaultSettings, productImageOutput, reasonOf, type Reason } from '@commerce/core';
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import { statusOfRule } from './errors';
+import { z } from 'zod';
+import { errorResponses, statusOfRule } from './errors';
 import { appRouter } from './root';
 import type { RouteMeta } from './trpc';
 
@@ -156,6 +157,9 @@ function describeErrors(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** Where product images are uploaded: a Fastify route in apps/server (multipart, which trpc-to-openapi cannot read). */
+export const PRODUCT_IMAGES_PATH = `${OPENAPI_BASE_PATH}/products/{id}/images`;
+
 /** Where Stripe posts its events; a plain Fastify route in apps/server (it needs the raw body). */
 export const STRIPE_WEBHOOK_PATH = `${OPENAPI_BASE_PATH}/webhooks/stripe`;
 
@@ -248,7 +252,8 @@ function describeEveryOperation(document: OpenAPIObject): OpenAPIObject {
   for (const operation of operationsOf(document)) {
     operation.security ??= [];
     const responses = (operation.responses ??= {});
-    if (!Object.keys(responses).some((status) => /^4(00|XX)$/.test(status))) {
+    // A 429 comes from the rate limits in front of every operation, not from the operation.
+    if (!Object.keys(responses).some((status) => /^4(\d\d|XX)$/.test(status) && status !== '429')) {
       responses['4XX'] = {
         description:
           'The operation refuses no input itself: another client error can only come from the HTTP layer in front of it, such as a URL that cannot be decoded (400)',
@@ -256,6 +261,69 @@ function describeEveryOperation(document: OpenAPIObject): OpenAPIObject {
       };
     }
   }
+  return document;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * The image upload is multipart, which trpc-to-openapi cannot describe (nor serve): its route
+ * is written by hand in apps/server and its operation here, from the same schemas.
+ */
+function describeImageUpload(document: OpenAPIObject): OpenAPIObject {
+  const { $schema: _, ...imageSchema } = z.toJSONSchema(productImageOutput, { io: 'output' });
+  const texts = errorResponses(
+    { access: 'staff', mutation: true, input: true },
+    {
+      400: 'not `multipart/form-data`, no `file` field, more than one file, a file that is not a JPEG, PNG, WebP or AVIF image (recognised by its bytes, not its name or declared type), a damaged image, one over the pixel limit (MEDIA_MAX_PIXELS, 40 million by default), a `variantId` that is not one of this product’s variants (reason `variant_mismatch`, `data.field` is `variantId`), or a product that has 20 images already',
+      404: 'No product with this id',
+      413: `The file is over the size limit (MEDIA_MAX_BYTES, ${defaultSettings.mediaMaxBytes / MIB} MiB by default)`,
+    },
+  );
+  const responses = Object.fromEntries(
+    Object.entries(texts).map(([status, description]) => [
+      status,
+      { description, content: { 'application/json': { schema: errorBodyWith(status, status === '400' ? [reasonOf('VARIANT_MISMATCH')] : undefined) } } },
+    ]),
+  );
+  const idParameter = { type: 'integer' as const, exclusiveMinimum: 0, maximum: 2_147_483_647 };
+  const path = PRODUCT_IMAGES_PATH.slice(OPENAPI_BASE_PATH.length);
+  document.paths = {
+    ...document.paths,
+    [path]: {
+      ...document.paths?.[path],
+      post: {
+        operationId: 'productImages-upload',
+        tags: ['catalog'],
+        summary: 'Upload a product image (staff)',
+        description:
+          'Stores the image after the product’s last one. The original is kept re-encoded in its own format, turned upright and stripped of metadata (EXIF, GPS position, XMP); WebP renditions of 200, 600 and 1200 px on the long side (never enlarged) sit beside it. Files are served under /media/ with `Cache-Control: public, max-age=31536000, immutable`: a new upload always gets a new URL. Delete with DELETE /products/{id}/images/{imageId}; reorder with PUT /products/{id} `images`.',
+        security: [{ bearerAuth: [] }],
+        parameters: [{ in: 'path', name: 'id', required: true, schema: idParameter }],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: {
+                  file: { type: 'string', format: 'binary', description: 'A JPEG, PNG, WebP or AVIF image; its name and declared type are ignored.' },
+                  alt: { type: 'string', maxLength: 300, default: '', description: 'Text for people who cannot see the image.' },
+                  variantId: { ...idParameter, description: 'The variant the image shows: one of this product’s.' },
+                },
+              },
+              encoding: { file: { contentType: 'image/jpeg, image/png, image/webp, image/avif' } },
+            },
+          },
+        },
+        responses: {
+          '200': { description: 'The stored image', content: { 'application/json': { schema: imageSchema } } },
+          ...responses,
+        },
+      },
+    },
+  };
   return document;
 }
 
@@ -272,7 +340,7 @@ export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
     },
   });
   generated.info.license = LICENSE;
-  return describeEveryOperation(describeStripeWebhook(describeErrors(generated)));
+  return describeEveryOperation(describeImageUpload(describeStripeWebhook(describeErrors(generated))));
 }
 
 /** The project's licence (the one of the repository and of @commerce/client). */

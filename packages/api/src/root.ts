@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth';
 import { cartRouter } from './routers/cart';
 import { categoriesRouter } from './routers/categories';
 import { customersRouter } from './routers/customers';
+import { productImagesRouter } from './routers/images';
 import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
@@ -16,6 +17,7 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   products: productsRouter,
+  productImages: productImagesRouter,
   variants: variantsRouter,
   categories: categoriesRouter,
   inventory: inventoryRouter,

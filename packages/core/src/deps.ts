@@ -27,6 +27,10 @@ export interface CoreSettings {
     ordersPerUser: number;
     windowSeconds: number;
   };
+  /** Largest image upload accepted, in bytes (413 beyond). */
+  mediaMaxBytes: number;
+  /** Largest image accepted, in pixels (width × height): decoding more could exhaust memory. */
+  mediaMaxPixels: number;
 }
 
 /** Everything core functions need, chosen once at start-up and handed down. */
@@ -39,8 +43,8 @@ export interface Deps {
   settings: CoreSettings;
   /** Stripe when STRIPE_SECRET_KEY is set, else the OfflinePaymentProvider. */
   payments: PaymentProvider;
-  /** Uploaded images (a local folder by default). */
-  media?: MediaStorage | undefined;
+  /** Where uploaded images are kept: LocalMediaStorage (MEDIA_DIR). */
+  media: MediaStorage;
   /** Told of business events after they commit (the server counts them as metrics). */
   observer?: CoreObserver | undefined;
 }
@@ -65,4 +69,6 @@ export const defaultSettings: CoreSettings = {
     ordersPerUser: 20,
     windowSeconds: 60,
   },
+  mediaMaxBytes: 10 * 1024 * 1024,
+  mediaMaxPixels: 40_000_000,
 };

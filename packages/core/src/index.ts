@@ -5,6 +5,7 @@ export * from './pagination';
 export * from './text';
 export * from './viewer';
 export * from './transaction';
+export * from './media';
 export * from './cache';
 export * from './catalog';
 export * from './cart';

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createDb, products, productVariants, type DbHandle } from '@commerce/db';
 import { createTestDatabase } from '@commerce/db/testing';
 import { createRedisClient, MemoryCache } from './cache';
 import { systemClock, type Clock } from './clock';
 import { defaultSettings, type CoreSettings, type Deps } from './deps';
+import { LocalMediaStorage } from './media/local';
 import { OfflinePaymentProvider } from './payments/offline';
+import type { MediaStorage } from './media/storage';
 import type { PaymentProvider } from './payments/provider';
 
 export interface TestDepsOptions {
@@ -16,12 +21,16 @@ export interface TestDepsOptions {
   poolMax?: number;
   /** The OfflinePaymentProvider unless given. */
   payments?: PaymentProvider;
+  /** A LocalMediaStorage in a fresh temporary folder (removed by close) unless given. */
+  media?: MediaStorage;
 }
 
 export interface TestDeps {
   deps: Deps;
   /** The database handle behind deps.db, for seeding and raw queries. */
   handle: DbHandle;
+  /** The folder of the default LocalMediaStorage. */
+  mediaDir: string;
   /** Closes the pool and drops the database. */
   close(): Promise<void>;
 }
@@ -29,12 +38,14 @@ export interface TestDeps {
 /** Deps on a fresh migrated Postgres database and an in-process cache, for tests. */
 export async function createTestDeps(options: TestDepsOptions = {}): Promise<TestDeps> {
   const { settings = {}, clock = systemClock, poolMax = 5, payments = new OfflinePaymentProvider() } = options;
+  const mediaDir = await mkdtemp(path.join(tmpdir(), 'commerce-media-'));
   const database = await createTestDatabase();
   let handle: DbHandle;
   try {
     handle = await createDb({ databaseUrl: database.url, poolMax });
   } catch (error) {
     await database.drop();
+    await rm(mediaDir, { recursive: true, force: true });
     throw error;
   }
   const deps: Deps = {
@@ -47,13 +58,16 @@ export async function createTestDeps(options: TestDepsOptions = {}): Promise<Tes
       rateLimits: { ...defaultSettings.rateLimits, ...settings.rateLimits },
     },
     payments,
+    media: options.media ?? new LocalMediaStorage(mediaDir),
   };
   return {
     deps,
     handle,
+    mediaDir,
     close: async () => {
       await handle.close();
       await database.drop();
+      await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }
@@ -122,3 +136,5 @@ export async function insertTestProduct(
     .returning({ id: productVariants.id });
   return { id: product!.id, variantIds: rows.map((r) => r.id) };
 }
+
+export * from './media/test-images';

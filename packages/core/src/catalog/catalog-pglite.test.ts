@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import { MemoryCache } from '../cache';
 import { systemClock } from '../clock';
 import { defaultSettings, type Deps } from '../deps';
+import { LocalMediaStorage } from '../media/local';
 import { OfflinePaymentProvider } from '../payments/offline';
 import { createCategory, deleteCategory, listCategories, updateCategory } from './categories';
 import { adjustStock, listLowStock } from './inventory';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   await handle.migrate();
   await seedCatalog(handle.db);
   await seedSyntheticProducts(handle.db, 2_000);
-  deps = { db: handle.db, cache: new MemoryCache(), clock: systemClock, settings: defaultSettings, payments: new OfflinePaymentProvider() };
+  deps = { db: handle.db, cache: new MemoryCache(), clock: systemClock, settings: defaultSettings, payments: new OfflinePaymentProvider(), media: new LocalMediaStorage(join(dir, 'media')) };
 }, 180_000);
 
 afterAll(async () => {

@@ -5,3 +5,4 @@ export * from './images';
 export * from './categories';
 export * from './inventory';
 export * from './version';
+export * from './images';
