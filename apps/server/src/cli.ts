@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { adminCredentialsInput, attachSeedImages, ensureAdmin } from '@commerce/core';
-import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
+import { seedCatalog, seedSyntheticOrders, seedSyntheticProducts } from '@commerce/db';
 import { bootstrapAdmin } from './admin-bootstrap';
 import { loadConfig } from './config';
 import { createRuntime } from './deps';
@@ -54,6 +54,9 @@ try {
         const started = Date.now();
         await seedSyntheticProducts(runtime.deps.db, count);
         console.log(`Added ${count} synthetic products in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        const ordersStarted = Date.now();
+        const orders = await seedSyntheticOrders(runtime.deps.db, count);
+        console.log(`Added ${orders} synthetic orders in ${((Date.now() - ordersStarted) / 1000).toFixed(1)} s.`);
       }
       const admin = await bootstrapAdmin(runtime.deps, config);
       if (admin.notice?.kind === 'warning') console.warn(`Warning: ${admin.notice.text}`);

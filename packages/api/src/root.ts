@@ -2,10 +2,13 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth';
 import { cartRouter } from './routers/cart';
 import { categoriesRouter } from './routers/categories';
+import { customersRouter } from './routers/customers';
 import { productImagesRouter } from './routers/images';
 import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
+import { reportsRouter } from './routers/reports';
+import { staffSessionRouter } from './routers/staff-session';
 import { usersRouter } from './routers/users';
 import { variantsRouter } from './routers/variants';
 import { createCallerFactory, router } from './trpc';
@@ -20,6 +23,9 @@ export const appRouter = router({
   inventory: inventoryRouter,
   cart: cartRouter,
   orders: ordersRouter,
+  reports: reportsRouter,
+  customers: customersRouter,
+  staffSession: staffSessionRouter,
 });
 
 export type AppRouter = typeof appRouter;

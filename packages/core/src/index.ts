@@ -12,3 +12,4 @@ export * from './cart';
 export * from './orders';
 export * from './auth';
 export * from './payments';
+export * from './reports';

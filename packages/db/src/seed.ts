@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { categories, products, productVariants } from './schema';
+import { seedDemoOrders } from './seed-demo';
 
 interface CategorySeed {
   name: string;
@@ -205,6 +206,7 @@ export async function seedCatalog(db: Database): Promise<number> {
         .returning({ id: products.id });
       await tx.insert(productVariants).values(variants.map((variant) => ({ productId: product!.id, ...variant })));
     }
+    await seedDemoOrders(tx);
     return sampleProducts.length + apparel.length;
   });
 }

@@ -5,3 +5,4 @@ export * from './accounts';
 export * from './users';
 export * from './admin';
 export { takeRequest, type RequestLimit } from './rate-limit';
+export * from './staff-login';

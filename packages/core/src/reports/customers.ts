@@ -1,0 +1,73 @@
+import { orders, users } from '@commerce/db';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Deps } from '../deps';
+import { notFound } from '../errors';
+import { offsetOf, pageOf, type Page } from '../pagination';
+import { keptMoney } from './revenue';
+import type { CustomerDto, ListCustomersInput } from './schemas';
+
+/** `%q%` for ILIKE, with the caller's own % and _ matched literally. */
+export const containing = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export const personMatches = (q: string) =>
+  sql`(${users.email} ilike ${containing(q)} or ${users.name} ilike ${containing(q)})`;
+
+// Per-row subqueries over the (user_id, created_at) index: only the page's users are summed.
+// The outer row is named in full: drizzle writes a lone-table column unqualified, which the
+// subquery would read as its own orders.id.
+const outerUser = sql.raw('"users"."id"');
+const customerColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  createdAt: users.createdAt,
+  orderCount: sql<number>`(select count(*) from ${orders} where ${orders.userId} = ${outerUser})::int`,
+  totalSpentCents: sql<string>`(select coalesce(sum(${orders.totalCents}), 0) from ${orders} where ${orders.userId} = ${outerUser} and ${keptMoney})::bigint`,
+};
+
+interface CustomerRow extends Omit<CustomerDto, 'createdAt' | 'totalSpentCents' | 'currency'> {
+  createdAt: Date;
+  totalSpentCents: string;
+}
+
+function toCustomerDto(row: CustomerRow, currency: string): CustomerDto {
+  return {
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    orderCount: Number(row.orderCount),
+    totalSpentCents: Number(row.totalSpentCents),
+    currency,
+  };
+}
+
+/** People with their order count and money spent, newest first. */
+export async function listCustomers(deps: Deps, input: ListCustomersInput): Promise<Page<CustomerDto>> {
+  const filters: SQL[] = [];
+  if (input.q) filters.push(personMatches(input.q));
+  if (input.role) filters.push(eq(users.role, input.role));
+  const where = filters.length ? and(...filters) : undefined;
+  const [rows, [count]] = await Promise.all([
+    deps.db
+      .select(customerColumns)
+      .from(users)
+      .where(where)
+      .orderBy(desc(users.createdAt), desc(users.id))
+      .limit(input.limit)
+      .offset(offsetOf(input.page, input.limit)),
+    deps.db.select({ total: sql<number>`count(*)::int` }).from(users).where(where),
+  ]);
+  const currency = deps.settings.currency;
+  return pageOf(
+    rows.map((row) => toCustomerDto(row, currency)),
+    input.page,
+    input.limit,
+    Number(count?.total ?? 0),
+  );
+}
+
+export async function getCustomer(deps: Deps, id: number): Promise<CustomerDto> {
+  const [row] = await deps.db.select(customerColumns).from(users).where(eq(users.id, id));
+  if (!row) throw notFound('Customer');
+  return toCustomerDto(row, deps.settings.currency);
+}

@@ -1,0 +1,4 @@
+export * from './schemas';
+export { dashboardSummary, salesByDay } from './dashboard';
+export { getCustomer, listCustomers } from './customers';
+export { listStaffOrders, orderContext } from './orders';

@@ -1,0 +1,157 @@
+import { orderEvents, orderItems, orders, payments, users, type OrderStatus } from '@commerce/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { createTestDeps, insertTestProduct, type TestDeps } from '../testing';
+import { getCustomer, listCustomers } from './customers';
+import { dashboardSummary, salesByDay } from './dashboard';
+import { listStaffOrders, orderContext } from './orders';
+
+// Wednesday 2026-03-18, 15:00 UTC.
+const now = new Date('2026-03-18T15:00:00Z');
+const at = (iso: string) => new Date(iso);
+
+let t: TestDeps;
+let deps: Deps;
+let alice: number;
+let bob: number;
+let productId: number;
+let variantId: number;
+
+async function order(userId: number, status: OrderStatus, totalCents: number, createdAt: Date) {
+  const [row] = await deps.db
+    .insert(orders)
+    .values({ userId, status, totalCents, currency: 'USD', createdAt, updatedAt: createdAt })
+    .returning({ id: orders.id });
+  return row!.id;
+}
+
+beforeAll(async () => {
+  t = await createTestDeps({ clock: { now: () => now } });
+  deps = t.deps;
+  const [a, b] = await deps.db
+    .insert(users)
+    .values([
+      { email: 'alice@example.test', name: 'Alice Archer', passwordHash: 'x', createdAt: at('2026-01-01T00:00:00Z') },
+      { email: 'bob@example.test', name: 'Bob Baker', passwordHash: 'x', createdAt: at('2026-02-01T00:00:00Z') },
+    ])
+    .returning({ id: users.id });
+  alice = a!.id;
+  bob = b!.id;
+  const mug = await insertTestProduct(deps.db, { name: 'Mug', priceCents: 1000, stock: 5 });
+  productId = mug.id;
+  variantId = mug.variantIds[0]!;
+  // Today (since midnight UTC)
+  await order(alice, 'paid', 1000, at('2026-03-18T01:00:00Z'));
+  await order(alice, 'pending', 500, at('2026-03-18T14:59:00Z'));
+  // Yesterday before 15:00 (compared) and after (not compared to today)
+  await order(bob, 'delivered', 2000, at('2026-03-17T10:00:00Z'));
+  await order(bob, 'shipped', 4000, at('2026-03-17T16:00:00Z'));
+  // 3 days ago: cancelled and refunded count as orders, never as revenue
+  await order(bob, 'cancelled', 7000, at('2026-03-15T12:00:00Z'));
+  await order(alice, 'refunded', 8000, at('2026-03-15T12:00:00Z'));
+  // 10 days ago: the previous 7-day period
+  await order(alice, 'paid', 300, at('2026-03-08T12:00:00Z'));
+  // Outside every window
+  await order(alice, 'paid', 99_999, at('2026-01-05T12:00:00Z'));
+  // In the future (clock skew, or a test clock behind): never counted
+  await order(alice, 'paid', 55_555, at('2026-03-18T15:00:01Z'));
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('dashboardSummary', () => {
+  it('sums kept revenue and counts orders per period, beside the period before', async () => {
+    const summary = await dashboardSummary(deps);
+    expect(summary).toEqual({
+      currency: 'USD',
+      today: { revenueCents: 1000, orders: 2 },
+      yesterdaySoFar: { revenueCents: 2000, orders: 1 },
+      last7Days: { revenueCents: 1000 + 2000 + 4000, orders: 6 },
+      previous7Days: { revenueCents: 300, orders: 1 },
+    });
+  });
+});
+
+describe('salesByDay', () => {
+  it('answers every day of the window, oldest first, with zeros for days without orders', async () => {
+    const { days } = await salesByDay(deps, { days: 30 });
+    expect(days).toHaveLength(30);
+    expect(days[0]!.date).toBe('2026-02-17');
+    expect(days.at(-1)).toEqual({ date: '2026-03-18', revenueCents: 1000, orders: 2 });
+    expect(days.find((d) => d.date === '2026-03-17')).toEqual({ date: '2026-03-17', revenueCents: 6000, orders: 2 });
+    expect(days.find((d) => d.date === '2026-03-15')).toEqual({ date: '2026-03-15', revenueCents: 0, orders: 2 });
+    expect(days.find((d) => d.date === '2026-03-01')).toEqual({ date: '2026-03-01', revenueCents: 0, orders: 0 });
+  });
+});
+
+describe('listCustomers', () => {
+  it('gives each person their order count and money kept, newest first', async () => {
+    const page = await listCustomers(deps, { page: 1, limit: 10 });
+    expect(page.total).toBe(2);
+    expect(page.items.map((c) => [c.email, c.orderCount, c.totalSpentCents])).toEqual([
+      ['bob@example.test', 3, 6000],
+      ['alice@example.test', 6, 1000 + 300 + 99_999 + 55_555],
+    ]);
+  });
+
+  it('searches email and name case-insensitively, with % taken literally', async () => {
+    expect((await listCustomers(deps, { page: 1, limit: 10, q: 'ARCHER' })).items.map((c) => c.id)).toEqual([alice]);
+    expect((await listCustomers(deps, { page: 1, limit: 10, q: '%' })).total).toBe(0);
+    expect((await listCustomers(deps, { page: 1, limit: 10, role: 'admin' })).total).toBe(0);
+  });
+
+  it('reads one customer, and a 404 for an unknown id', async () => {
+    expect(await getCustomer(deps, bob)).toMatchObject({ email: 'bob@example.test', orderCount: 3, totalSpentCents: 6000 });
+    await expect(getCustomer(deps, 999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('listStaffOrders', () => {
+  it('filters by status, customer id and customer text, with each row naming its customer', async () => {
+    const paid = await listStaffOrders(deps, { page: 1, limit: 10, status: 'paid' });
+    expect(paid.total).toBe(4);
+    expect(paid.items[0]).toMatchObject({ status: 'paid', customer: { id: alice, email: 'alice@example.test' } });
+    expect((await listStaffOrders(deps, { page: 1, limit: 10, userId: bob })).total).toBe(3);
+    expect((await listStaffOrders(deps, { page: 1, limit: 10, customer: 'baker' })).total).toBe(3);
+    expect((await listStaffOrders(deps, { page: 2, limit: 5 })).items).toHaveLength(4);
+  });
+
+  it('counts the units on each order', async () => {
+    const id = await order(bob, 'pending', 3000, at('2026-03-18T04:00:00Z'));
+    await deps.db.insert(orderItems).values([
+      { orderId: id, productId, variantId, name: 'Mug', variantTitle: 'Default', quantity: 2, unitPriceCents: 1000, lineTotalCents: 2000 },
+      { orderId: id, productId, variantId, name: 'Mug', variantTitle: 'Default', quantity: 1, unitPriceCents: 1000, lineTotalCents: 1000 },
+    ]);
+    const page = await listStaffOrders(deps, { page: 1, limit: 50, userId: bob });
+    expect(page.items.find((o) => o.id === id)).toMatchObject({ itemCount: 3, customer: { id: bob, name: 'Bob Baker' } });
+  });
+});
+
+describe('orderContext', () => {
+  it('names the customer, payments, timeline actors and the legal next statuses', async () => {
+    const id = await order(bob, 'paid', 1200, at('2026-03-18T02:00:00Z'));
+    await deps.db.insert(payments).values({
+      orderId: id,
+      provider: 'offline',
+      providerPaymentId: `offline_pi_${id}`,
+      status: 'succeeded',
+      amountCents: 1200,
+      currency: 'USD',
+    });
+    await deps.db.insert(orderEvents).values({ orderId: id, fromStatus: 'pending', toStatus: 'paid', actorUserId: alice, actorKind: 'staff' });
+    const context = await orderContext(deps, id);
+    expect(context.customer).toMatchObject({ id: bob, email: 'bob@example.test', role: 'customer' });
+    expect(context.payments).toEqual([expect.objectContaining({ provider: 'offline', amountCents: 1200 })]);
+    expect(context.actors).toEqual([{ id: alice, email: 'alice@example.test', name: 'Alice Archer' }]);
+    expect(context.nextStatuses).toEqual(['shipped', 'cancelled', 'refunded']);
+  });
+
+  it('offers nothing after a final status, and a 404 for an unknown order', async () => {
+    const id = await order(bob, 'refunded', 100, at('2026-03-18T03:00:00Z'));
+    expect((await orderContext(deps, id)).nextStatuses).toEqual([]);
+    await expect(orderContext(deps, 999_999)).rejects.toBeInstanceOf(AppError);
+  });
+});

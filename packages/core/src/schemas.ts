@@ -1,0 +1,7 @@
+// The zod schemas alone, for browser code (the admin's forms validate with the routers' own
+// schemas): nothing here reaches a database, a cache or a payment provider.
+export * from './pagination';
+export * from './catalog/schemas';
+export * from './orders/schemas';
+export * from './auth/schemas';
+export * from './reports/schemas';
