@@ -34,6 +34,7 @@ export function settingsFrom(config: Config): CoreSettings {
     sessionCacheSeconds: config.SESSION_CACHE_SECONDS,
     lowStockThreshold: config.LOW_STOCK_THRESHOLD,
     paymentTimeoutMinutes: config.PAYMENT_TIMEOUT_MINUTES,
+    pendingOrders: { maxOrders: config.PENDING_ORDERS_PER_CUSTOMER, maxUnits: config.PENDING_UNITS_PER_CUSTOMER },
     mediaBaseUrl: defaultSettings.mediaBaseUrl,
     rateLimits: {
       loginPerEmailIp: config.RATE_LIMIT_LOGIN_PER_EMAIL_IP,

@@ -16,6 +16,11 @@ export interface CoreSettings {
   lowStockThreshold: number;
   /** A pending order older than this is cancelled by the expiry sweep and its stock returned. */
   paymentTimeoutMinutes: number;
+  /**
+   * What one customer may hold in unpaid (pending) orders at once, so nobody can hold a
+   * product's whole stock hostage; 0 = no limit. Staff placing orders are not held to them.
+   */
+  pendingOrders: { maxOrders: number; maxUnits: number };
   /** Where uploaded media is served from: '/media' on this server, or a CDN's address. */
   mediaBaseUrl: string;
   rateLimits: {
@@ -65,6 +70,7 @@ export const defaultSettings: CoreSettings = {
   sessionCacheSeconds: 30,
   lowStockThreshold: 5,
   paymentTimeoutMinutes: 30,
+  pendingOrders: { maxOrders: 5, maxUnits: 2000 },
   mediaBaseUrl: '/media',
   rateLimits: {
     loginPerEmailIp: 10,

@@ -55,6 +55,8 @@ export async function createTestDeps(options: TestDepsOptions = {}): Promise<Tes
     clock,
     settings: {
       ...defaultSettings,
+      // Tests placing many orders for one customer are not about these caps; their own tests set them.
+      pendingOrders: { maxOrders: 0, maxUnits: 0 },
       ...settings,
       rateLimits: { ...defaultSettings.rateLimits, ...settings.rateLimits },
     },

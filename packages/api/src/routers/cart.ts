@@ -122,6 +122,7 @@ export const cartRouter = router({
         'LINE_UNAVAILABLE',
         'OUT_OF_STOCK',
         'ORDER_TOO_LARGE',
+        'PENDING_ORDER_LIMIT',
         'IDEMPOTENCY_KEY_REUSED',
         'IDEMPOTENCY_ORDER_GONE',
       ],

@@ -28,7 +28,15 @@ const notYourOrder = "No order with this id, or (to a customer) another customer
 export const ordersRouter = router({
   create: orderingProcedure
     .meta({
-      reasons: ['OUT_OF_STOCK', 'ORDER_TOO_LARGE', 'VARIANT_REQUIRED', 'VARIANT_MISMATCH', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_ORDER_GONE'],
+      reasons: [
+        'OUT_OF_STOCK',
+        'ORDER_TOO_LARGE',
+        'VARIANT_REQUIRED',
+        'VARIANT_MISMATCH',
+        'PENDING_ORDER_LIMIT',
+        'IDEMPOTENCY_KEY_REUSED',
+        'IDEMPOTENCY_ORDER_GONE',
+      ],
       openapi: {
         method: 'POST',
         path: '/orders',

@@ -1,6 +1,7 @@
-import { orderEvents, orderItems, orders, type ShippingAddress, type Transaction } from '@commerce/db';
+import { orderEvents, orderItems, orders, users, type ShippingAddress, type Transaction } from '@commerce/db';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import { afterCommit, transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import { actorFor, type UserActor } from './actor';
@@ -50,10 +51,43 @@ export interface OrderToWrite {
   unavailable: Unavailable;
 }
 
+/**
+ * A customer holds at most `maxOrders` unpaid orders and `maxUnits` units in them, so nobody can
+ * take a product's whole stock off sale without paying. The user's row is locked first: the
+ * customer's concurrent orders are counted one after another, never both against the same total.
+ */
+async function checkPendingLimits(deps: Deps, tx: Transaction, { userId, units }: { userId: number; units: number }) {
+  const { maxOrders, maxUnits } = deps.settings.pendingOrders;
+  if (maxOrders === 0 && maxUnits === 0) return;
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+  const [held] = await tx
+    .select({ orders: sql<number>`count(distinct ${orders.id})::int`, units: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int` })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .where(and(eq(orders.userId, userId), eq(orders.status, 'pending')));
+  const pending = { orders: Number(held?.orders ?? 0), units: Number(held?.units ?? 0) };
+  if (maxOrders > 0 && pending.orders + 1 > maxOrders) {
+    throw new AppError(
+      'PENDING_ORDER_LIMIT',
+      `You have ${pending.orders} unpaid orders, the most one customer may hold: pay or cancel one first`,
+    );
+  }
+  if (maxUnits > 0 && pending.units + units > maxUnits) {
+    throw new AppError(
+      'PENDING_ORDER_LIMIT',
+      `Unpaid orders may hold at most ${maxUnits} units per customer: ${pending.units} are held, this order adds ${units}`,
+      { field: 'items' },
+    );
+  }
+}
+
 /** Finds each line's variant, takes the stock and writes a pending order with its lines and first event. */
 export async function writeOrder(deps: Deps, tx: Transaction, order: OrderToWrite): Promise<number> {
   const { actor, unavailable } = order;
   const lines = await resolveLines(tx, { lines: order.lines, unavailable });
+  if (actor.kind === 'customer') {
+    await checkPendingLimits(deps, tx, { userId: actor.userId, units: lines.reduce((sum, line) => sum + line.quantity, 0) });
+  }
   const taken = await takeStock(deps, tx, { lines, unavailable });
   const [row] = await tx
     .insert(orders)
