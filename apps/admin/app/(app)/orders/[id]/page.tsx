@@ -124,8 +124,15 @@ export default function OrderPage() {
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {o.items.map((item, index) => (
-                    <tr key={`${item.productId}-${index}`}>
-                      <td className={td}><TextLink href={`/products/${item.productId}`}>{item.name}</TextLink></td>
+                    <tr key={`${item.variantId}-${index}`}>
+                      <td className={td}>
+                        <TextLink href={`/products/${item.productId}`}>{item.name}</TextLink>
+                        {(item.variantTitle !== 'Default' || item.sku) && (
+                          <div className="text-xs text-slate-500">
+                            {[item.variantTitle !== 'Default' && item.variantTitle, item.sku].filter(Boolean).join(' · ')}
+                          </div>
+                        )}
+                      </td>
                       <td className={`${td} text-right tabular-nums`}>{item.quantity}</td>
                       <td className={`${td} text-right tabular-nums`}>{money(item.unitPriceCents, o.currency)}</td>
                       <td className={`${td} text-right tabular-nums`}>{money(item.lineTotalCents, o.currency)}</td>
