@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import { Thumb } from '@/components/thumb';
+import { ImagesCard } from '@/components/images-card';
 import { ProductForm } from '@/components/product-form';
 import { StockCard } from '@/components/stock-card';
 import { Badge, Button, Card, ErrorState, PageHeader, Skeleton, TextLink } from '@/components/ui';
@@ -70,19 +70,7 @@ export default function EditProductPage() {
         <ProductForm key={p.updatedAt} product={p} />
         <div className="space-y-6">
           <StockCard product={p} />
-          <Card title="Images">
-            {p.images.length === 0 ? (
-              <p className="p-4 text-sm text-slate-600">No images yet.</p>
-            ) : (
-              <ul className="grid grid-cols-3 gap-2 p-4">
-                {p.images.map((image) => (
-                  <li key={image.url}>
-                    <Thumb src={image.url} alt={image.alt || p.name} className="aspect-square w-full" />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Card>
+          <ImagesCard product={p} />
           <Card title="Storefront">
             <div className="space-y-2 p-4 text-sm">
               <p>{p.isActive ? <Badge tone="green">Active</Badge> : <Badge>Inactive</Badge>}</p>
