@@ -9,48 +9,105 @@ import { errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
 import { Button, Card, described, Field, Input } from './ui';
 
 type Product = RouterOutputs['products']['byId'];
+type Variant = Product['variants'][number];
 
 /** Receive or write off stock by a delta: one atomic adjustment on the server, never below 0. */
-export function StockCard({ product }: { product: Product }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+function AdjustForm({ id, label, onAdjust, busy }: { id: string; label: string; busy: boolean; onAdjust: (delta: number, done: () => void) => void }) {
   const [error, setError] = useState<string>();
-  const adjust = useMutation(
-    trpc.inventory.adjustStock.mutationOptions({
-      onSuccess: (updated, input) => {
-        queryClient.setQueryData(trpc.products.byId.queryKey({ id: updated.id }), updated);
-        void queryClient.invalidateQueries({ queryKey: trpc.products.list.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.inventory.lowStock.pathKey() });
-        toast.success(`Stock ${input.delta > 0 ? 'increased' : 'decreased'} to ${updated.stock}`);
-      },
-      onError: (e) => {
-        setError(errorMessage(e));
-        toast.error(errorMessage(e));
-      },
-    }),
-  );
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
     const result = validate(stockAdjustmentInput, { delta: Number(new FormData(form).get('delta')) });
     setError(result.errors?.delta);
-    if (result.data) adjust.mutate({ id: product.id, ...result.data }, { onSuccess: () => form.reset() });
+    if (result.data) onAdjust(result.data.delta, () => form.reset());
   };
+  return (
+    <form onSubmit={submit} noValidate className="flex items-end gap-2">
+      <Field id={id} label={label} error={error} hint="e.g. 10 received, -2 damaged" className="flex-1">
+        <Input {...described(id, error)} name="delta" type="number" step={1} placeholder="+10 or -2" />
+      </Field>
+      <Button type="submit" busy={busy} className={error ? 'mb-7' : 'mb-6'}>
+        Apply
+      </Button>
+    </form>
+  );
+}
+
+/**
+ * Stock on hand, adjusted per variant: the product-level route for a single-variant product,
+ * each variant's own for a product sold in several.
+ */
+export function StockCard({ product }: { product: Product }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.products.byId.queryKey({ id: product.id }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.products.list.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.inventory.lowStock.pathKey() });
+  };
+  const fail = (e: Parameters<typeof errorMessage>[0]) => toast.error(errorMessage(e));
+  const adjustProduct = useMutation(
+    trpc.inventory.adjustStock.mutationOptions({
+      onSuccess: (updated, input) => {
+        queryClient.setQueryData(trpc.products.byId.queryKey({ id: updated.id }), updated);
+        refresh();
+        toast.success(`Stock ${input.delta > 0 ? 'increased' : 'decreased'} to ${updated.stock}`);
+      },
+      onError: fail,
+    }),
+  );
+  const adjustVariant = useMutation(
+    trpc.variants.adjustStock.mutationOptions({
+      onSuccess: (updated) => {
+        refresh();
+        toast.success(`${updated.title}: stock now ${updated.stock}`);
+      },
+      onError: fail,
+    }),
+  );
+  const several = product.variants.length > 1;
   return (
     <Card title="Stock">
       <div className="p-4">
-        <p className="text-sm text-slate-600">On hand</p>
+        <p className="text-sm text-slate-600">On hand{several ? ', all active variants' : ''}</p>
         <p className="text-3xl font-semibold tabular-nums" data-testid="stock-on-hand">
           {product.stock.toLocaleString('en-US')}
         </p>
-        <form onSubmit={submit} noValidate className="mt-4 flex items-end gap-2">
-          <Field id="delta" label="Adjust by" error={error} hint="e.g. 10 received, -2 damaged" className="flex-1">
-            <Input {...described('delta', error)} name="delta" type="number" step={1} placeholder="+10 or -2" />
-          </Field>
-          <Button type="submit" busy={adjust.isPending} className={error ? 'mb-7' : 'mb-6'}>
-            Apply
-          </Button>
-        </form>
+        {several ? (
+          <ul className="mt-4 divide-y divide-slate-100" aria-label="Stock per variant">
+            {product.variants.map((variant: Variant) => (
+              <li key={variant.id} className="py-3">
+                <div className="flex items-baseline justify-between gap-2 text-sm">
+                  <span className="font-medium text-slate-900">
+                    {variant.title}
+                    {!variant.isActive && <span className="ml-2 text-xs text-slate-500">(inactive)</span>}
+                  </span>
+                  <span className={`tabular-nums ${variant.stock === 0 ? 'font-semibold text-red-700' : 'text-slate-700'}`}>
+                    {variant.stock === 0 ? 'Out' : variant.stock.toLocaleString('en-US')}
+                  </span>
+                </div>
+                {variant.sku && <p className="text-xs text-slate-500">{variant.sku}</p>}
+                <div className="mt-2">
+                  <AdjustForm
+                    id={`delta-${variant.id}`}
+                    label={`Adjust ${variant.title} by`}
+                    busy={adjustVariant.isPending && adjustVariant.variables?.id === variant.id}
+                    onAdjust={(delta, done) => adjustVariant.mutate({ id: variant.id, delta }, { onSuccess: done })}
+                  />
+                </div>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <div className="mt-4">
+            <AdjustForm
+              id="delta"
+              label="Adjust by"
+              busy={adjustProduct.isPending}
+              onAdjust={(delta, done) => adjustProduct.mutate({ id: product.id, delta }, { onSuccess: done })}
+            />
+          </div>
+        )}
       </div>
     </Card>
   );
