@@ -250,6 +250,7 @@ function describeWebhooks(document: OpenAPIObject): OpenAPIObject {
           '400': error('Missing transmission headers, a signature PayPal does not confirm, or a body that is not an event PayPal would send'),
           '404': error('PayPal webhooks are not configured on this server (no PAYPAL_CLIENT_ID or PAYPAL_WEBHOOK_ID)'),
           '413': error('Body over the size limit (1 MiB by default)'),
+          '429': { ...error('Too many requests from this address; PayPal retries later'), headers: { 'Retry-After': retryAfterHeader } },
           '500': error('Internal error: a bug or an unavailable database (the message is generic); PayPal retries'),
           '502': error('PayPal could not be asked (verification, capture or refund failed); PayPal retries'),
         },
