@@ -115,10 +115,12 @@ export default function ProductsPage() {
                     <tr key={product.id} className="hover:bg-slate-50">
                       <td className={td}>
                         <div className="flex items-center gap-3">
-                          <Thumb src={product.images[0]?.url} alt="" className="size-10" />
+                          <Thumb src={product.images[0]?.sizes.thumb} alt="" className="size-10" />
                           <div className="min-w-0">
                             <TextLink href={`/products/${product.id}`}>{product.name}</TextLink>
-                            <p className="text-xs text-slate-600">{product.sku ?? 'No SKU'}</p>
+                            <p className="text-xs text-slate-600">
+                              {product.variants.length > 1 ? `${product.variants.length} variants` : (product.sku ?? 'No SKU')}
+                            </p>
                           </div>
                         </div>
                       </td>
