@@ -21,6 +21,15 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'auth.logout': signedIn,
   'auth.me': signedIn,
 
+  'staffSession.login': everyone,
+
+  'reports.summary': staff,
+  'reports.salesByDay': staff,
+  'reports.orders': staff,
+  'reports.orderContext': staff,
+  'customers.list': staff,
+  'customers.byId': staff,
+
   'users.list': admin,
   'users.setRole': admin,
 

@@ -12,7 +12,6 @@ import {
   markedLines,
   pnpm,
   readmeExample,
-  workspaceVersion,
   type CompileResult,
 } from './consumer-project';
 import { startTestServer, type TestServer } from './helpers';
@@ -40,7 +39,10 @@ beforeAll(async () => {
   packDir = mkdtempSync(join(tmpdir(), 'commerce-client-pack-'));
   await pnpm(clientDir, ['pack', '--pack-destination', packDir]);
   tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
-  project = await ConsumerProject.create([tarball, `@trpc/client@${workspaceVersion('@trpc/client')}`]);
+  // The workspace holds tRPC at 11.22 for @trpc/tanstack-react-query; an outside consumer takes
+  // a current 11.x within the client's peer range, whose declarations (unlike 11.22's, which name
+  // Node's http and ws types) compile with skipLibCheck: false and nothing but @trpc/client.
+  project = await ConsumerProject.create([tarball, '@trpc/client@11.25.2']);
   project.addFixture('storefront-trpc.ts');
   project.addFixture('mistakes-trpc.ts');
   project.writeFile('src/readme-trpc.ts', readmeExample('@commerce/client'));
@@ -113,6 +115,6 @@ describe('an outside project on the packed package', () => {
     const expected = markedLines('mistakes-trpc.ts');
     expect(expected).toHaveLength(7);
     expect(errorLines(compiled.errors, 'mistakes-trpc.ts'), compiled.errors.join('\n')).toEqual(expected);
-    expect(compiled.errors.every((e) => e.startsWith('src/mistakes-trpc.ts'))).toBe(true);
+    expect(compiled.errors.filter((e) => !e.startsWith('src/mistakes-trpc.ts'))).toEqual([]);
   });
 });

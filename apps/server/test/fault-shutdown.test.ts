@@ -32,6 +32,7 @@ describe('SIGTERM during a burst of orders', () => {
     const first = await spawnServer(env);
     const [product] = await sql<{ id: number }[]>`
       insert into products (slug, name, price_cents, stock) values ('burst-kettle', 'Burst kettle', 1500, ${STOCK}) returning id`;
+    await sql`insert into product_variants (product_id, title, price_cents, stock) values (${product!.id}, 'Default', 1500, ${STOCK})`;
     const registered = await httpRequest(first.url, 'POST', '/api/auth/register', {
       body: { email: `burst-${Date.now()}@example.test`, password: 'correct horse battery' },
     });

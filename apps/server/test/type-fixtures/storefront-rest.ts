@@ -35,7 +35,7 @@ export async function storefront({ url, email }: { url: string; email: string })
   if (!checkout.data) throw new Error(`checkout: ${checkout.error.message}`);
   const id = checkout.data.id;
 
-  const payment = await api.POST('/orders/{id}/pay', { params: { path: { id } } });
+  const payment = await api.POST('/orders/{id}/pay', { params: { path: { id } }, body: {} });
   if (!payment.data) throw new Error(`pay: ${payment.error.message}`);
 
   const placed = await api.GET('/orders/{id}', { params: { path: { id } } });
@@ -57,7 +57,7 @@ export async function storefront({ url, email }: { url: string; email: string })
     status: placed.data.status,
     totalCents: placed.data.totalCents,
     provider: payment.data.provider,
-    hasClientSecret: payment.data.clientSecret.length > 0,
+    hasClientSecret: (payment.data.clientSecret ?? '').length > 0,
     conflict,
   };
 }

@@ -53,7 +53,7 @@ export async function storefront({ url, email }: { url: string; email: string })
     totalCents: placed.totalCents,
     unitPriceCents: product.priceCents,
     provider: payment.provider,
-    hasClientSecret: payment.clientSecret.length > 0,
+    hasClientSecret: (payment.clientSecret ?? '').length > 0,
     conflict,
   };
 }
