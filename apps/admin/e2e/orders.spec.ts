@@ -55,6 +55,8 @@ test('orders filter by status, and the filter survives a reload', async ({ page 
   await expect(page.locator('tbody tr').first()).toContainText('Delivered');
   await page.reload();
   await expect(page.getByLabel('Status')).toHaveValue('delivered');
+  // The rows after the reload, not the loading skeleton before them.
+  await expect(page.locator('tbody tr').first()).toContainText('Delivered');
   const statuses = await page.locator('tbody tr td:nth-child(4)').allInnerTexts();
   expect(statuses.length).toBeGreaterThan(0);
   expect(new Set(statuses)).toEqual(new Set(['Delivered']));
