@@ -174,6 +174,12 @@ const errorContent = { 'application/json': { schema: { $ref: `#/components/schem
 function describeWebhooks(document: OpenAPIObject): OpenAPIObject {
   const error = (description: string) => ({ description, content: errorContent });
   const jsonBody = (schema: Record<string, unknown>) => ({ required: true, content: { 'application/json': { schema } } });
+  /** What every webhook can answer whoever sends it: the HTTP layer's limits and a bug. */
+  const sharedErrors = (sender: string) => ({
+    '413': error('Body over the size limit (1 MiB by default)'),
+    '429': { ...error(`Too many requests from this address; ${sender} retries later`), headers: { 'Retry-After': retryAfterHeader } },
+    '500': error(`Internal error: a bug or an unavailable database (the message is generic); ${sender} retries`),
+  });
   const received = {
     description: 'Received: applied, already applied, or ignored',
     content: {
@@ -216,9 +222,7 @@ function describeWebhooks(document: OpenAPIObject): OpenAPIObject {
           '200': received,
           '400': error('Missing, malformed or expired `Stripe-Signature`, a signature that does not match the body, a body that is not an event, or a used event type missing the fields the store reads'),
           '404': error('Stripe is not configured on this server (no STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET)'),
-          '413': error('Body over the size limit (1 MiB by default)'),
-          '429': { ...error('Too many requests from this address; Stripe retries later'), headers: { 'Retry-After': retryAfterHeader } },
-          '500': error('Internal error: a bug or an unavailable database (the message is generic); Stripe retries'),
+          ...sharedErrors('Stripe'),
           '502': error('Refunding a payment that arrived for a cancelled order failed; Stripe retries'),
         },
       },
@@ -249,9 +253,7 @@ function describeWebhooks(document: OpenAPIObject): OpenAPIObject {
           '200': received,
           '400': error('Missing transmission headers, a signature PayPal does not confirm, or a body that is not an event PayPal would send'),
           '404': error('PayPal webhooks are not configured on this server (no PAYPAL_CLIENT_ID or PAYPAL_WEBHOOK_ID)'),
-          '413': error('Body over the size limit (1 MiB by default)'),
-          '429': { ...error('Too many requests from this address; PayPal retries later'), headers: { 'Retry-After': retryAfterHeader } },
-          '500': error('Internal error: a bug or an unavailable database (the message is generic); PayPal retries'),
+          ...sharedErrors('PayPal'),
           '502': error('PayPal could not be asked (verification, capture or refund failed); PayPal retries'),
         },
       },

@@ -16,14 +16,17 @@ function requireAdmin(viewer: Viewer): void {
 /** `q` as a literal substring: its % and _ match themselves. */
 const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** Users whose email or name holds `q`, in any case: the one people search (users, customers, orders by customer). */
+export const personMatches = (q: string) => {
+  const pattern = containsPattern(q);
+  return or(ilike(users.email, pattern), ilike(users.name, pattern))!;
+};
+
 export async function listUsers(deps: Deps, viewer: Viewer, input: ListUsersInput): Promise<Page<UserDto>> {
   requireAdmin(viewer);
   const conditions: SQL[] = [];
   if (input.role) conditions.push(eq(users.role, input.role));
-  if (input.q) {
-    const pattern = containsPattern(input.q);
-    conditions.push(or(ilike(users.email, pattern), ilike(users.name, pattern))!);
-  }
+  if (input.q) conditions.push(personMatches(input.q));
   const where = and(...conditions);
   const [rows, [total]] = await Promise.all([
     deps.db

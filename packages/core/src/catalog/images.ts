@@ -1,5 +1,7 @@
-import { productImages } from '@commerce/db';
+import { productImages, type Transaction } from '@commerce/db';
 import { z } from 'zod';
+import type { Deps } from '../deps';
+import { afterCommit } from '../transaction';
 
 export type ProductImageRow = Pick<
   typeof productImages.$inferSelect,
@@ -26,6 +28,16 @@ export type ProductImageDto = z.output<typeof productImageOutput>;
 
 /** `storageKey` is the original's path; its renditions sit in the same directory. */
 export const imageDirectory = (storageKey: string) => storageKey.slice(0, storageKey.lastIndexOf('/'));
+
+/**
+ * Removes the files of deleted image rows once `tx` commits (never for a rollback, so no row is
+ * left naming a missing file); an outside image (no storage key) has none.
+ */
+export function removeImageFilesAfterCommit(deps: Pick<Deps, 'media'>, tx: Transaction, storageKeys: readonly (string | null)[]): void {
+  const directories = storageKeys.flatMap((key) => (key ? [imageDirectory(key)] : []));
+  if (directories.length === 0) return;
+  afterCommit(tx, { run: async () => void (await Promise.all(directories.map((dir) => deps.media.removeDir(dir)))) });
+}
 
 export function toImageDto(row: ProductImageRow, mediaBaseUrl: string): ProductImageDto {
   const base = { id: row.id, alt: row.alt, width: row.width, height: row.height, variantId: row.variantId };

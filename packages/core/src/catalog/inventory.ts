@@ -6,7 +6,7 @@ import { offsetOf, pageOf, type Page } from '../pagination';
 import { transaction } from '../transaction';
 import { asStaff, getProduct } from './products';
 import { MAX_STOCK, type LowStockItemDto, type ProductDto, type VariantDto } from './schemas';
-import { syncProduct, toVariantDto, variantColumns, variantsAndImagesOf, type VariantRow } from './variants';
+import { syncProduct, variantColumns, variantDto, type VariantRow } from './variants';
 import { catalogChanged } from './version';
 
 /** Writes a live variant's stock (a value, or an expression of it) when `guard` holds; undefined otherwise. */
@@ -25,11 +25,6 @@ async function writeStock(
     catalogChanged(deps, tx);
   }
   return row;
-}
-
-async function variantDto(deps: Deps, row: VariantRow): Promise<VariantDto> {
-  const { images } = await variantsAndImagesOf(deps.db, [row.productId]);
-  return toVariantDto(row, images.get(row.productId) ?? [], deps.settings.mediaBaseUrl);
 }
 
 /** PUT /api/variants/{id}/stock. */

@@ -3,10 +3,10 @@ import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type SQL } 
 import type { Deps } from '../deps';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
-import { afterCommit, transaction } from '../transaction';
+import { transaction } from '../transaction';
 import { isStaff, type Viewer } from '../viewer';
 import { categoryTreeIds } from './categories';
-import { imageDirectory, toImageDto, type ProductImageRow } from './images';
+import { removeImageFilesAfterCommit, toImageDto, type ProductImageRow } from './images';
 import type { CreateProductInput, ListProductsInput, ProductDto, UpdateProductInput } from './schemas';
 import { withUniqueSlug } from './slugs';
 import {
@@ -274,11 +274,7 @@ async function replaceImages(
     if (typeof ref === 'number') await tx.update(productImages).set({ position }).where(eq(productImages.id, ref));
     else await tx.insert(productImages).values({ productId, ...ref, position });
   }
-  const directories = removed.flatMap((image) => (image.storageKey ? [imageDirectory(image.storageKey)] : []));
-  if (directories.length && deps.media) {
-    const media = deps.media;
-    afterCommit(tx, { run: async () => void (await Promise.all(directories.map((dir) => media.removeDir(dir)))) });
-  }
+  removeImageFilesAfterCommit(deps, tx, removed.map((image) => image.storageKey));
 }
 
 export async function updateProduct(deps: Deps, id: number, input: UpdateProductInput): Promise<ProductDto> {

@@ -47,6 +47,23 @@ export function toVariantDto(row: VariantRow, images: ProductImageRow[], mediaBa
 export const visibleVariant = (variant: Pick<VariantRow, 'isActive' | 'archivedAt'>, viewer: Viewer) =>
   !variant.archivedAt && (variant.isActive || isStaff(viewer));
 
+/** The images of some products, in display order. */
+const imagesOf = (db: Db, productIds: number[]) =>
+  db
+    .select({
+      id: productImages.id,
+      productId: productImages.productId,
+      variantId: productImages.variantId,
+      storageKey: productImages.storageKey,
+      url: productImages.url,
+      alt: productImages.alt,
+      width: productImages.width,
+      height: productImages.height,
+    })
+    .from(productImages)
+    .where(inArray(productImages.productId, productIds))
+    .orderBy(asc(productImages.position), asc(productImages.id));
+
 /** Live variants and images of some products, by product id, in display order. */
 export async function variantsAndImagesOf(db: Db, productIds: number[]) {
   if (productIds.length === 0) return { variants: new Map<number, VariantRow[]>(), images: new Map<number, ProductImageRow[]>() };
@@ -56,20 +73,7 @@ export async function variantsAndImagesOf(db: Db, productIds: number[]) {
       .from(productVariants)
       .where(and(inArray(productVariants.productId, productIds), isNull(productVariants.archivedAt)))
       .orderBy(asc(productVariants.position), asc(productVariants.id)),
-    db
-      .select({
-        id: productImages.id,
-        productId: productImages.productId,
-        variantId: productImages.variantId,
-        storageKey: productImages.storageKey,
-        url: productImages.url,
-        alt: productImages.alt,
-        width: productImages.width,
-        height: productImages.height,
-      })
-      .from(productImages)
-      .where(inArray(productImages.productId, productIds))
-      .orderBy(asc(productImages.position), asc(productImages.id)),
+    imagesOf(db, productIds),
   ]);
   return { variants: groupBy(variantRows, (v) => v.productId), images: groupBy(imageRows, (i) => i.productId) };
 }
@@ -205,9 +209,9 @@ const lastVariant = (productId: number, variantId: number) =>
     variantId,
   });
 
-async function variantDto(deps: Deps, db: Db, row: VariantRow): Promise<VariantDto> {
-  const { images } = await variantsAndImagesOf(db, [row.productId]);
-  return toVariantDto(row, images.get(row.productId) ?? [], deps.settings.mediaBaseUrl);
+/** A variant as answered to staff, with its images (its product's variants are not read). */
+export async function variantDto(deps: Deps, row: VariantRow): Promise<VariantDto> {
+  return toVariantDto(row, await imagesOf(deps.db, [row.productId]), deps.settings.mediaBaseUrl);
 }
 
 /** POST /api/products/{id}/variants. */
@@ -218,7 +222,7 @@ export async function createVariant(deps: Deps, productId: number, input: Create
     catalogChanged(deps, tx);
     return created!;
   });
-  return variantDto(deps, deps.db, row);
+  return variantDto(deps, row);
 }
 
 /** PUT /api/products/{id}/variants/{variantId}: any subset of the fields. */
@@ -245,7 +249,7 @@ export async function updateVariant(
     catalogChanged(deps, tx);
     return updated!;
   });
-  return variantDto(deps, deps.db, row);
+  return variantDto(deps, row);
 }
 
 /** DELETE /api/products/{id}/variants/{variantId}: archives; past orders and carts keep pointing at it. */

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { productImages, products, productVariants, type Transaction } from '@commerce/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { imageDirectory, toImageDto, type ProductImageDto } from '../catalog/images';
+import { removeImageFilesAfterCommit, toImageDto, type ProductImageDto } from '../catalog/images';
 import { MAX_IMAGES } from '../catalog/schemas';
 import { catalogChanged } from '../catalog/version';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { afterCommit, transaction } from '../transaction';
+import { transaction } from '../transaction';
 import { prepareImage, type PreparedImage } from './process';
 
 export interface UploadImageOptions {
@@ -116,8 +116,7 @@ export async function deleteProductImage(deps: Deps, { productId, imageId }: Ima
       .returning({ storageKey: productImages.storageKey });
     if (!deleted) throw notFound('Image');
     catalogChanged(deps, tx);
-    const { storageKey } = deleted;
-    if (storageKey) afterCommit(tx, { run: () => deps.media.removeDir(imageDirectory(storageKey)) });
+    removeImageFilesAfterCommit(deps, tx, [deleted.storageKey]);
     return { success: true as const };
   });
 }

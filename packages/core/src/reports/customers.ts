@@ -1,16 +1,12 @@
 import { orders, users } from '@commerce/db';
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { personMatches } from '../auth/users';
 import type { Deps } from '../deps';
 import { notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { keptMoney } from './revenue';
 import type { CustomerDto, ListCustomersInput } from './schemas';
 
-/** `%q%` for ILIKE, with the caller's own % and _ matched literally. */
-export const containing = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-export const personMatches = (q: string) =>
-  sql`(${users.email} ilike ${containing(q)} or ${users.name} ilike ${containing(q)})`;
 
 // Per-row subqueries over the (user_id, created_at) index: only the page's users are summed.
 // The outer row is named in full: drizzle writes a lone-table column unqualified, which the

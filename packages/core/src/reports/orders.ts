@@ -4,7 +4,7 @@ import type { Deps } from '../deps';
 import { notFound } from '../errors';
 import { canTransition } from '../orders/status';
 import { offsetOf, pageOf, type Page } from '../pagination';
-import { personMatches } from './customers';
+import { personMatches } from '../auth/users';
 import type { ListStaffOrdersInput, OrderContextDto, StaffOrderRowDto } from './schemas';
 
 // Named in full: drizzle writes a lone-table column unqualified, which the subquery would
