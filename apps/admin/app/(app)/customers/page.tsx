@@ -10,6 +10,10 @@ import { useUrlState } from '@/lib/url-state';
 
 const PAGE_SIZE = 20;
 
+// The number columns give up padding on phones, so the money column fits a 390 px screen.
+const narrowTh = th.replace('px-4', 'px-2 sm:px-4');
+const narrowTd = td.replace('px-4', 'px-2 sm:px-4');
+
 export default function CustomersPage() {
   const trpc = useTRPC();
   const url = useUrlState();
@@ -64,8 +68,11 @@ export default function CustomersPage() {
                   <tr>
                     <th scope="col" className={th}>Customer</th>
                     <th scope="col" className={`${th} hidden md:table-cell`}>Since</th>
-                    <th scope="col" className={`${th} text-right`}>Orders</th>
-                    <th scope="col" className={`${th} text-right`}>Total spent</th>
+                    <th scope="col" className={`${narrowTh} text-right`}>Orders</th>
+                    <th scope="col" className={`${narrowTh} text-right`}>
+                      <span className="sm:hidden">Spent</span>
+                      <span className="hidden sm:inline">Total spent</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -77,8 +84,8 @@ export default function CustomersPage() {
                         {c.name ? <span className="block break-all text-xs text-slate-600">{c.email}</span> : null}
                       </td>
                       <td className={`${td} hidden whitespace-nowrap md:table-cell`}>{formatDate(c.createdAt)}</td>
-                      <td className={`${td} text-right tabular-nums`}>{c.orderCount.toLocaleString('en-US')}</td>
-                      <td className={`${td} text-right tabular-nums`}>{money(c.totalSpentCents, c.currency)}</td>
+                      <td className={`${narrowTd} text-right tabular-nums`}>{c.orderCount.toLocaleString('en-US')}</td>
+                      <td className={`${narrowTd} whitespace-nowrap text-right tabular-nums`}>{money(c.totalSpentCents, c.currency)}</td>
                     </tr>
                   ))}
                 </tbody>
