@@ -21,7 +21,7 @@ import {
 } from './variants';
 import { catalogChanged } from './version';
 
-export type ProductRow = Omit<typeof products.$inferSelect, 'search'>;
+export type ProductRow = Omit<typeof products.$inferSelect, 'search' | 'inStock'>;
 
 /** How staff see a product (inactive variants included), for answers to staff writes. */
 export const asStaff: Viewer = { userId: 0, role: 'staff' };
@@ -116,8 +116,9 @@ async function listConditions(deps: Deps, viewer: Viewer, input: ListProductsInp
   }
   if (input.minPriceCents !== undefined) conditions.push(gte(products.priceCents, input.minPriceCents));
   if (input.maxPriceCents !== undefined) conditions.push(lte(products.priceCents, input.maxPriceCents));
-  if (input.inStock === true) conditions.push(sql`${products.stock} > 0`);
-  if (input.inStock === false) conditions.push(sql`${products.stock} = 0`);
+  // The indexed flag, never `stock` itself (see schema/catalog.ts).
+  if (input.inStock === true) conditions.push(sql`${products.inStock}`);
+  if (input.inStock === false) conditions.push(sql`not ${products.inStock}`);
   if (input.q) {
     // Likewise resolved first, so the text search and the sku match combine as two index scans.
     const bySku = (await skuLookupQuery(deps, input.q)).map((row) => row.productId);

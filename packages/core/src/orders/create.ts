@@ -8,7 +8,7 @@ import { actorFor, type UserActor } from './actor';
 import { claimIdempotencyKey, parseIdempotencyKey, recordIdempotentOrder, requestIdentity } from './idempotency';
 import { loadOrder } from './read';
 import type { OrderDetailDto, OrderLineInput, PlaceOrderInput } from './schemas';
-import { notForSale, resolveLines, takeStock, type Unavailable } from './stock';
+import { notForSale, PriceChanged, priceLines, resolveLines, takeStock, type Unavailable } from './stock';
 
 export interface OrderSubmission {
   actor: UserActor;
@@ -28,20 +28,33 @@ export interface OrderSubmission {
 export async function submitOrder(deps: Deps, submission: OrderSubmission): Promise<OrderDetailDto> {
   const key = parseIdempotencyKey(submission.input.idempotencyKey);
   const userId = submission.actor.userId;
-  const orderId = await transaction(deps, async (tx) => {
-    if (key) {
-      const hash = requestIdentity(submission.endpoint, submission.input);
-      const replay = await claimIdempotencyKey(tx, deps.clock.now(), userId, key, hash);
-      if (replay) return replay.replayOrderId;
-    }
-    const written = await submission.write(tx);
-    if (key) await recordIdempotentOrder(tx, userId, key, written);
-    afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
-    return written;
-  });
+  const attempt = () =>
+    transaction(deps, async (tx) => {
+      if (key) {
+        const hash = requestIdentity(submission.endpoint, submission.input);
+        const replay = await claimIdempotencyKey(tx, deps.clock.now(), userId, key, hash);
+        if (replay) return replay.replayOrderId;
+      }
+      const written = await submission.write(tx);
+      if (key) await recordIdempotentOrder(tx, userId, key, written);
+      afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
+      return written;
+    });
+  const orderId = await retryOnPriceChange(attempt);
   const order = await loadOrder(deps.db, orderId);
   if (!order) throw notFound('Order');
   return order;
+}
+
+/** A price that changed under an order being written: write it again at the new price (a few times at most). */
+async function retryOnPriceChange<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof PriceChanged) || tries >= 5) throw error;
+    }
+  }
 }
 
 export interface OrderToWrite {
@@ -81,14 +94,17 @@ async function checkPendingLimits(deps: Deps, tx: Transaction, { userId, units }
   }
 }
 
-/** Finds each line's variant, takes the stock and writes a pending order with its lines and first event. */
+/**
+ * Finds each line's variant, writes a pending order with its lines and first event, and takes
+ * the stock last: the variants' rows stay locked only for that statement and the commit.
+ */
 export async function writeOrder(deps: Deps, tx: Transaction, order: OrderToWrite): Promise<number> {
   const { actor, unavailable } = order;
   const lines = await resolveLines(tx, { lines: order.lines, unavailable });
   if (actor.kind === 'customer') {
     await checkPendingLimits(deps, tx, { userId: actor.userId, units: lines.reduce((sum, line) => sum + line.quantity, 0) });
   }
-  const taken = await takeStock(deps, tx, { lines, unavailable });
+  const taken = await priceLines(deps, tx, { lines, unavailable });
   const [row] = await tx
     .insert(orders)
     .values({
@@ -104,6 +120,7 @@ export async function writeOrder(deps: Deps, tx: Transaction, order: OrderToWrit
   await tx
     .insert(orderEvents)
     .values({ orderId, fromStatus: null, toStatus: 'pending', actorUserId: actor.userId, actorKind: actor.kind });
+  await takeStock(deps, tx, { lines: taken.lines, unavailable });
   return orderId;
 }
 

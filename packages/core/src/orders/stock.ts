@@ -1,4 +1,4 @@
-import { products, productVariants, type Transaction } from '@commerce/db';
+import { products, productVariants, queryRows, type Transaction } from '@commerce/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { catalogChanged } from '../catalog/version';
 import type { Deps } from '../deps';
@@ -15,12 +15,25 @@ export interface VariantLine {
   quantity: number;
 }
 
-export interface PricedLine extends VariantLine {
+/** A line with what it is sold as and for, read (without a lock) when its variant was found. */
+export interface ResolvedLine extends VariantLine {
   name: string;
   variantTitle: string;
   sku: string | null;
   unitPriceCents: number;
+}
+
+export interface PricedLine extends ResolvedLine {
   lineTotalCents: number;
+}
+
+/**
+ * A line's price changed between reading it and taking its stock (staff edited the variant in
+ * that instant): the order would be priced at a price that no longer holds. The order's
+ * transaction is run again from the start (see submitOrder); never shown to a caller.
+ */
+export class PriceChanged extends Error {
+  override name = 'PriceChanged';
 }
 
 /**
@@ -54,21 +67,29 @@ export const lineUnavailable: Unavailable = ({ productId, variantId }) =>
 export async function resolveLines(
   tx: Transaction,
   { lines, unavailable }: { lines: readonly OrderLineInput[]; unavailable: Unavailable },
-): Promise<VariantLine[]> {
+): Promise<ResolvedLine[]> {
   const productIds = [...new Set(lines.map((line) => line.productId))];
   const [productRows, variantRows] = await Promise.all([
     tx
-      .select({ id: products.id, forSale: sql<boolean>`${products.isActive} and ${products.archivedAt} is null` })
+      .select({ id: products.id, name: products.name, forSale: sql<boolean>`${products.isActive} and ${products.archivedAt} is null` })
       .from(products)
       .where(inArray(products.id, productIds)),
     tx
-      .select({ id: productVariants.id, productId: productVariants.productId, isActive: productVariants.isActive })
+      .select({
+        id: productVariants.id,
+        productId: productVariants.productId,
+        isActive: productVariants.isActive,
+        title: productVariants.title,
+        sku: productVariants.sku,
+        priceCents: productVariants.priceCents,
+      })
       .from(productVariants)
       .where(and(inArray(productVariants.productId, productIds), isNull(productVariants.archivedAt))),
   ]);
-  const merged = new Map<number, VariantLine>();
+  const merged = new Map<number, ResolvedLine>();
   for (const line of lines) {
-    if (!productRows.find((p) => p.id === line.productId)?.forSale) throw unavailable(line);
+    const product = productRows.find((p) => p.id === line.productId);
+    if (!product?.forSale) throw unavailable(line);
     const variants = variantRows.filter((v) => v.productId === line.productId);
     let variantId = line.variantId;
     if (variantId === undefined) {
@@ -92,6 +113,7 @@ export async function resolveLines(
       }
       if (!variant.isActive) throw unavailable(line);
     }
+    const variant = variants.find((v) => v.id === variantId)!;
     const quantity = (merged.get(variantId)?.quantity ?? 0) + line.quantity;
     if (quantity > MAX_LINE_QUANTITY) {
       throw new AppError(
@@ -100,67 +122,85 @@ export async function resolveLines(
         { field: 'items', productId: line.productId, variantId },
       );
     }
-    merged.set(variantId, { productId: line.productId, variantId, quantity });
+    merged.set(variantId, {
+      productId: line.productId,
+      variantId,
+      quantity,
+      name: product.name,
+      variantTitle: variant.title,
+      sku: variant.sku,
+      unitPriceCents: variant.priceCents,
+    });
   }
   return [...merged.values()].sort((a, b) => a.variantId - b.variantId);
 }
 
 /**
- * Takes every line's stock with conditional updates, variants first (in variant id order),
- * then the products' totals (in product id order), and prices the lines from the rows it
- * updated. Throws on the first line that cannot be had; the caller's transaction then rolls
- * every earlier line back.
+ * Prices the lines from what resolveLines read. Throws ORDER_TOO_LARGE at the first line that
+ * takes the total past what an order can hold, after taking the stock of the lines up to it
+ * (so that a line out of stock before it answers as it always did).
  */
-export async function takeStock(
+export async function priceLines(
   deps: Deps,
   tx: Transaction,
-  { lines, unavailable }: { lines: readonly VariantLine[]; unavailable: Unavailable },
+  { lines, unavailable }: { lines: readonly ResolvedLine[]; unavailable: Unavailable },
 ): Promise<{ lines: PricedLine[]; totalCents: number }> {
   const priced: PricedLine[] = [];
   let totalCents = 0;
   for (const line of [...lines].sort((a, b) => a.variantId - b.variantId)) {
-    const { variantId, quantity } = line;
-    const [row] = await tx
-      .update(productVariants)
-      .set({ stock: sql`${productVariants.stock} - ${quantity}` })
-      .from(products)
-      .where(
-        sql`${productVariants.id} = ${variantId} and ${productVariants.stock} >= ${quantity}
-          and ${productVariants.isActive} and ${productVariants.archivedAt} is null
-          and ${products.id} = ${productVariants.productId} and ${products.isActive} and ${products.archivedAt} is null`,
-      )
-      .returning({
-        productId: productVariants.productId,
-        name: products.name,
-        title: productVariants.title,
-        sku: productVariants.sku,
-        priceCents: productVariants.priceCents,
-        stock: productVariants.stock,
-      });
-    if (!row) throw await whyNoStock(tx, line, unavailable);
-    const lineTotalCents = row.priceCents * quantity;
+    const lineTotalCents = line.unitPriceCents * line.quantity;
     totalCents += lineTotalCents;
+    priced.push({ ...line, lineTotalCents });
     if (totalCents > MAX_CENTS) {
+      await takeStock(deps, tx, { lines: priced, unavailable });
       throw new AppError('ORDER_TOO_LARGE', 'items: the order total is too large; split it into smaller orders', {
         field: 'items',
       });
     }
+  }
+  return { lines: priced, totalCents };
+}
+
+/** Takes one variant's units at the price the order was written with; the updated row's stock, or null. */
+function takeVariantStock(line: ResolvedLine) {
+  return sql`update ${productVariants} set stock = stock - ${line.quantity}
+    where id = ${line.variantId} and stock >= ${line.quantity} and price_cents = ${line.unitPriceCents}
+      and is_active and archived_at is null
+      and exists (select 1 from ${products} p where p.id = product_id and p.is_active and p.archived_at is null)
+    returning product_id, stock`;
+}
+
+/**
+ * Takes every line's stock with conditional updates, variants first (in variant id order),
+ * then the products' totals (in product id order): the order in which every transaction takes
+ * these rows, so two orders cannot deadlock. Called last, just before the order's transaction
+ * commits, so that a variant everybody buys stays locked for as short a time as can be; an
+ * order of one line does it in one statement (its variant, then its product's total, neither
+ * indexed on stock: both updates stay on their page). Throws on the first line that cannot be
+ * had; the caller's transaction then rolls every earlier line (and the order) back.
+ */
+export async function takeStock(
+  deps: Deps,
+  tx: Transaction,
+  { lines, unavailable }: { lines: readonly ResolvedLine[]; unavailable: Unavailable },
+): Promise<void> {
+  const sorted = [...lines].sort((a, b) => a.variantId - b.variantId);
+  const single = sorted.length === 1 ? sorted[0] : undefined;
+  for (const line of sorted) {
+    const statement =
+      line === single
+        ? sql`with taken as (${takeVariantStock(line)}),
+            total as (update ${products} set stock = greatest(${products.stock} - ${line.quantity}, 0)
+              from taken where ${products.id} = taken.product_id)
+            select stock from taken`
+        : takeVariantStock(line);
+    const [row] = await queryRows<{ stock: number }>(tx, statement);
+    if (!row) throw await whyNoStock(tx, line, unavailable);
     // A sold-out variant must leave cached lists and pages at once; other stock changes may
     // show after the cache lifetime.
-    if (row.stock === 0) catalogChanged(deps, tx);
-    priced.push({
-      productId: row.productId,
-      variantId,
-      name: row.name,
-      variantTitle: row.title,
-      sku: row.sku,
-      quantity,
-      unitPriceCents: row.priceCents,
-      lineTotalCents,
-    });
+    if (Number(row.stock) === 0) catalogChanged(deps, tx);
   }
-  await moveProductStock(tx, priced, -1);
-  return { lines: priced, totalCents };
+  if (!single) await moveProductStock(tx, sorted, -1);
 }
 
 /** Keeps each product's stock (its active variants' added up) in step with its variants'. */
@@ -175,16 +215,18 @@ async function moveProductStock(tx: Transaction, lines: readonly VariantLine[], 
   }
 }
 
-async function whyNoStock(tx: Transaction, line: VariantLine, unavailable: Unavailable): Promise<AppError> {
+async function whyNoStock(tx: Transaction, line: ResolvedLine, unavailable: Unavailable): Promise<Error> {
   const [state] = await tx
     .select({
       stock: productVariants.stock,
+      priceCents: productVariants.priceCents,
       forSale: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null and ${products.isActive} and ${products.archivedAt} is null`,
     })
     .from(productVariants)
     .innerJoin(products, eq(products.id, productVariants.productId))
     .where(eq(productVariants.id, line.variantId));
   if (!state?.forSale) return unavailable(line);
+  if (state.priceCents !== line.unitPriceCents && state.stock >= line.quantity) return new PriceChanged();
   return new AppError(
     'OUT_OF_STOCK',
     `Insufficient stock for product ${line.productId} (variant ${line.variantId}): ${line.quantity} requested, ${state.stock} available`,

@@ -58,6 +58,16 @@ export const products = pgTable(
     // sort on one row, from the indexes below.
     priceCents: integer('price_cents').notNull(),
     stock: integer('stock').notNull().default(0),
+    /**
+     * What the indexes know of the stock. Every order changes `stock`, which is therefore in no
+     * index: only an update that leaves every indexed value as it was stays on its page (a HOT
+     * update, no index entry written), which keeps a product everybody buys at once from
+     * queueing on a dozen index writes per order. This flag changes only when the stock
+     * reaches or leaves zero.
+     */
+    inStock: boolean('in_stock')
+      .notNull()
+      .generatedAlwaysAs((): SQL => sql`${products.stock} > 0`),
     isActive: boolean('is_active').notNull().default(true),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     categoryId: integer('category_id').references(() => categories.id, { onDelete: 'restrict' }),
@@ -78,22 +88,22 @@ export const products = pgTable(
     index('products_search_idx').using('gin', t.search),
     // One index per sort order and audience. `desc().nullsFirst()` is what ORDER BY ... DESC
     // means; the NULLS LAST that drizzle writes by default would not match it. Trailing
-    // columns (stock, price) let counts filter inside the index (index-only scans).
+    // columns (in stock, price) let counts filter inside the index (index-only scans).
     index('products_public_created_idx').on(newest(t.createdAt), newest(t.id)).where(publicRow),
-    index('products_public_price_idx').on(t.priceCents, t.id, t.stock).where(publicRow),
+    index('products_public_price_idx').on(t.priceCents, t.id, t.inStock).where(publicRow),
     index('products_public_name_idx').on(t.name, t.id).where(publicRow),
     index('products_public_category_created_idx')
       .on(t.categoryId, newest(t.createdAt), newest(t.id))
       .where(publicRow),
-    index('products_public_category_price_idx').on(t.categoryId, t.priceCents, t.id, t.stock).where(publicRow),
+    index('products_public_category_price_idx').on(t.categoryId, t.priceCents, t.id, t.inStock).where(publicRow),
     index('products_created_idx').on(newest(t.createdAt), newest(t.id)).where(liveRow),
-    index('products_price_idx').on(t.priceCents, t.id, t.stock).where(liveRow),
+    index('products_price_idx').on(t.priceCents, t.id, t.inStock).where(liveRow),
     index('products_name_idx').on(t.name, t.id).where(liveRow),
     // Not partial: it also serves the foreign key from categories (archived products count).
-    index('products_category_idx').on(t.categoryId, t.priceCents, t.id, t.stock, t.archivedAt),
+    index('products_category_idx').on(t.categoryId, t.priceCents, t.id, t.inStock, t.archivedAt),
     // Staff's active=false lists: few rows, every filter column inside.
     index('products_inactive_idx')
-      .on(newest(t.createdAt), newest(t.id), t.priceCents, t.stock, t.categoryId)
+      .on(newest(t.createdAt), newest(t.id), t.priceCents, t.inStock, t.categoryId)
       .where(sql`not is_active and archived_at is null`),
   ],
 );
