@@ -170,6 +170,22 @@ export async function checkConservation(store: Store, excludeUserId: number): Pr
           group by oi.variant_id
         ) s on s.variant_id = i.variant_id`,
   );
+  if (Number(row?.broken ?? 0) > 0) {
+    const off = await queryRows(
+      store.handle.db,
+      sql`select i.variant_id, v.product_id, i.stock as before, v.stock as now,
+            (select coalesce(sum(oi.quantity), 0)::int from order_items oi join orders o on o.id = oi.order_id
+              where oi.variant_id = i.variant_id and o.id > ${store.firstOrderId}) as in_orders,
+            (select string_agg(distinct o.status::text || '/' || o.user_id, ',') from order_items oi join orders o on o.id = oi.order_id
+              where oi.variant_id = i.variant_id and o.id > ${store.firstOrderId}) as statuses
+          from bench_initial_stock i join product_variants v on v.id = i.variant_id
+          where v.stock <> i.stock
+             or exists (select 1 from order_items oi join orders o on o.id = oi.order_id
+                        where oi.variant_id = i.variant_id and o.id > ${store.firstOrderId})`,
+    );
+    const mismatched = off.filter((r) => Number(r.before) - Number(r.now) !== Number(r.in_orders)).slice(0, 20);
+    console.error(`[bench] variants off (all orders of the run counted): ${JSON.stringify(mismatched)}`);
+  }
   const [totals] = await queryRows<{ off: number }>(
     store.handle.db,
     sql`select count(*)::int as off from products p

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
@@ -5,7 +6,9 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 
-export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+/** Beside the sources (packages/db/migrations), or beside a production bundle that carries them (dist/migrations). */
+const besideSources = fileURLToPath(new URL('../migrations', import.meta.url));
+export const migrationsFolder = existsSync(besideSources) ? besideSources : fileURLToPath(new URL('./migrations', import.meta.url));
 
 // Any constant works; it only has to be the same in every process of this app.
 const MIGRATION_LOCK_ID = 727_001;
