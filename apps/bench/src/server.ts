@@ -79,6 +79,7 @@ export async function spawnServer(env: Record<string, string>, options: { cpuPro
       }
     };
     child.stdout!.on('data', onData);
+    if (process.env.BENCH_SERVER_LOG) child.stdout!.on('data', (chunk: Buffer) => process.stdout.write(`[server ${child.pid}] ${chunk.toString()}`));
     child.stderr!.on('data', (chunk: Buffer) => {
       onData(chunk);
       process.stderr.write(`[server ${child.pid}] ${chunk.toString()}`);
