@@ -3,7 +3,7 @@
 // with no transpiler. Every other package stays an import resolved from node_modules at run
 // time; the migrations are copied beside the bundle.
 import { cpSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));

@@ -1,23 +1,31 @@
+// Profiling aid (not part of `pnpm bench`): one scenario against a server started with --cpu-prof.
+//   PROF=/tmp/prof SCENARIO=me|cart|order|trpc npx tsx src/probe.ts
+import { measure, type Step } from './load';
 import { startStore } from './store';
-const store = await startStore({ products: 1000, buyers: 2, spread: 10, log: console.log, cpuProfileDir: process.env.PROF });
-const t = store.buyers[0]!.token;
-async function time(name: string, url: string, init: RequestInit = {}) {
-  const times: number[] = [];
-  let status = 0; let text = '';
-  for (let i = 0; i < Number(process.env.N ?? 20); i++) {
-    const s = performance.now();
-    const r = await fetch(url, init);
-    text = await r.text(); status = r.status;
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  console.log(name, status, 'median', times[10]!.toFixed(1), 'ms', text.slice(0, 120));
-}
-const auth = { authorization: `Bearer ${t}` };
-await time('me', `${store.cached.url}/api/auth/me`, { headers: auth });
-await time('cart', `${store.cached.url}/api/cart`, { headers: auth });
-await time('trpc', `${store.cached.url}/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}`);
-await time('order', `${store.cached.url}/api/orders`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ productId: store.hot, quantity: 1 }] }) });
-await time('additem', `${store.cached.url}/api/cart/items`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ productId: store.hot, quantity: 1 }) });
+
+const store = await startStore({ products: 1000, buyers: 50, spread: 100, log: console.log, cpuProfileDir: process.env.PROF });
+let next = 0;
+const signedIn: Step['setup'] = (request, context) => {
+  context.token ??= store.buyers[next++ % store.buyers.length]!.token;
+  request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
+  return request;
+};
+const steps: Record<string, Step> = {
+  me: { path: '/api/auth/me', setup: signedIn },
+  cart: { path: '/api/cart', setup: signedIn },
+  trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
+  order: {
+    method: 'POST',
+    path: '/api/orders',
+    body: '{}',
+    setup: (request, context) => {
+      request.body = JSON.stringify({ items: [{ productId: store.spread[Math.floor(Math.random() * store.spread.length)], quantity: 1 }] });
+      return signedIn(request, context);
+    },
+  },
+};
+const scenario = process.env.SCENARIO ?? 'me';
+const result = await measure({ origin: store.cached.url, steps: [steps[scenario]!] }, { connections: 50, warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) });
+console.log(scenario, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes));
 await store.close();
 process.exit(0);
