@@ -68,6 +68,17 @@ function asBuyers(buyers: Buyer[]) {
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
+/** POST /api/cart/items: one unit of a random one of `products`, as the connection's buyer. */
+const addToCart = (products: readonly number[], asBuyer: ReturnType<typeof asBuyers>): Step => ({
+  method: 'POST',
+  path: '/api/cart/items',
+  body: '{}',
+  setup: (request, context) => {
+    request.body = JSON.stringify({ productId: pick(products), quantity: 1 });
+    return asBuyer(request, context);
+  },
+});
+
 /** 200 varied list and search requests: words of the synthetic names, sorts, categories, prices, stock, pages. */
 function catalogShapes(categoryIds: number[]): { lists: string[]; searches: string[] } {
   const sorts = ['newest', 'price_asc', 'price_desc', 'name'];
@@ -182,15 +193,7 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
       target: {
         origin: cached.url,
         steps: [
-          {
-            method: 'POST',
-            path: '/api/cart/items',
-            body: '{}',
-            setup: (request, context) => {
-              request.body = JSON.stringify({ productId: pick(store.spread.slice(0, 100)), quantity: 1 });
-              return signedIn(request, context);
-            },
-          },
+          addToCart(store.spread.slice(0, 100), signedIn),
         ],
       },
       settings: READS,
@@ -272,15 +275,7 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
     target: {
       origin: cached.url,
       steps: [
-        {
-          method: 'POST',
-          path: '/api/cart/items',
-          body: '{}',
-          setup: (request, context) => {
-            request.body = JSON.stringify({ productId: pick(store.spread), quantity: 1 });
-            return orderBuyers(request, context);
-          },
-        },
+        addToCart(store.spread, orderBuyers),
         {
           method: 'POST',
           path: '/api/cart/checkout',
