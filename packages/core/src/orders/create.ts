@@ -2,6 +2,7 @@ import { orderEvents, orderItems, orders, users, type ShippingAddress, type Tran
 import { and, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { publishAfterCommit } from '../live';
 import { afterCommit, transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import { actorFor, type UserActor } from './actor';
@@ -37,6 +38,7 @@ export async function submitOrder(deps: Deps, submission: OrderSubmission): Prom
     const written = await submission.write(tx);
     if (key) await recordIdempotentOrder(tx, userId, key, written);
     afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
+    publishAfterCommit(deps, tx, { type: 'order.created', orderId: written, userId });
     return written;
   });
   const order = await loadOrder(deps.db, orderId);
