@@ -13,3 +13,4 @@ export * from './orders';
 export * from './auth';
 export * from './payments';
 export * from './reports';
+export * from './seed';
