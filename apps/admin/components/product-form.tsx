@@ -400,7 +400,7 @@ export function ProductForm({ product }: { product?: Product }) {
           {usableOptions(options).length === 0 ? (
             <p className="p-4 text-sm text-slate-600">Name an option and add its values to see the variants.</p>
           ) : (
-            <VariantsTable rows={rows} currency={currency} errors={shownRowErrors} leaving={leaving} onEdit={editRow} />
+            <VariantsTable rows={rows} currency={currency} errors={shownRowErrors} leaving={leaving} onEdit={editRow} marksNew={!creating} />
           )}
           {errors.variants ? (
             <p role="alert" className="border-t border-slate-200 px-4 py-3 text-sm text-red-700">

@@ -50,7 +50,10 @@ export function VariantsTable({
   errors,
   leaving,
   onEdit,
+  marksNew,
 }: {
+  /** Badge rows not sold yet ("New"): on an existing product only, where every row is not new. */
+  marksNew: boolean;
   rows: VariantRow[];
   currency: string;
   errors: RowErrors;
@@ -129,7 +132,7 @@ export function VariantsTable({
                   <span className="truncate font-medium text-slate-900" title={row.title}>
                     {row.title}
                   </span>
-                  {!row.variant && <Badge tone="green">New</Badge>}
+                  {marksNew && !row.variant && <Badge tone="green">New</Badge>}
                 </div>
                 <Cell id={id('price')} label={`Price (${currency})`} title={row.title} error={rowErrors[fieldOf.price]}>
                   <input
