@@ -44,6 +44,9 @@ export const ruleCodes = [
   'LAST_VARIANT',
   'INVALID_OPTION_VALUE',
   'PRODUCT_HAS_VARIANTS',
+  'ADDRESS_BOOK_FULL',
+  'WISHLIST_FULL',
+  'ALREADY_REVIEWED',
 ] as const;
 export type RuleCode = (typeof ruleCodes)[number];
 
