@@ -1,5 +1,6 @@
 import { deleteKeysWithPrefix } from '@commerce/core/testing';
-import { createDb, queryRows, seedCatalog, seedSyntheticProducts, type DbHandle } from '@commerce/db';
+import { seedCatalog, seedSyntheticProducts } from '@commerce/core';
+import { createDb, queryRows, type DbHandle } from '@commerce/db';
 import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } from '@commerce/db/testing';
 import { sql } from 'drizzle-orm';
 import { spawnServer, type ServerProcess } from './server';

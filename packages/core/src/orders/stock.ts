@@ -1,6 +1,7 @@
 import { products, productVariants, queryRows, type Transaction } from '@commerce/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { catalogChanged } from '../catalog/version';
+import { publishStock } from '../live';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
@@ -192,13 +193,15 @@ export async function takeStock(
         ? sql`with taken as (${takeVariantStock(line)}),
             total as (update ${products} set stock = greatest(${products.stock} - ${line.quantity}, 0)
               from taken where ${products.id} = taken.product_id)
-            select stock from taken`
+            select product_id, stock from taken`
         : takeVariantStock(line);
-    const [row] = await queryRows<{ stock: number }>(tx, statement);
+    const [row] = await queryRows<{ product_id: number; stock: number }>(tx, statement);
     if (!row) throw await whyNoStock(tx, line, unavailable);
+    const stock = Number(row.stock);
     // A sold-out variant must leave cached lists and pages at once; other stock changes may
     // show after the cache lifetime.
-    if (Number(row.stock) === 0) catalogChanged(deps, tx);
+    if (stock === 0) catalogChanged(deps, tx);
+    publishStock(deps, tx, { productId: Number(row.product_id), variantId: line.variantId, stock, live: true });
   }
   if (!single) await moveProductStock(tx, sorted, -1);
 }
@@ -246,8 +249,9 @@ export async function returnStock(deps: Deps, tx: Transaction, lines: readonly V
       .update(productVariants)
       .set({ stock: sql`${productVariants.stock} + ${line.quantity}` })
       .where(eq(productVariants.id, line.variantId))
-      .returning({ live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
+      .returning({ stock: productVariants.stock, live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
     if (row?.live) counted.push(line);
+    if (row) publishStock(deps, tx, { productId: line.productId, variantId: line.variantId, stock: row.stock, live: row.live });
   }
   await moveProductStock(tx, counted, 1);
   if (lines.length) catalogChanged(deps, tx);
