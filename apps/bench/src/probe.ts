@@ -25,7 +25,7 @@ const steps: Record<string, Step> = {
   },
 };
 const scenario = process.env.SCENARIO ?? 'me';
-const result = await measure({ origin: store.cached.url, steps: [steps[scenario]!] }, { connections: 50, warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) });
+const result = await measure({ origin: store.cached.url, steps: [steps[scenario]!] }, { connections: Number(process.env.CONN ?? 50), warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) });
 console.log(scenario, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes));
 await store.close();
 process.exit(0);
