@@ -6,6 +6,7 @@ import { categoriesRouter } from './routers/categories';
 import { customersRouter } from './routers/customers';
 import { productImagesRouter } from './routers/images';
 import { inventoryRouter } from './routers/inventory';
+import { liveRouter } from './routers/live';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
@@ -28,6 +29,7 @@ export const appRouter = router({
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;
