@@ -44,6 +44,9 @@ export const ruleCodes = [
   'LAST_VARIANT',
   'INVALID_OPTION_VALUE',
   'PRODUCT_HAS_VARIANTS',
+  'DELIVERY_PENDING',
+  'RESET_TOKEN_INVALID',
+  'ORDER_NOT_INVOICED',
 ] as const;
 export type RuleCode = (typeof ruleCodes)[number];
 

@@ -2,6 +2,7 @@ import { orderEvents, orderItems, orders, users, type ShippingAddress, type Tran
 import { and, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { emit } from '../outbox';
 import { afterCommit, transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import { actorFor, type UserActor } from './actor';
@@ -36,6 +37,7 @@ export async function submitOrder(deps: Deps, submission: OrderSubmission): Prom
     }
     const written = await submission.write(tx);
     if (key) await recordIdempotentOrder(tx, userId, key, written);
+    await emit(deps, tx, 'order.created', { orderId: written });
     afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
     return written;
   });

@@ -2,6 +2,7 @@ import { products, productVariants, type Transaction } from '@commerce/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { catalogChanged } from '../catalog/version';
 import type { Deps } from '../deps';
+import { emit } from '../outbox';
 import { AppError } from '../errors';
 import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
 
@@ -136,6 +137,7 @@ export async function takeStock(
         sku: productVariants.sku,
         priceCents: productVariants.priceCents,
         stock: productVariants.stock,
+        lowStockThreshold: productVariants.lowStockThreshold,
       });
     if (!row) throw await whyNoStock(tx, line, unavailable);
     const lineTotalCents = row.priceCents * quantity;
@@ -148,6 +150,11 @@ export async function takeStock(
     // A sold-out variant must leave cached lists and pages at once; other stock changes may
     // show after the cache lifetime.
     if (row.stock === 0) catalogChanged(deps, tx);
+    // Staff hear of a variant once, when a sale takes it to or below its threshold.
+    const threshold = row.lowStockThreshold ?? deps.settings.lowStockThreshold;
+    if (row.stock <= threshold && row.stock + quantity > threshold) {
+      await emit(deps, tx, 'inventory.low_stock', { productId: row.productId, variantId, stock: row.stock, threshold });
+    }
     priced.push({
       productId: row.productId,
       variantId,
