@@ -80,4 +80,9 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'orders.cancel': signedIn,
   'orders.setStatus': staff,
   'orders.pay': signedIn,
+
+  'addresses.list': signedIn,
+  'addresses.create': signedIn,
+  'addresses.update': signedIn,
+  'addresses.delete': signedIn,
 };

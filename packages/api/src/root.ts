@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { addressesRouter } from './routers/addresses';
 import { authRouter } from './routers/auth';
 import { cartRouter } from './routers/cart';
 import { categoriesRouter } from './routers/categories';
@@ -26,6 +27,7 @@ export const appRouter = router({
   inventory: inventoryRouter,
   cart: cartRouter,
   orders: ordersRouter,
+  addresses: addressesRouter,
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,

@@ -9,6 +9,7 @@ export * from './transaction';
 export * from './media';
 export * from './cache';
 export * from './catalog';
+export * from './addresses';
 export * from './cart';
 export * from './orders';
 export * from './auth';

@@ -1,5 +1,6 @@
 import { cartItems, carts } from '@commerce/db';
 import { eq } from 'drizzle-orm';
+import { destinationOf } from '../addresses/addresses';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { actorFor } from '../orders/actor';
@@ -30,7 +31,7 @@ export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput)
       const orderId = await writeOrder(deps, tx, {
         actor,
         lines,
-        shippingAddress: input.shippingAddress ?? null,
+        shippingAddress: await destinationOf(tx, actor.userId, input),
         unavailable: lineUnavailable,
       });
       await tx.delete(cartItems).where(eq(cartItems.cartId, cartId));

@@ -4,8 +4,8 @@ import {
   idempotencyKeySchema,
   orderItemOutput,
   quantitySchema,
-  shippingAddressSchema,
 } from '../orders/schemas';
+import { destinationFields } from '../addresses/schemas';
 import { idSchema } from '../pagination';
 
 /** A cart becomes one order, and an order has at most this many lines. */
@@ -31,7 +31,7 @@ export type SetCartItemInput = z.output<typeof setCartItemInput>;
 
 
 export const checkoutInput = z.object({
-  shippingAddress: shippingAddressSchema.optional(),
+  ...destinationFields,
   /** For tRPC callers; REST callers send the `Idempotency-Key` header instead. */
   idempotencyKey: idempotencyKeySchema.optional(),
 });

@@ -3,4 +3,5 @@ export * from './catalog';
 export * from './carts';
 export * from './orders';
 export * from './payments';
+export * from './accounts';
 export * from './notifications';
