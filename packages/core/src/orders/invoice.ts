@@ -34,7 +34,8 @@ interface InvoiceContent {
 
 /** One A4 page per ~30 lines: the store, the number and date, the lines, the total and the currency. */
 export function renderInvoicePdf({ store, number, issuedAt, order }: InvoiceContent): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${number}`, Author: store.name } });
+  // Uncompressed: a few KB more, and the text stays searchable by tools that read the raw file.
+  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: `Invoice ${number}`, Author: store.name } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
