@@ -125,6 +125,7 @@ const schema = z
     OUTBOX_POLL_MS: wholeNumber(50, 60_000).default(1000),
     LOW_STOCK_DIGEST_HOUR: wholeNumber(0, 23).default(8),
     WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
+    LIVE_MAX_STREAMS: wholeNumber(1, 1_000_000).default(1000),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.PAYPAL_CLIENT_ID) !== Boolean(env.PAYPAL_CLIENT_SECRET)) {

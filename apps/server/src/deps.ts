@@ -11,6 +11,8 @@ import {
   StripePaymentProvider,
   createRedisClient,
   LocalMediaStorage,
+  MemoryLiveBus,
+  RedisLiveBus,
   systemClock,
   createMailer,
   dailyDigestScheduler,
@@ -125,6 +127,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ...paymentDeps(paymentsFrom(config)),
     observer: metrics.observer,
     media: await new LocalMediaStorage(config.MEDIA_DIR).init(),
+    live: redis ? new RedisLiveBus(redis) : new MemoryLiveBus(),
   };
   const notifications: NotificationOptions = {
     mailer: createMailer({
@@ -153,6 +156,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     close: async () => {
       await dispatcher.stop();
       notifications.mailer.close();
+      await deps.live.close();
       await cache.close();
       await db.close();
     },

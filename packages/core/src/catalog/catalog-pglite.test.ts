@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, seedCatalog, seedSyntheticProducts, type DbHandle } from '@commerce/db';
+import { createDb, type DbHandle } from '@commerce/db';
+import { seedCatalog, seedSyntheticProducts } from '../seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { MemoryCache } from '../cache';
@@ -12,6 +13,7 @@ import { OfflinePaymentProvider } from '../payments/offline';
 import { paymentDeps } from '../payments/order-payments';
 import { createCategory, deleteCategory, listCategories, updateCategory } from './categories';
 import { adjustStock, listLowStock } from './inventory';
+import { MemoryLiveBus } from '../live';
 import { archiveProduct, createProduct, getProduct, listProducts } from './products';
 import { createProductInput, listProductsInput } from './schemas';
 
@@ -34,6 +36,7 @@ beforeAll(async () => {
     settings: defaultSettings,
     ...paymentDeps([new OfflinePaymentProvider()]),
     media: new LocalMediaStorage(join(dir, 'media')),
+    live: new MemoryLiveBus(),
   };
 }, 180_000);
 

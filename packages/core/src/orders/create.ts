@@ -4,6 +4,7 @@ import { destinationOf } from '../addresses/addresses';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { emit } from '../outbox';
+import { publishAfterCommit } from '../live';
 import { afterCommit, transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import { actorFor, type UserActor } from './actor';
@@ -40,6 +41,7 @@ export async function submitOrder(deps: Deps, submission: OrderSubmission): Prom
     if (key) await recordIdempotentOrder(tx, userId, key, written);
     await emit(deps, tx, 'order.created', { orderId: written });
     afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
+    publishAfterCommit(deps, tx, { type: 'order.created', orderId: written, userId });
     return written;
   });
   const order = await loadOrder(deps.db, orderId);

@@ -1,6 +1,7 @@
 import { products, productVariants, type Transaction } from '@commerce/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { catalogChanged } from '../catalog/version';
+import { publishStock } from '../live';
 import type { Deps } from '../deps';
 import { emit } from '../outbox';
 import { AppError } from '../errors';
@@ -155,6 +156,7 @@ export async function takeStock(
     if (row.stock <= threshold && row.stock + quantity > threshold) {
       await emit(deps, tx, 'inventory.low_stock', { productId: row.productId, variantId, stock: row.stock, threshold });
     }
+    publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: true });
     priced.push({
       productId: row.productId,
       variantId,
@@ -211,8 +213,9 @@ export async function returnStock(deps: Deps, tx: Transaction, lines: readonly V
       .update(productVariants)
       .set({ stock: sql`${productVariants.stock} + ${line.quantity}` })
       .where(eq(productVariants.id, line.variantId))
-      .returning({ live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
+      .returning({ stock: productVariants.stock, live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
     if (row?.live) counted.push(line);
+    if (row) publishStock(deps, tx, { productId: line.productId, variantId: line.variantId, stock: row.stock, live: row.live });
   }
   await moveProductStock(tx, counted, 1);
   if (lines.length) catalogChanged(deps, tx);

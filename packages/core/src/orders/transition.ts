@@ -2,6 +2,7 @@ import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } f
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { emit, type StoreEventType } from '../outbox';
+import { publishAfterCommit } from '../live';
 import { afterCommit, transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
 import { isStaff, type Viewer } from '../viewer';
@@ -59,6 +60,7 @@ export async function transitionOrderInTx(
     actorKind: actor.kind,
     note: note ?? null,
   });
+  publishAfterCommit(deps, tx, { type: 'order.status', orderId, from, to });
   if (returnsStock(from, to)) {
     const lines = await tx
       .select({ productId: orderItems.productId, variantId: orderItems.variantId, quantity: orderItems.quantity })
