@@ -3,6 +3,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { catalogChanged } from '../catalog/version';
 import { publishStock } from '../live';
 import type { Deps } from '../deps';
+import { emit } from '../outbox';
 import { AppError } from '../errors';
 import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
 
@@ -168,7 +169,7 @@ function takeVariantStock(line: ResolvedLine) {
     where id = ${line.variantId} and stock >= ${line.quantity} and price_cents = ${line.unitPriceCents}
       and is_active and archived_at is null
       and exists (select 1 from ${products} p where p.id = product_id and p.is_active and p.archived_at is null)
-    returning product_id, stock`;
+    returning product_id, stock, low_stock_threshold`;
 }
 
 /**
@@ -193,15 +194,21 @@ export async function takeStock(
         ? sql`with taken as (${takeVariantStock(line)}),
             total as (update ${products} set stock = greatest(${products.stock} - ${line.quantity}, 0)
               from taken where ${products.id} = taken.product_id)
-            select product_id, stock from taken`
+            select product_id, stock, low_stock_threshold from taken`
         : takeVariantStock(line);
-    const [row] = await queryRows<{ product_id: number; stock: number }>(tx, statement);
+    const [row] = await queryRows<{ product_id: number; stock: number; low_stock_threshold: number | null }>(tx, statement);
     if (!row) throw await whyNoStock(tx, line, unavailable);
+    const { productId, variantId, quantity } = { ...line, productId: Number(row.product_id) };
     const stock = Number(row.stock);
     // A sold-out variant must leave cached lists and pages at once; other stock changes may
     // show after the cache lifetime.
     if (stock === 0) catalogChanged(deps, tx);
-    publishStock(deps, tx, { productId: Number(row.product_id), variantId: line.variantId, stock, live: true });
+    // Staff hear of a variant once, when a sale takes it to or below its threshold.
+    const threshold = row.low_stock_threshold ?? deps.settings.lowStockThreshold;
+    if (stock <= threshold && stock + quantity > threshold) {
+      await emit(deps, tx, 'inventory.low_stock', { productId, variantId, stock, threshold });
+    }
+    publishStock(deps, tx, { productId, variantId, stock, live: true });
   }
   if (!single) await moveProductStock(tx, sorted, -1);
 }
