@@ -1,9 +1,9 @@
 import { products, productVariants, queryRows, type Transaction } from '@commerce/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { tellOfLowStock } from '../catalog/inventory';
 import { catalogChanged } from '../catalog/version';
 import { publishStock } from '../live';
 import type { Deps } from '../deps';
-import { emit } from '../outbox';
 import { AppError } from '../errors';
 import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
 
@@ -203,11 +203,7 @@ export async function takeStock(
     // A sold-out variant must leave cached lists and pages at once; other stock changes may
     // show after the cache lifetime.
     if (stock === 0) catalogChanged(deps, tx);
-    // Staff hear of a variant once, when a sale takes it to or below its threshold.
-    const threshold = row.low_stock_threshold ?? deps.settings.lowStockThreshold;
-    if (stock <= threshold && stock + quantity > threshold) {
-      await emit(deps, tx, 'inventory.low_stock', { productId, variantId, stock, threshold });
-    }
+    await tellOfLowStock(deps, tx, { productId, variantId, before: stock + quantity, after: stock, threshold: row.low_stock_threshold });
     publishStock(deps, tx, { productId, variantId, stock, live: true });
   }
   if (!single) await moveProductStock(tx, sorted, -1);
