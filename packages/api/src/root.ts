@@ -9,9 +9,11 @@ import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
 import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
+import { reviewsRouter } from './routers/reviews';
 import { staffSessionRouter } from './routers/staff-session';
 import { usersRouter } from './routers/users';
 import { variantsRouter } from './routers/variants';
+import { wishlistRouter } from './routers/wishlist';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -25,6 +27,8 @@ export const appRouter = router({
   cart: cartRouter,
   orders: ordersRouter,
   addresses: addressesRouter,
+  wishlist: wishlistRouter,
+  reviews: reviewsRouter,
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,

@@ -8,7 +8,14 @@ import { callerError, errorFacts } from './errors';
  * Route metadata: trpc-to-openapi's, plus the business rules (`reason`s) a procedure can answer
  * with, which the OpenAPI document lists per operation as an enum.
  */
-export type RouteMeta = OpenApiMeta & { reasons?: readonly RuleCode[] };
+export type RouteMeta = OpenApiMeta & {
+  reasons?: readonly RuleCode[];
+  /**
+   * A DELETE that takes a JSON body (DELETE /auth/me `{ password }`): the patched
+   * trpc-to-openapi (packages/api/patches) reads and documents its body as for POST.
+   */
+  bodyOnDelete?: true;
+};
 
 const t = initTRPC
   .context<Context>()
@@ -84,6 +91,18 @@ export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.viewer.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Admin role required' });
+  return next();
+});
+
+/** Changing the password or closing the account: a few tries per user, so a stolen token cannot guess the password. */
+export const passwordProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  await takeRequest(ctx.deps, 'password', ctx.viewer.userId);
+  return next();
+});
+
+/** Writing a review (create, edit, delete): its own limit per user. */
+export const reviewWritingProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  await takeRequest(ctx.deps, 'reviews', ctx.viewer.userId);
   return next();
 });
 

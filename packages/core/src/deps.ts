@@ -33,6 +33,10 @@ export interface CoreSettings {
     requestsPerUser: number;
     /** Orders placed (POST /orders, checkout) per user per `windowSeconds` (0 = no limit). */
     ordersPerUser: number;
+    /** Password changes and account closings per user per 15 minutes (0 = no limit). */
+    passwordChangesPerUser: number;
+    /** Review writes (create, edit, delete) per user per hour (0 = no limit). */
+    reviewWritesPerUser: number;
     windowSeconds: number;
   };
   /** Largest image upload accepted, in bytes (413 beyond). */
@@ -79,6 +83,8 @@ export const defaultSettings: CoreSettings = {
     requestsPerIp: 1200,
     requestsPerUser: 600,
     ordersPerUser: 20,
+    passwordChangesPerUser: 5,
+    reviewWritesPerUser: 20,
     windowSeconds: 60,
   },
   mediaMaxBytes: 10 * 1024 * 1024,

@@ -12,5 +12,8 @@ export * from './addresses';
 export * from './cart';
 export * from './orders';
 export * from './auth';
+export * from './account';
+export * from './wishlist';
+export * from './reviews';
 export * from './payments';
 export * from './reports';
