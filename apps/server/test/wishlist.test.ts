@@ -81,6 +81,7 @@ describe('wishlist', () => {
     expect((await add(token, 'abc')).status).toBe(400);
     expect((await add(token, 0)).status).toBe(400);
     expect((await remove(token, 'abc')).status).toBe(400);
+    expect((await remove(token, 2_000_000_000)).status).toBe(404);
     const p = await createProduct(db);
     await add(other.token, p);
     expect((await list(token)).body.items).toEqual([]);

@@ -49,9 +49,9 @@ export const wishlistRouter = router({
         path: '/wishlist/items/{productId}',
         tags,
         summary: 'Take a product off my wishlist',
-        description: 'Idempotent: a product not on the wishlist is no error.',
+        description: 'Idempotent: a product not on the wishlist (or archived since) is no error.',
         protect: true,
-        errorResponses: errorResponses({ access: 'signedIn', mutation: true, input: true }),
+        errorResponses: errorResponses({ access: 'signedIn', mutation: true, input: true }, { 404: 'No product with this id' }),
       },
     })
     .input(wishlistItemInput)

@@ -64,9 +64,14 @@ export async function addToWishlist(deps: Deps, viewer: Viewer, productId: numbe
   return getWishlist(deps, viewer);
 }
 
-/** DELETE /api/wishlist/items/{productId}: idempotent; a product never added is no error. */
+/**
+ * DELETE /api/wishlist/items/{productId}: idempotent; a product never added is no error, nor is
+ * an archived one. An id that names no product at all is a 404, as everywhere.
+ */
 export async function removeFromWishlist(deps: Deps, viewer: Viewer, productId: number): Promise<WishlistDto> {
   const userId = signedIn(viewer);
+  const [product] = await deps.db.select({ id: products.id }).from(products).where(eq(products.id, productId));
+  if (!product) throw notFound('Product');
   await deps.db.delete(wishlistItems).where(and(eq(wishlistItems.userId, userId), eq(wishlistItems.productId, productId)));
   return getWishlist(deps, viewer);
 }
