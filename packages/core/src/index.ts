@@ -17,3 +17,4 @@ export * from './wishlist';
 export * from './reviews';
 export * from './payments';
 export * from './reports';
+export * from './seed';
