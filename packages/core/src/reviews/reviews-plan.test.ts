@@ -1,8 +1,9 @@
-import { queryRows, seedCatalog, seedSyntheticProducts, type DbHandle } from '@commerce/db';
+import { queryRows, type DbHandle } from '@commerce/db';
 import { sql, type SQLWrapper } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps';
+import { seedCatalog, seedSyntheticProducts } from '../seed';
 import { createTestDeps } from '../testing';
 import { listProductReviews, productReviewQueries, purchasesQuery, staffReviewQueries } from './reviews';
 import { listReviewsInput, productReviewsInput, reviewSorts } from './schemas';
