@@ -8,20 +8,15 @@ import { catalogChanged } from '../catalog/version';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { transaction } from '../transaction';
-import type { Viewer } from '../viewer';
+import { signedInUserId, type Viewer } from '../viewer';
 import type { ChangePasswordInput, CloseAccountInput, UpdateProfileInput } from './schemas';
 
 const SIGNED_OUT = 'Sign in first: the token is missing, expired or revoked';
 const WRONG_PASSWORD = 'The password is wrong';
 
-function signedIn(viewer: Viewer): number {
-  if (!viewer) throw new AppError('UNAUTHORIZED', SIGNED_OUT);
-  return viewer.userId;
-}
-
 /** PUT /api/auth/me: the name (null clears it). */
 export async function updateProfile(deps: Deps, viewer: Viewer, input: UpdateProfileInput): Promise<UserDto> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer, SIGNED_OUT);
   const [user] = await deps.db.update(users).set({ name: input.name }).where(eq(users.id, userId)).returning(publicUserColumns);
   if (!user) throw new AppError('UNAUTHORIZED', SIGNED_OUT);
   return toUserDto(user);
@@ -53,7 +48,7 @@ export async function changePassword(
   input: ChangePasswordInput,
   current: CurrentSession,
 ): Promise<{ success: true }> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer, SIGNED_OUT);
   const checkedHash = await checkPassword(deps, userId, input.currentPassword);
   const passwordHash = await hashPassword(input.newPassword);
   await transaction(deps, async (tx) => {
@@ -87,7 +82,7 @@ const closedEmail = (userId: number) => `closed-${userId}@closed.invalid`;
  * admin cannot close their account (409 last_admin).
  */
 export async function closeAccount(deps: Deps, viewer: Viewer, input: CloseAccountInput): Promise<{ success: true }> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer, SIGNED_OUT);
   const checkedHash = await checkPassword(deps, userId, input.password);
   await transaction(deps, async (tx) => {
     // Every admin row in id order, then this one, as a role change locks them: two admins

@@ -5,7 +5,7 @@ import type { Deps } from '../deps';
 import { AppError, isUniqueViolation, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { transaction } from '../transaction';
-import { isStaff, type Viewer } from '../viewer';
+import { isStaff, signedInUserId, type Viewer } from '../viewer';
 import type {
   CreateReviewInput,
   ListReviewsInput,
@@ -16,11 +16,6 @@ import type {
 } from './schemas';
 
 type Db = Deps['db'] | Transaction;
-
-function signedIn(viewer: Viewer): number {
-  if (!viewer) throw new AppError('UNAUTHORIZED', 'Sign in first');
-  return viewer.userId;
-}
 
 // Statuses at which an order's money was taken: paid and everything after it that kept it.
 const PURCHASED = sql.raw(`('paid', 'shipped', 'delivered')`);
@@ -137,7 +132,7 @@ async function adjustRating(deps: Deps, tx: Transaction, productId: number, chan
 
 /** POST /api/products/{id}/reviews: pending until staff approve it; one per customer and product. */
 export async function createReview(deps: Deps, viewer: Viewer, input: CreateReviewInput): Promise<ReviewDto> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   await requirePublicProduct(deps.db, input.id);
   let id: number;
   try {
@@ -168,7 +163,7 @@ async function lockOwnReview(tx: Transaction, userId: number, id: number) {
 
 /** PUT /api/reviews/{id} (author): any edit sends it back to moderation, so it leaves the public figures. */
 export async function updateReview(deps: Deps, viewer: Viewer, input: UpdateReviewInput): Promise<ReviewDto> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   const { id, ...changes } = input;
   await transaction(deps, async (tx) => {
     const current = await lockOwnReview(tx, userId, id);
@@ -189,7 +184,7 @@ export async function updateReview(deps: Deps, viewer: Viewer, input: UpdateRevi
 
 /** DELETE /api/reviews/{id} (author). */
 export async function deleteReview(deps: Deps, viewer: Viewer, id: number): Promise<{ success: true }> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   await transaction(deps, async (tx) => {
     const current = await lockOwnReview(tx, userId, id);
     if (current.status === 'approved') await adjustRating(deps, tx, current.productId, { count: -1, rating: current.rating });
@@ -238,17 +233,20 @@ export function productReviewQueries(deps: Deps, input: ProductReviewsInput) {
   };
 }
 
+/** Runs a page's two queries and answers the page. */
+async function reviewPage(
+  deps: Deps,
+  queries: ReturnType<typeof productReviewQueries>,
+  input: { page: number; limit: number },
+): Promise<Page<ReviewDto>> {
+  const [rows, [count]] = await Promise.all([queries.page, queries.count]);
+  return pageOf(await toReviewDtos(deps.db, rows), input.page, input.limit, Number(count?.total ?? 0));
+}
+
 /** GET /api/products/{id}/reviews: approved reviews only; a product the public cannot see is a 404. */
 export async function listProductReviews(deps: Deps, input: ProductReviewsInput): Promise<Page<ReviewDto>> {
   await requirePublicProduct(deps.db, input.id);
-  const queries = productReviewQueries(deps, input);
-  const [rows, [count]] = await Promise.all([queries.page, queries.count]);
-  return pageOf(
-    await toReviewDtos(deps.db, rows),
-    input.page,
-    input.limit,
-    Number(count?.total ?? 0),
-  );
+  return reviewPage(deps, productReviewQueries(deps, input), input);
 }
 
 /** The queries behind staff's moderation list, unexecuted, for the plan test too. */
@@ -270,12 +268,5 @@ export function staffReviewQueries(deps: Deps, input: ListReviewsInput) {
 /** GET /api/reviews (staff): every status, newest first, by status and/or product. */
 export async function listReviews(deps: Deps, viewer: Viewer, input: ListReviewsInput): Promise<Page<ReviewDto>> {
   if (!isStaff(viewer)) throw new AppError('FORBIDDEN', 'Staff or admin role required');
-  const queries = staffReviewQueries(deps, input);
-  const [rows, [count]] = await Promise.all([queries.page, queries.count]);
-  return pageOf(
-    await toReviewDtos(deps.db, rows),
-    input.page,
-    input.limit,
-    Number(count?.total ?? 0),
-  );
+  return reviewPage(deps, staffReviewQueries(deps, input), input);
 }

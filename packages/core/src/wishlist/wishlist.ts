@@ -3,13 +3,8 @@ import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { transaction } from '../transaction';
-import type { Viewer } from '../viewer';
+import { signedInUserId, type Viewer } from '../viewer';
 import { MAX_WISHLIST_ITEMS, type WishlistDto } from './schemas';
-
-function signedIn(viewer: Viewer): number {
-  if (!viewer) throw new AppError('UNAUTHORIZED', 'Sign in first');
-  return viewer.userId;
-}
 
 /**
  * GET /api/wishlist: every kept product with its live price and availability, newest first.
@@ -17,7 +12,7 @@ function signedIn(viewer: Viewer): number {
  * an inactive one is listed as unavailable.
  */
 export async function getWishlist(deps: Deps, viewer: Viewer): Promise<WishlistDto> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   const rows = await deps.db
     .select({
       productId: products.id,
@@ -42,7 +37,7 @@ export async function getWishlist(deps: Deps, viewer: Viewer): Promise<WishlistD
  * lock, so concurrent adds cannot pass the limit.
  */
 export async function addToWishlist(deps: Deps, viewer: Viewer, productId: number): Promise<WishlistDto> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   await transaction(deps, async (tx) => {
     const [product] = await tx
       .select({ id: products.id })
@@ -69,7 +64,7 @@ export async function addToWishlist(deps: Deps, viewer: Viewer, productId: numbe
  * an archived one. An id that names no product at all is a 404, as everywhere.
  */
 export async function removeFromWishlist(deps: Deps, viewer: Viewer, productId: number): Promise<WishlistDto> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   const [product] = await deps.db.select({ id: products.id }).from(products).where(eq(products.id, productId));
   if (!product) throw notFound('Product');
   await deps.db.delete(wishlistItems).where(and(eq(wishlistItems.userId, userId), eq(wishlistItems.productId, productId)));
