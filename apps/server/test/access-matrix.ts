@@ -26,12 +26,23 @@ export const accessMatrix: Record<string, readonly Role[]> = {
 
   'staffSession.login': everyone,
 
+  'passwordReset.request': everyone,
+  'passwordReset.confirm': everyone,
+
+  'webhookEndpoints.list': admin,
+  'webhookEndpoints.create': admin,
+  'webhookEndpoints.update': admin,
+  'webhookEndpoints.delete': admin,
+  'webhookEndpoints.deliveries': admin,
+  'webhookEndpoints.retry': admin,
+
   'reports.summary': staff,
   'reports.salesByDay': staff,
   'reports.orders': staff,
   'reports.orderContext': staff,
   'customers.list': staff,
   'customers.byId': staff,
+  'live.events': staff,
 
   'users.list': admin,
   'users.setRole': admin,

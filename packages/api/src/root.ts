@@ -6,7 +6,9 @@ import { categoriesRouter } from './routers/categories';
 import { customersRouter } from './routers/customers';
 import { productImagesRouter } from './routers/images';
 import { inventoryRouter } from './routers/inventory';
+import { liveRouter } from './routers/live';
 import { ordersRouter } from './routers/orders';
+import { passwordResetRouter } from './routers/password-reset';
 import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
 import { reviewsRouter } from './routers/reviews';
@@ -14,10 +16,12 @@ import { staffSessionRouter } from './routers/staff-session';
 import { usersRouter } from './routers/users';
 import { variantsRouter } from './routers/variants';
 import { wishlistRouter } from './routers/wishlist';
+import { webhookEndpointsRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   auth: authRouter,
+  passwordReset: passwordResetRouter,
   users: usersRouter,
   products: productsRouter,
   productImages: productImagesRouter,
@@ -32,6 +36,8 @@ export const appRouter = router({
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,
+  webhookEndpoints: webhookEndpointsRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

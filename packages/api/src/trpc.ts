@@ -15,6 +15,8 @@ export type RouteMeta = OpenApiMeta & {
    * trpc-to-openapi (packages/api/patches) reads and documents its body as for POST.
    */
   bodyOnDelete?: true;
+  /** The REST status of a success when it is not 200 (202: accepted, the work happens later). */
+  successStatus?: 202;
 };
 
 const t = initTRPC

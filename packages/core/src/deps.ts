@@ -2,6 +2,7 @@ import type { Database } from '@commerce/db';
 import type { Redis } from 'ioredis';
 import type { Cache } from './cache';
 import type { Clock } from './clock';
+import type { LiveBus } from './live/events';
 import type { MediaStorage } from './media/storage';
 import type { OrderPayments } from './orders/payments-port';
 import type { PaymentProviders } from './payments/registry';
@@ -38,7 +39,13 @@ export interface CoreSettings {
     /** Review writes (create, edit, delete) per user per hour (0 = no limit). */
     reviewWritesPerUser: number;
     windowSeconds: number;
+    /** Password reset requests per client address per hour. */
+    passwordResetPerIp: number;
+    /** Password reset requests per email per hour, whether or not an account has it. */
+    passwordResetPerEmail: number;
   };
+  /** Heads emails and invoices. */
+  store: { name: string; address: string };
   /** Largest image upload accepted, in bytes (413 beyond). */
   mediaMaxBytes: number;
   /** Largest image accepted, in pixels (width × height): decoding more could exhaust memory. */
@@ -57,6 +64,8 @@ export interface Deps {
   payments: PaymentProviders;
   /** How orders reach payments (refunds, cancelling open payments) without importing them. */
   orderPayments: OrderPayments;
+  /** Live updates for the admin and storefronts: RedisLiveBus with REDIS_URL, MemoryLiveBus otherwise. */
+  live: LiveBus;
   /** Where uploaded images are kept: LocalMediaStorage (MEDIA_DIR). */
   media: MediaStorage;
   /** Told of business events after they commit (the server counts them as metrics). */
@@ -86,7 +95,10 @@ export const defaultSettings: CoreSettings = {
     passwordChangesPerUser: 5,
     reviewWritesPerUser: 20,
     windowSeconds: 60,
+    passwordResetPerIp: 20,
+    passwordResetPerEmail: 5,
   },
+  store: { name: 'Commerce', address: '' },
   mediaMaxBytes: 10 * 1024 * 1024,
   mediaMaxPixels: 40_000_000,
 };

@@ -11,3 +11,7 @@ export function signedInUserId(viewer: Viewer, message = 'Sign in first'): numbe
 }
 
 export const isStaff = (viewer: Viewer): boolean => viewer?.role === 'staff' || viewer?.role === 'admin';
+
+export function requireAdmin(viewer: Viewer): void {
+  if (viewer?.role !== 'admin') throw new AppError('FORBIDDEN', 'Admin role required');
+}

@@ -3,6 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { destinationOf } from '../addresses/addresses';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { emit } from '../outbox';
+import { publishAfterCommit } from '../live';
 import { afterCommit, transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import { actorFor, type UserActor } from './actor';
@@ -37,7 +39,9 @@ export async function submitOrder(deps: Deps, submission: OrderSubmission): Prom
     }
     const written = await submission.write(tx);
     if (key) await recordIdempotentOrder(tx, userId, key, written);
+    await emit(deps, tx, 'order.created', { orderId: written });
     afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
+    publishAfterCommit(deps, tx, { type: 'order.created', orderId: written, userId });
     return written;
   });
   const order = await loadOrder(deps.db, orderId);

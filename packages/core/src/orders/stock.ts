@@ -1,7 +1,9 @@
 import { products, productVariants, type Transaction } from '@commerce/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { catalogChanged } from '../catalog/version';
+import { publishStock } from '../live';
 import type { Deps } from '../deps';
+import { emit } from '../outbox';
 import { AppError } from '../errors';
 import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
 
@@ -136,6 +138,7 @@ export async function takeStock(
         sku: productVariants.sku,
         priceCents: productVariants.priceCents,
         stock: productVariants.stock,
+        lowStockThreshold: productVariants.lowStockThreshold,
       });
     if (!row) throw await whyNoStock(tx, line, unavailable);
     const lineTotalCents = row.priceCents * quantity;
@@ -148,6 +151,12 @@ export async function takeStock(
     // A sold-out variant must leave cached lists and pages at once; other stock changes may
     // show after the cache lifetime.
     if (row.stock === 0) catalogChanged(deps, tx);
+    // Staff hear of a variant once, when a sale takes it to or below its threshold.
+    const threshold = row.lowStockThreshold ?? deps.settings.lowStockThreshold;
+    if (row.stock <= threshold && row.stock + quantity > threshold) {
+      await emit(deps, tx, 'inventory.low_stock', { productId: row.productId, variantId, stock: row.stock, threshold });
+    }
+    publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: true });
     priced.push({
       productId: row.productId,
       variantId,
@@ -204,8 +213,9 @@ export async function returnStock(deps: Deps, tx: Transaction, lines: readonly V
       .update(productVariants)
       .set({ stock: sql`${productVariants.stock} + ${line.quantity}` })
       .where(eq(productVariants.id, line.variantId))
-      .returning({ live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
+      .returning({ stock: productVariants.stock, live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
     if (row?.live) counted.push(line);
+    if (row) publishStock(deps, tx, { productId: line.productId, variantId: line.variantId, stock: row.stock, live: row.live });
   }
   await moveProductStock(tx, counted, 1);
   if (lines.length) catalogChanged(deps, tx);

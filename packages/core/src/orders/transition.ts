@@ -1,10 +1,13 @@
 import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } from '@commerce/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
+import { emit, type StoreEventType } from '../outbox';
+import { publishAfterCommit } from '../live';
 import { afterCommit, transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
 import { isStaff, type Viewer } from '../viewer';
 import { actorFor, type OrderActor } from './actor';
+import { issueInvoiceNumber } from './invoice-number';
 import { loadOrder, orderSeenBy } from './read';
 import type { OrderDetailDto } from './schemas';
 import { canTransition, refundsPayment, returnsStock, stopsPayment } from './status';
@@ -57,6 +60,7 @@ export async function transitionOrderInTx(
     actorKind: actor.kind,
     note: note ?? null,
   });
+  publishAfterCommit(deps, tx, { type: 'order.status', orderId, from, to });
   if (returnsStock(from, to)) {
     const lines = await tx
       .select({ productId: orderItems.productId, variantId: orderItems.variantId, quantity: orderItems.quantity })
@@ -64,6 +68,9 @@ export async function transitionOrderInTx(
       .where(eq(orderItems.orderId, orderId));
     await returnStock(deps, tx, lines);
   }
+  if (to === 'paid') await issueInvoiceNumber(deps, tx, orderId);
+  // Customers' emails and admins' webhooks follow from the event, written with the change.
+  await emit(deps, tx, `order.${to}` as StoreEventType, { orderId, from, to });
   if (stopsPayment(from, to)) {
     afterCommit(tx, { key: `cancel-open-payments-${orderId}`, run: () => deps.orderPayments.cancelOpenPayments(deps, orderId) });
   }
