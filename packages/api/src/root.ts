@@ -11,9 +11,11 @@ import { ordersRouter } from './routers/orders';
 import { passwordResetRouter } from './routers/password-reset';
 import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
+import { reviewsRouter } from './routers/reviews';
 import { staffSessionRouter } from './routers/staff-session';
 import { usersRouter } from './routers/users';
 import { variantsRouter } from './routers/variants';
+import { wishlistRouter } from './routers/wishlist';
 import { webhookEndpointsRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
@@ -29,6 +31,8 @@ export const appRouter = router({
   cart: cartRouter,
   orders: ordersRouter,
   addresses: addressesRouter,
+  wishlist: wishlistRouter,
+  reviews: reviewsRouter,
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,

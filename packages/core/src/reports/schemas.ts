@@ -42,6 +42,8 @@ export const customerOutput = z.object({
   name: z.string().nullable(),
   role: roleSchema,
   createdAt: z.string(),
+  /** When the customer closed the account (email and name are then placeholders); null while open. */
+  closedAt: z.string().nullable(),
   orderCount: z.number().int(),
   /** Sum of the customer's paid, shipped and delivered orders. */
   totalSpentCents: z.number().int(),
