@@ -40,6 +40,7 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'reports.salesByDay': staff,
   'reports.orders': staff,
   'reports.orderContext': staff,
+  'reports.search': staff,
   'customers.list': staff,
   'customers.byId': staff,
   'live.events': staff,
