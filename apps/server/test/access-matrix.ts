@@ -61,6 +61,9 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'cart.setItem': signedIn,
   'cart.removeItem': signedIn,
   'cart.clear': signedIn,
+  'cart.setCoupon': signedIn,
+  'cart.removeCoupon': signedIn,
+  'cart.setDelivery': signedIn,
   'cart.checkout': signedIn,
 
   'orders.create': signedIn,
@@ -70,4 +73,17 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'orders.cancel': signedIn,
   'orders.setStatus': staff,
   'orders.pay': signedIn,
+
+  'coupons.list': staff,
+  'coupons.create': staff,
+  'coupons.update': staff,
+  'coupons.delete': staff,
+  'shippingMethods.list': everyone,
+  'shippingMethods.create': staff,
+  'shippingMethods.update': staff,
+  'shippingMethods.delete': staff,
+  'taxRates.list': staff,
+  'taxRates.create': staff,
+  'taxRates.update': staff,
+  'taxRates.delete': staff,
 };

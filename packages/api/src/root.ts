@@ -6,6 +6,7 @@ import { customersRouter } from './routers/customers';
 import { productImagesRouter } from './routers/images';
 import { inventoryRouter } from './routers/inventory';
 import { ordersRouter } from './routers/orders';
+import { couponsRouter, shippingMethodsRouter, taxRatesRouter } from './routers/pricing';
 import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
 import { staffSessionRouter } from './routers/staff-session';
@@ -23,6 +24,9 @@ export const appRouter = router({
   inventory: inventoryRouter,
   cart: cartRouter,
   orders: ordersRouter,
+  coupons: couponsRouter,
+  shippingMethods: shippingMethodsRouter,
+  taxRates: taxRatesRouter,
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,

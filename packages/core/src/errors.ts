@@ -44,6 +44,12 @@ export const ruleCodes = [
   'LAST_VARIANT',
   'INVALID_OPTION_VALUE',
   'PRODUCT_HAS_VARIANTS',
+  'COUPON_INVALID',
+  'COUPON_EXHAUSTED',
+  'COUPON_CODE_TAKEN',
+  'SHIPPING_METHOD_REQUIRED',
+  'SHIPPING_METHOD_UNAVAILABLE',
+  'TAX_RATE_TAKEN',
 ] as const;
 export type RuleCode = (typeof ruleCodes)[number];
 

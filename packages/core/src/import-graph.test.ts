@@ -4,15 +4,18 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-// Domains depend one way (ARCHITECTURE.md): cart → orders → catalog, payments → orders.
+// Domains depend one way (ARCHITECTURE.md): cart → orders → catalog, payments → orders;
+// orders and cart → pricing.
 // When orders need payments (a refund on cancel), they go through `deps.orderPayments`.
 // `cache` is infrastructure any domain may use; it imports no domain. `media` (product images)
 // sits on top of the catalog.
 const infrastructure = ['cache'];
 const mayImport: Record<string, readonly string[]> = {
   catalog: [...infrastructure],
-  orders: ['catalog', ...infrastructure],
-  cart: ['orders', 'catalog', ...infrastructure],
+  // Coupons, shipping methods, tax rates and the one pricing function: orders and carts price with it.
+  pricing: [...infrastructure],
+  orders: ['catalog', 'pricing', ...infrastructure],
+  cart: ['orders', 'catalog', 'pricing', ...infrastructure],
   payments: ['orders', 'catalog', ...infrastructure],
   auth: [...infrastructure],
   cache: [],

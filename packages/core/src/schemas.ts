@@ -5,3 +5,4 @@ export * from './catalog/schemas';
 export * from './orders/schemas';
 export * from './auth/schemas';
 export * from './reports/schemas';
+export * from './pricing/schemas';

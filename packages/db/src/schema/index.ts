@@ -3,3 +3,4 @@ export * from './catalog';
 export * from './carts';
 export * from './orders';
 export * from './payments';
+export * from './pricing';
