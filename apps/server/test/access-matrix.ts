@@ -86,4 +86,8 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'taxRates.create': staff,
   'taxRates.update': staff,
   'taxRates.delete': staff,
+  'addresses.list': signedIn,
+  'addresses.create': signedIn,
+  'addresses.update': signedIn,
+  'addresses.delete': signedIn,
 };

@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { addressesRouter } from './routers/addresses';
 import { authRouter } from './routers/auth';
 import { cartRouter } from './routers/cart';
 import { categoriesRouter } from './routers/categories';
@@ -27,6 +28,7 @@ export const appRouter = router({
   coupons: couponsRouter,
   shippingMethods: shippingMethodsRouter,
   taxRates: taxRatesRouter,
+  addresses: addressesRouter,
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,

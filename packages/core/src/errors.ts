@@ -50,6 +50,9 @@ export const ruleCodes = [
   'SHIPPING_METHOD_REQUIRED',
   'SHIPPING_METHOD_UNAVAILABLE',
   'TAX_RATE_TAKEN',
+  'ADDRESS_BOOK_FULL',
+  'WISHLIST_FULL',
+  'ALREADY_REVIEWED',
 ] as const;
 export type RuleCode = (typeof ruleCodes)[number];
 

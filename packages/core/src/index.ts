@@ -8,6 +8,7 @@ export * from './transaction';
 export * from './media';
 export * from './cache';
 export * from './catalog';
+export * from './addresses';
 export * from './pricing';
 export * from './cart';
 export * from './orders';

@@ -2,6 +2,7 @@
 // schemas): nothing here reaches a database, a cache or a payment provider.
 export * from './pagination';
 export * from './catalog/schemas';
+export * from './addresses/schemas';
 export * from './orders/schemas';
 export * from './auth/schemas';
 export * from './reports/schemas';

@@ -198,13 +198,14 @@ export const cartRouter = router({
         tags,
         summary: 'Turn the cart into an order',
         description:
-          'Takes the stock of every line or none, creates a pending order priced with its coupon, shipping and tax, and empties the cart. `shippingAddress`, `couponCode` and `shippingMethodId` default to what PUT /cart/delivery and PUT /cart/coupon stored. A retry with the same `Idempotency-Key` answers the first order.',
+          'Takes the stock of every line or none, creates a pending order priced with its coupon, shipping and tax, and empties the cart. The destination is `shippingAddress`, or `addressId` for a copy of one of the caller\'s saved addresses; it, `couponCode` and `shippingMethodId` default to what PUT /cart/delivery and PUT /cart/coupon stored. A retry with the same `Idempotency-Key` answers the first order.',
         protect: true,
         requestHeaders: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
         errorResponses: errorResponses(
           { access: 'signedIn', mutation: true, body: true },
           {
-            400: `an invalid \`Idempotency-Key\` header; the order total is too large; ${totalsErrors[400]}`,
+            400: `an invalid \`Idempotency-Key\` header; the order total is too large; both \`shippingAddress\` and \`addressId\` sent; ${totalsErrors[400]}`,
+            404: "`addressId` names none of the caller's saved addresses",
             409: `The cart is empty; a line is no longer available or short of stock (the message and \`data.productId\` name the product); the \`Idempotency-Key\` was already used with a different request; ${totalsErrors[409]}`,
           },
         ),

@@ -51,13 +51,14 @@ export const ordersRouter = router({
         tags,
         summary: 'Place an order',
         description:
-          'Prices every line from the catalog, applies the coupon, shipping and tax (`totalCents` = subtotal − discount + shipping + tax) and takes the stock of every line or none (409 naming the product when short). A retry with the same `Idempotency-Key` must carry the same body (coupon, shipping method and address included) and answers the first order.',
+          'Prices every line from the catalog, applies the coupon, shipping and tax (`totalCents` = subtotal − discount + shipping + tax) and takes the stock of every line or none (409 naming the product when short). The destination is `shippingAddress`, or `addressId` for a copy of one of the caller\'s saved addresses (a later edit of the address leaves the order as it was). A retry with the same `Idempotency-Key` must carry the same body (coupon, shipping method and address included) and answers the first order.',
         protect: true,
         requestHeaders: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
         errorResponses: errorResponses(
           { access: 'signedIn', mutation: true, body: true },
           {
-            400: `a \`productId\` names no product for sale (\`data.field\` and \`data.productId\` name it); one product's lines add up to more than 1000 units; the order total is too large; an invalid \`Idempotency-Key\` header; ${totalsErrors[400]}`,
+            400: `a \`productId\` names no product for sale (\`data.field\` and \`data.productId\` name it); one product's lines add up to more than 1000 units; the order total is too large; an invalid \`Idempotency-Key\` header; both \`shippingAddress\` and \`addressId\` sent; ${totalsErrors[400]}`,
+            404: "`addressId` names none of the caller's saved addresses",
             409: `Not enough stock for a line (the message and \`data.productId\` name the product; nothing is taken); the \`Idempotency-Key\` was already used with a different request; ${totalsErrors[409]}`,
           },
         ),

@@ -6,6 +6,7 @@ import { MAX_LINE_QUANTITY } from '../orders/schemas';
 import { notForSale, resolveLines } from '../orders/stock';
 import { quote } from '../pricing/quote';
 import { shippingMethodFor } from '../pricing/shipping';
+import { destinationOf } from '../addresses/addresses';
 import { transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import {
@@ -313,12 +314,15 @@ export async function setCartDelivery(deps: Deps, viewer: Viewer, input: SetCart
   const userId = cartOwner(viewer);
   await transaction(deps, async (tx) => {
     const cartId = (await lockCart(tx, userId, true))!;
+    // A saved address is copied, as an order copies it: a later edit of it changes no cart.
+    const shippingAddress = await destinationOf(tx, userId, input);
+    if (!shippingAddress) throw new AppError('BAD_REQUEST', 'Send shippingAddress or addressId', { field: 'shippingAddress' });
     if (input.shippingMethodId !== undefined) {
-      await shippingMethodFor(tx, { country: input.shippingAddress.country, shippingMethodId: input.shippingMethodId });
+      await shippingMethodFor(tx, { country: shippingAddress.country, shippingMethodId: input.shippingMethodId });
     }
     await tx
       .update(carts)
-      .set({ shippingAddress: input.shippingAddress, shippingMethodId: input.shippingMethodId ?? null })
+      .set({ shippingAddress, shippingMethodId: input.shippingMethodId ?? null })
       .where(eq(carts.id, cartId));
   });
   return readCart(deps, userId);

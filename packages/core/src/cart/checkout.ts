@@ -1,5 +1,6 @@
 import { cartItems, carts } from '@commerce/db';
 import { eq } from 'drizzle-orm';
+import { destinationOf } from '../addresses/addresses';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { actorFor } from '../orders/actor';
@@ -32,7 +33,7 @@ export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput)
       const orderId = await writeOrder(deps, tx, {
         actor,
         lines,
-        shippingAddress: input.shippingAddress ?? stored.shippingAddress,
+        shippingAddress: (await destinationOf(tx, actor.userId, input)) ?? stored.shippingAddress,
         couponCode: input.couponCode ?? stored.couponCode,
         shippingMethodId: input.shippingMethodId ?? stored.shippingMethodId,
         unavailable: lineUnavailable,

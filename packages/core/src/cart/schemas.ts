@@ -4,8 +4,8 @@ import {
   idempotencyKeySchema,
   orderItemOutput,
   quantitySchema,
-  shippingAddressSchema,
 } from '../orders/schemas';
+import { destinationFields, shippingAddressSchema } from '../addresses/schemas';
 import { idSchema } from '../pagination';
 import { couponCodeSchema, totalsOutput } from '../pricing/schemas';
 import { deliveryChoice } from '../orders/schemas';
@@ -34,7 +34,7 @@ export type SetCartItemInput = z.output<typeof setCartItemInput>;
 
 /** Checkout takes each of these from its body, else from what PUT /cart/coupon and /cart/delivery stored. */
 export const checkoutInput = z.object({
-  shippingAddress: shippingAddressSchema.optional(),
+  ...destinationFields,
   ...deliveryChoice.shape,
   /** For tRPC callers; REST callers send the `Idempotency-Key` header instead. */
   idempotencyKey: idempotencyKeySchema.optional(),
@@ -56,8 +56,9 @@ export const cartItemOutput = orderItemOutput.extend({
 
 export const setCartCouponInput = z.object({ code: couponCodeSchema });
 
+/** Where the cart ships: an address typed in or one of the address book's (exactly one), and how. */
 export const setCartDeliveryInput = z.object({
-  shippingAddress: shippingAddressSchema,
+  ...destinationFields,
   shippingMethodId: idSchema.optional(),
 });
 export type SetCartDeliveryInput = z.output<typeof setCartDeliveryInput>;

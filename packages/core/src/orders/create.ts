@@ -1,5 +1,6 @@
 import { orderEvents, orderItems, orders, users, type ShippingAddress, type Transaction } from '@commerce/db';
 import { and, eq, sql } from 'drizzle-orm';
+import { destinationOf } from '../addresses/addresses';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { redeemCoupon } from '../pricing/coupons';
@@ -147,11 +148,11 @@ export async function placeOrder(deps: Deps, viewer: Viewer, input: PlaceOrderIn
     actor,
     endpoint: 'orders',
     input: normalized,
-    write: (tx) =>
+    write: async (tx) =>
       writeOrder(deps, tx, {
         actor,
         lines: normalized.items,
-        shippingAddress: input.shippingAddress ?? null,
+        shippingAddress: await destinationOf(tx, actor.userId, input),
         couponCode: input.couponCode,
         shippingMethodId: input.shippingMethodId,
         unavailable: notForSale('items: '),

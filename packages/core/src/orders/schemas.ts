@@ -1,5 +1,6 @@
 import { orderStatuses } from '@commerce/db';
 import { z } from 'zod';
+import { destinationFields, shippingAddressSchema } from '../addresses/schemas';
 import { idInput, idSchema, pageOutput, pageQuery } from '../pagination';
 import { couponCodeSchema, totalsOutput } from '../pricing/schemas';
 import { textSchema } from '../text';
@@ -12,25 +13,8 @@ export const quantitySchema = z.number().int().min(1).max(MAX_LINE_QUANTITY);
 
 export const orderStatusSchema = z.enum(orderStatuses);
 
-const text = (max: number) => textSchema(1, max);
-
-export const shippingAddressSchema = z.object({
-  name: text(200),
-  line1: text(200),
-  line2: text(200).optional(),
-  city: text(100),
-  region: text(100).optional(),
-  postalCode: text(20),
-  country: z
-    .string()
-    .trim()
-    .regex(/^[A-Z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code in upper case, e.g. "US"'),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^[0-9+()\-. ]{3,32}$/, 'phone may hold 3 to 32 digits, spaces and + ( ) - .')
-    .optional(),
-});
+// Where an order goes is the address book's schema (an order may name a saved address instead).
+export { shippingAddressSchema } from '../addresses/schemas';
 
 /**
  * Visible ASCII, inner spaces allowed: the same rule for the `Idempotency-Key` header and
@@ -60,7 +44,7 @@ export type OrderLineInput = z.output<typeof orderLineInput>;
 
 export const placeOrderInput = z.object({
   items: z.array(orderLineInput).min(1).max(MAX_ORDER_LINES),
-  shippingAddress: shippingAddressSchema.optional(),
+  ...destinationFields,
   ...deliveryChoice.shape,
   /** For tRPC callers; REST callers send the `Idempotency-Key` header instead. */
   idempotencyKey: idempotencyKeySchema.optional(),

@@ -4,3 +4,4 @@ export * from './carts';
 export * from './orders';
 export * from './payments';
 export * from './pricing';
+export * from './accounts';
