@@ -309,6 +309,27 @@ describe('the cart and checkout', () => {
   });
 });
 
+describe('PUT /api/cart/delivery with a saved address', () => {
+  it('copies the address book entry onto the cart, prices with it, and refuses a stranger\'s, both kinds or neither', async () => {
+    const country = freshCountry();
+    const [token, stranger] = [await customer(), await customer()];
+    const a = await createProduct(db, { priceCents: 1000, stock: 10 });
+    const ship = await method({ countries: [country], priceCents: 300 });
+    await taxRate({ country, ratePercent: 10 });
+    const saved = await server.request('POST', '/api/addresses', { token, body: { ...address, country } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    await server.request('POST', '/api/cart/items', { token, body: { productId: a, quantity: 1 } });
+    const cart = await server.request('PUT', '/api/cart/delivery', { token, body: { addressId: saved.body.id, shippingMethodId: ship.id } });
+    expect(cart.status, JSON.stringify(cart.body)).toBe(200);
+    expect(cart.body).toMatchObject({ shippingAddress: { ...address, country }, shippingCents: 300, taxCents: 100, totalCents: 1400 });
+    expect((await server.request('PUT', '/api/cart/delivery', { token: stranger, body: { addressId: saved.body.id } })).status).toBe(404);
+    expect((await server.request('PUT', '/api/cart/delivery', { token, body: { addressId: saved.body.id, shippingAddress: address } })).status).toBe(400);
+    expect((await server.request('PUT', '/api/cart/delivery', { token, body: {} })).status).toBe(400);
+    const placed = await server.request('POST', '/api/cart/checkout', { token, body: {} });
+    expect(placed.body).toMatchObject({ shippingAddress: { ...address, country }, totalCents: 1400 });
+  });
+});
+
 describe('idempotency with totals', () => {
   it('treats another coupon, shipping method or address under the same key as a different request (409)', async () => {
     const country = freshCountry();
