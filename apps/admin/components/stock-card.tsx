@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { validate } from '@/lib/forms';
 import { errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
-import { Button, Card, described, Field, Input } from './ui';
+import { Button, Card, described, Field, Input, Select } from './ui';
 
 type Product = RouterOutputs['products']['byId'];
 type Variant = Product['variants'][number];
@@ -34,8 +34,9 @@ function AdjustForm({ id, label, onAdjust, busy }: { id: string; label: string; 
 }
 
 /**
- * Stock on hand, adjusted per variant: the product-level route for a single-variant product,
- * each variant's own for a product sold in several.
+ * Stock on hand, adjusted per variant by a delta (stock received, written off): the
+ * product-level route for a single-variant product, the chosen variant's own for a product
+ * sold in several. Counts can also be set outright in the product form's variant table.
  */
 export function StockCard({ product }: { product: Product }) {
   const trpc = useTRPC();
@@ -66,6 +67,8 @@ export function StockCard({ product }: { product: Product }) {
     }),
   );
   const several = product.variants.length > 1;
+  const [chosenId, setChosenId] = useState<number>();
+  const chosen = product.variants.find((v) => v.id === chosenId) ?? product.variants[0];
   return (
     <Card title="Stock">
       <div className="p-4">
@@ -74,30 +77,42 @@ export function StockCard({ product }: { product: Product }) {
           {product.stock.toLocaleString('en-US')}
         </p>
         {several ? (
-          <ul className="mt-4 divide-y divide-slate-100" aria-label="Stock per variant">
-            {product.variants.map((variant: Variant) => (
-              <li key={variant.id} className="py-3">
-                <div className="flex items-baseline justify-between gap-2 text-sm">
-                  <span className="font-medium text-slate-900">
-                    {variant.title}
+          <>
+            <ul className="mt-3 divide-y divide-slate-100 text-sm" aria-label="Stock per variant">
+              {product.variants.map((variant: Variant) => (
+                <li key={variant.id} className="flex items-baseline justify-between gap-2 py-1.5">
+                  <span className="min-w-0">
+                    <span className="font-medium text-slate-900">{variant.title}</span>
                     {!variant.isActive && <span className="ml-2 text-xs text-slate-500">(inactive)</span>}
+                    {variant.sku && <span className="ml-2 text-xs text-slate-500">{variant.sku}</span>}
                   </span>
                   <span className={`tabular-nums ${variant.stock === 0 ? 'font-semibold text-red-700' : 'text-slate-700'}`}>
                     {variant.stock === 0 ? 'Out' : variant.stock.toLocaleString('en-US')}
                   </span>
-                </div>
-                {variant.sku && <p className="text-xs text-slate-500">{variant.sku}</p>}
-                <div className="mt-2">
-                  <AdjustForm
-                    id={`delta-${variant.id}`}
-                    label={`Adjust ${variant.title} by`}
-                    busy={adjustVariant.isPending && adjustVariant.variables?.id === variant.id}
-                    onAdjust={(delta, done) => adjustVariant.mutate({ id: variant.id, delta }, { onSuccess: done })}
-                  />
-                </div>
-              </li>
-            ))}
-          </ul>
+                </li>
+              ))}
+            </ul>
+            <div className="mt-4 space-y-3 border-t border-slate-200 pt-4">
+              <Field id="adjust-variant" label="Variant to adjust">
+                <Select id="adjust-variant" value={chosen?.id ?? ''} onChange={(e) => setChosenId(Number(e.target.value))}>
+                  {product.variants.map((variant: Variant) => (
+                    <option key={variant.id} value={variant.id}>
+                      {variant.title}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              {chosen ? (
+                <AdjustForm
+                  key={chosen.id}
+                  id="delta"
+                  label={`Adjust ${chosen.title} by`}
+                  busy={adjustVariant.isPending}
+                  onAdjust={(delta, done) => adjustVariant.mutate({ id: chosen.id, delta }, { onSuccess: done })}
+                />
+              ) : null}
+            </div>
+          </>
         ) : (
           <div className="mt-4">
             <AdjustForm

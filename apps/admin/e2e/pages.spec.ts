@@ -15,11 +15,15 @@ const widths = [
 async function pages(): Promise<{ name: string; path: string; heading: string | RegExp }[]> {
   const { body: products } = await rest<{ items: { id: number; name: string }[] }>('GET', '/products?limit=1&sort=name');
   const product = products.items[0]!;
+  // A product sold in sizes and colours: the options editor and the variant table.
+  const { body: apparel } = await rest<{ items: { id: number; name: string }[] }>('GET', `/products?q=${encodeURIComponent('Essential Cotton T-Shirt')}&limit=1`);
+  const tee = apparel.items[0]!;
   return [
     { name: 'home', path: '/', heading: 'Home' },
     { name: 'products', path: '/products', heading: 'Products' },
     { name: 'product-new', path: '/products/new', heading: 'New product' },
     { name: 'product-edit', path: `/products/${product.id}`, heading: product.name },
+    { name: 'product-variants', path: `/products/${tee.id}`, heading: tee.name },
     { name: 'categories', path: '/categories', heading: 'Categories' },
     { name: 'orders', path: '/orders', heading: 'Orders' },
     { name: 'order', path: '/orders/1', heading: 'Order #1' },
@@ -36,7 +40,8 @@ async function settle(page: Page) {
 
 for (const size of widths) {
   test(`every page passes axe and is photographed at ${size.width} px`, async ({ page }) => {
-    test.setTimeout(120_000);
+    // Ten pages, each checked by axe, on a small shared machine.
+    test.setTimeout(180_000);
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.goto('/login');
     await expectAccessible(page);

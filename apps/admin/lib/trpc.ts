@@ -57,3 +57,8 @@ export function makeQueryClient() {
 export function errorField(error: unknown): string | undefined {
   return error instanceof TRPCClientError ? (error.data as { field?: string } | undefined)?.field : undefined;
 }
+
+/** The rule a refusal names (`data.reason`, e.g. `sku_taken`, `last_variant`), if any. */
+export function errorReason(error: unknown): string | undefined {
+  return error instanceof TRPCClientError ? (error.data as { reason?: string } | undefined)?.reason : undefined;
+}

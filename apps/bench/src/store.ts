@@ -1,5 +1,5 @@
 import { deleteKeysWithPrefix } from '@commerce/core/testing';
-import { seedCatalog, seedSyntheticProducts } from '@commerce/db';
+import { seedCatalog, seedSyntheticProducts } from '@commerce/core';
 import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } from '@commerce/db/testing';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';

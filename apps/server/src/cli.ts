@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { adminCredentialsInput, attachSeedImages, ensureAdmin } from '@commerce/core';
-import { seedCatalog, seedSyntheticOrders, seedSyntheticProducts } from '@commerce/db';
+import { adminCredentialsInput, attachSeedImages, ensureAdmin, seedCatalog, seedSyntheticOrders, seedSyntheticProducts } from '@commerce/core';
 import { bootstrapAdmin } from './admin-bootstrap';
 import { loadConfig } from './config';
 import { createRuntime } from './deps';

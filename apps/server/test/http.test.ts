@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCatalog } from '@commerce/db';
+import { seedCatalog } from '@commerce/core';
 import { sql } from 'drizzle-orm';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 

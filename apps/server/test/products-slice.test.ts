@@ -1,4 +1,4 @@
-import { seedCatalog } from '@commerce/db';
+import { seedCatalog } from '@commerce/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers';
 

@@ -206,6 +206,35 @@ describe('products with options and variants', () => {
     });
     expect(widened.status).toBe(200);
   });
+
+  it('gives live variants the first value of an option the product did not have, retitling those titled by their values', async () => {
+    const single = await makeProduct(f, { name: 'Plain Scarf', priceCents: 1500, stock: 4, sku: `SCARF-${made}` });
+    const sized = await f.server.request('PUT', `/api/products/${single.id}`, { token: f.staff, body: { options: [{ name: 'Size', values: ['M', 'L'] }] } });
+    expect(sized.status).toBe(200);
+    expect(sized.body.variants).toEqual([expect.objectContaining({ title: 'M', optionValues: { Size: 'M' }, priceCents: 1500, stock: 4 })]);
+    const large = await f.server.request('POST', `/api/products/${single.id}/variants`, { token: f.staff, body: { optionValues: { Size: 'L' }, priceCents: 1700 } });
+    expect(large.status).toBe(200);
+
+    const product = await tshirt();
+    const black = variantOf(product, 'S / Black');
+    await f.server.request('PUT', `/api/products/${product.id}/variants/${black.id}`, { token: f.staff, body: { title: 'Small Noir' } });
+    const res = await f.server.request('PUT', `/api/products/${product.id}`, {
+      token: f.staff,
+      body: { options: [...product.options, { name: 'Fabric', values: ['Cotton', 'Linen'] }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.variants.map((v: { title: string; optionValues: Record<string, string> }) => [v.title, v.optionValues.Fabric])).toEqual([
+      ['Small Noir', 'Cotton'],
+      ['S / White / Cotton', 'Cotton'],
+      ['M / Black / Cotton', 'Cotton'],
+      ['M / White / Cotton', 'Cotton'],
+    ]);
+    // Taking an option away again is refused while variants use it, and changes nothing.
+    const dropped = await f.server.request('PUT', `/api/products/${product.id}`, { token: f.staff, body: { options: product.options } });
+    expect([dropped.status, dropped.body.reason]).toEqual([400, 'invalid_option_value']);
+    const read = await f.server.request('GET', `/api/products/${product.id}`, { token: f.staff });
+    expect(read.body.options.map((o: { name: string }) => o.name)).toEqual(['Size', 'Color', 'Fabric']);
+  });
 });
 
 describe('stock per variant', () => {

@@ -15,3 +15,4 @@ export * from './orders';
 export * from './auth';
 export * from './payments';
 export * from './reports';
+export * from './seed';

@@ -87,7 +87,7 @@ export const productsRouter = router({
         tags: ['catalog'],
         summary: 'Update a product (staff)',
         description:
-          'Any subset of the create fields but `variants`. A new name gives a new slug. `priceCents`, `stock`, `sku` and `lowStockThreshold` change the only variant (a product with several is changed per variant: 400 `product_has_variants`). `images` lists the product\'s images in their new order: ids of its images, or new `{ url, alt }` outside ones; images left out are removed.',
+          'Any subset of the create fields but `variants`. A new name gives a new slug. `priceCents`, `stock`, `sku` and `lowStockThreshold` change the only variant (a product with several is changed per variant: 400 `product_has_variants`). New `options` must fit the live variants: an option the product did not have gives each of them its first value (retitling variants whose title came from their values); removing an option or a value a variant still uses is a 400 `invalid_option_value`. `images` lists the product\'s images in their new order: ids of its images, or new `{ url, alt }` outside ones; images left out are removed.',
         protect: true,
         errorResponses: errorResponses(
           { access: 'staff', mutation: true, body: true },

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, seedCatalog, seedSyntheticProducts, type DbHandle } from '@commerce/db';
+import { createDb, type DbHandle } from '@commerce/db';
+import { seedCatalog, seedSyntheticProducts } from '../seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { MemoryCache } from '../cache';

@@ -5,4 +5,5 @@ export * from './images';
 export * from './categories';
 export * from './inventory';
 export * from './version';
+export { slugify } from './slugs';
 export * from './images';

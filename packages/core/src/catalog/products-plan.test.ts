@@ -1,4 +1,5 @@
-import { categories, queryRows, seedCatalog, seedSyntheticProducts, type DbHandle } from '@commerce/db';
+import { categories, queryRows, type DbHandle } from '@commerce/db';
+import { seedCatalog, seedSyntheticProducts } from '../seed';
 import { eq, sql, type SQLWrapper } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -13,6 +13,7 @@ import {
   checkOptionValues,
   insertVariants,
   syncProduct,
+  titleOf,
   toVariantDto,
   variantsAndImagesOf,
   variantWriteError,
@@ -236,15 +237,32 @@ async function updateOnlyVariant(deps: Deps, tx: Transaction, productId: number,
 }
 
 /**
- * New options must fit every live variant: removing an option or a value still in use is
- * refused, naming the variant.
+ * New options must fit every live variant. An option the product did not have gives each live
+ * variant its first value (a shop starting to sell a product in sizes keeps what it sold as the
+ * first size), retitling variants whose title was made from their values; removing an option or
+ * a value still in use is refused, naming the variant.
  */
-async function checkOptionsFitVariants(tx: Transaction, productId: number, options: NonNullable<UpdateProductInput['options']>) {
+async function fitVariantsToOptions(deps: Deps, tx: Transaction, productId: number, options: NonNullable<UpdateProductInput['options']>) {
   const live = await tx
-    .select({ id: productVariants.id, optionValues: productVariants.optionValues })
+    .select({ id: productVariants.id, optionValues: productVariants.optionValues, title: productVariants.title })
     .from(productVariants)
-    .where(sql`${productVariants.productId} = ${productId} and ${productVariants.archivedAt} is null`);
-  for (const variant of live) checkOptionValues(options, variant.optionValues, `options (variant ${variant.id})`);
+    .where(sql`${productVariants.productId} = ${productId} and ${productVariants.archivedAt} is null`)
+    .orderBy(asc(productVariants.id))
+    .for('update');
+  const [product] = await tx.select({ options: products.options }).from(products).where(eq(products.id, productId));
+  const before = product?.options ?? [];
+  const added = options.filter((option) => !before.some((o) => o.name === option.name));
+  for (const variant of live) {
+    const values = { ...variant.optionValues, ...Object.fromEntries(added.map((option) => [option.name, option.values[0]!])) };
+    checkOptionValues(options, values, `options (variant ${variant.id})`);
+    if (added.length === 0) continue;
+    const title = variant.title === titleOf(before, variant.optionValues) ? titleOf(options, values) : variant.title;
+    await tx
+      .update(productVariants)
+      .set({ optionValues: values, title, updatedAt: deps.clock.now() })
+      .where(eq(productVariants.id, variant.id))
+      .catch((error: unknown) => variantWriteError(error, productId));
+  }
 }
 
 /**
@@ -286,7 +304,7 @@ export async function updateProduct(deps: Deps, id: number, input: UpdateProduct
     transaction(deps, async (tx) => {
       // Variants first, then the product row: the order in which orders take them.
       await updateOnlyVariant(deps, tx, id, input);
-      if (fields.options !== undefined) await checkOptionsFitVariants(tx, id, fields.options);
+      if (fields.options !== undefined) await fitVariantsToOptions(deps, tx, id, fields.options);
       const [row] = await tx
         .update(products)
         .set({ ...fields, ...(slug !== undefined && { slug }), updatedAt: deps.clock.now() })

@@ -1,9 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { slugify } from '@commerce/db';
 import { and, inArray, ne, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Deps } from '../deps';
 import { AppError, isUniqueViolation } from '../errors';
+
+/**
+ * A name as it appears in a URL: accents dropped, lower case, runs of anything but letters and
+ * digits made one hyphen, at most 80 characters ("Crème Brûlée Set" → "creme-brulee-set").
+ */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+}
 
 interface SlugTarget {
   table: PgTable;

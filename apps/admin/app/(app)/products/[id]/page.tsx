@@ -67,7 +67,7 @@ export default function EditProductPage() {
         }
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-        <ProductForm key={p.updatedAt} product={p} />
+        <ProductForm key={p.id} product={p} />
         <div className="space-y-6">
           <StockCard product={p} />
           <ImagesCard product={p} />

@@ -1,7 +1,17 @@
-import { sql } from 'drizzle-orm';
-import type { Database, Transaction } from './client';
-import { eq } from 'drizzle-orm';
-import { orderEvents, orderItems, orders, payments, products, productVariants, users, type OrderStatus, type ShippingAddress } from './schema';
+import {
+  orderEvents,
+  orderItems,
+  orders,
+  payments,
+  products,
+  productVariants,
+  users,
+  type Database,
+  type OrderStatus,
+  type ShippingAddress,
+  type Transaction,
+} from '@commerce/db';
+import { eq, sql } from 'drizzle-orm';
 
 // Demo accounts cannot sign in: this is not a password hash any password matches.
 const NO_PASSWORD = 'demo account: no password sign-in';

@@ -1,7 +1,7 @@
+import { categories, products, productVariants, type Database } from '@commerce/db';
 import { sql } from 'drizzle-orm';
-import type { Database } from './client';
-import { categories, products, productVariants } from './schema';
-import { seedDemoOrders } from './seed-demo';
+import { slugify } from '../catalog/slugs';
+import { seedDemoOrders } from './demo';
 
 interface CategorySeed {
   name: string;
@@ -96,16 +96,6 @@ const sampleProducts: [string, number, number, string, string][] = [
   ['A Field Guide to Birds', 2800, 40, 'books', 'Illustrated guide to more than 800 species.'],
   ['Atlas of Remote Islands', 3000, 0, 'books', 'Fifty islands I have never set foot on and never will.'],
 ];
-
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-}
 
 interface ApparelSeed {
   name: string;
