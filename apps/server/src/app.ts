@@ -29,6 +29,7 @@ import { registerRequestLimit } from './request-limit';
 import { registerSecurityHeaders } from './security-headers';
 import { buildMetricsServer, registerMetrics } from './metrics';
 import { registerMedia } from './media';
+import { registerLiveStreams } from './live';
 
 const require = createRequire(import.meta.url);
 
@@ -164,6 +165,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
     app.addHook('onClose', () => metricsServer.close());
   }
   registerRequestLimit(app, deps);
+  registerLiveStreams(app, { deps, maxStreams: config.LIVE_MAX_STREAMS });
   registerTrpcDepthGuard(app);
   // After CORS, whose headers a cache hit must carry too.
   registerCatalogCache(app, { cache: deps.cache, ttlSeconds: config.CATALOG_CACHE_SECONDS, lookups: runtime.metrics.cacheLookups });

@@ -114,6 +114,7 @@ const schema = z
     MEDIA_DIR: z.string().min(1).default('./.data/media'),
     MEDIA_MAX_BYTES: wholeNumber(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
     MEDIA_MAX_PIXELS: wholeNumber(1, 268_402_689).default(40_000_000),
+    LIVE_MAX_STREAMS: wholeNumber(1, 1_000_000).default(1000),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.PAYPAL_CLIENT_ID) !== Boolean(env.PAYPAL_CLIENT_SECRET)) {

@@ -11,6 +11,8 @@ import {
   StripePaymentProvider,
   createRedisClient,
   LocalMediaStorage,
+  MemoryLiveBus,
+  RedisLiveBus,
   systemClock,
 } from '@commerce/core';
 import { createDb, type DbHandle } from '@commerce/db';
@@ -115,6 +117,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ...paymentDeps(paymentsFrom(config)),
     observer: metrics.observer,
     media: await new LocalMediaStorage(config.MEDIA_DIR).init(),
+    live: redis ? new RedisLiveBus(redis) : new MemoryLiveBus(),
   };
   return {
     deps,
@@ -122,6 +125,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     logger,
     db,
     close: async () => {
+      await deps.live.close();
       await cache.close();
       await db.close();
     },

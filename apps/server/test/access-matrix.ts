@@ -29,6 +29,7 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'reports.orderContext': staff,
   'customers.list': staff,
   'customers.byId': staff,
+  'live.events': staff,
 
   'users.list': admin,
   'users.setRole': admin,

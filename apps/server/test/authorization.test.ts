@@ -2,6 +2,7 @@ import { appRouter } from '@commerce/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessMatrix, groups, roles, type Role } from './access-matrix';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
+import { openSse } from './sse';
 
 const MATRIX_FILE = 'apps/server/test/access-matrix.ts';
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(
@@ -28,9 +29,26 @@ describe('the authorization matrix', () => {
   });
 });
 
+/**
+ * A subscription answers over Server-Sent Events with 200 at once, then tells a refused caller
+ * in a `serialized-error` event; a stream that stays quiet has let the caller in.
+ */
+async function subscribeAs(token: string | undefined, path: string): Promise<{ status: number; body: unknown }> {
+  if (!server.app.server.listening) await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = server.app.server.address() as { port: number };
+  const stream = await openSse(`http://127.0.0.1:${port}/trpc/${path}`, token ? { authorization: `Bearer ${token}` } : {});
+  try {
+    const refused = await stream.next((event) => event.event === 'serialized-error', 3000).catch(() => null);
+    return refused ? { status: JSON.parse(refused.data).data.httpStatus, body: refused.data } : { status: stream.status, body: 'stream open' };
+  } finally {
+    stream.close();
+  }
+}
+
 /** Calls a procedure over /trpc as the role, with no input: access is checked before input is. */
 async function callAs(role: Role, path: string, type: string) {
   const token = role === 'anonymous' ? undefined : (await createUserWithToken(server.runtime, role)).token;
+  if (type === 'subscription') return subscribeAs(token, path);
   return type === 'query'
     ? server.request('GET', `/trpc/${path}`, { token })
     : server.request('POST', `/trpc/${path}`, { token, rawBody: '' });

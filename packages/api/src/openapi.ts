@@ -1,4 +1,4 @@
-import { defaultSettings, productImageOutput, reasonOf, type Reason } from '@commerce/core';
+import { defaultSettings, MAX_STREAM_PRODUCTS, productImageOutput, reasonOf, stockFigure, type Reason } from '@commerce/core';
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { errorResponses, statusOfRule } from './errors';
@@ -159,6 +159,9 @@ function describeErrors(document: OpenAPIObject): OpenAPIObject {
 
 /** Where product images are uploaded: a Fastify route in apps/server (multipart, which trpc-to-openapi cannot read). */
 export const PRODUCT_IMAGES_PATH = `${OPENAPI_BASE_PATH}/products/{id}/images`;
+
+/** The live stock stream (Server-Sent Events), a plain Fastify route in apps/server. */
+export const STOCK_EVENTS_PATH = `${OPENAPI_BASE_PATH}/events/stock`;
 
 /** Where Stripe posts its events; a plain Fastify route in apps/server (it needs the raw body). */
 export const STRIPE_WEBHOOK_PATH = `${OPENAPI_BASE_PATH}/webhooks/stripe`;
@@ -359,6 +362,44 @@ function describeImageUpload(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** The live stock stream is Server-Sent Events, which trpc-to-openapi cannot serve: described by hand. */
+function describeStockStream(document: OpenAPIObject): OpenAPIObject {
+  const { $schema: _, ...figure } = z.toJSONSchema(stockFigure, { io: 'output' });
+  document.paths = {
+    ...document.paths,
+    [STOCK_EVENTS_PATH.slice(OPENAPI_BASE_PATH.length)]: {
+      get: {
+        operationId: 'events-stock',
+        tags: ['catalog'],
+        summary: 'Live stock of some products (Server-Sent Events)',
+        description: `A \`text/event-stream\` that stays open. It starts with one \`stock\` event per live variant of the listed products that are for sale (their current figure), then sends one whenever a listed product's variant changes stock or availability, from any server process, once the change commits. Events after the first figures carry an \`id\`: a client that reconnects with \`Last-Event-ID\` (EventSource does) gets what it missed; when that is no longer kept (the replay buffer holds about the last 10 000 events with Redis, 1 000 without), it gets \`event: reset\` followed by fresh figures. A comment line every 15 s keeps idle proxies from closing a quiet stream.`,
+        security: [],
+        parameters: [
+          {
+            in: 'query',
+            name: 'productIds',
+            required: true,
+            description: `1 to ${MAX_STREAM_PRODUCTS} comma-separated product ids`,
+            schema: { type: 'string', pattern: '^\\d{1,10}(,\\d{1,10})*$', example: '1,2,3' },
+          },
+          { in: 'header', name: 'Last-Event-ID', required: false, description: 'The id of the last event received, to resume after it', schema: { type: 'string', maxLength: 64 } },
+        ],
+        responses: {
+          '200': {
+            description: 'The stream. Each `stock` event\'s `data` is the JSON object below; a `reset` event\'s is `{}`.',
+            content: { 'text/event-stream': { schema: { ...figure, description: 'The `data` of a `stock` event' } } },
+          },
+          '400': { description: `\`productIds\` missing, malformed, or more than ${MAX_STREAM_PRODUCTS} ids`, content: errorContent },
+          '429': { description: 'Too many requests from this address; retry after `Retry-After`', content: errorContent, headers: { 'Retry-After': retryAfterHeader } },
+          '500': { description: 'Internal error: a bug or an unavailable database (the message is generic)', content: errorContent },
+          '503': { description: 'This server holds as many streams as it may (LIVE_MAX_STREAMS); retry after `Retry-After`', content: errorContent, headers: { 'Retry-After': retryAfterHeader } },
+        },
+      },
+    },
+  };
+  return document;
+}
+
 /** The storefront REST contract, generated from the routers so it cannot drift from them. */
 export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
   const generated = generateOpenApiDocument(appRouter, {
@@ -372,7 +413,7 @@ export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
     },
   });
   generated.info.license = LICENSE;
-  return describeEveryOperation(describeImageUpload(describeWebhooks(describeErrors(generated))));
+  return describeEveryOperation(describeStockStream(describeImageUpload(describeWebhooks(describeErrors(generated)))));
 }
 
 /** The project's licence (the one of the repository and of @commerce/client). */

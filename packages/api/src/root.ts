@@ -6,6 +6,7 @@ import { categoriesRouter } from './routers/categories';
 import { customersRouter } from './routers/customers';
 import { productImagesRouter } from './routers/images';
 import { inventoryRouter } from './routers/inventory';
+import { liveRouter } from './routers/live';
 import { ordersRouter } from './routers/orders';
 import { couponsRouter, shippingMethodsRouter, taxRatesRouter } from './routers/pricing';
 import { productsRouter } from './routers/products';
@@ -32,6 +33,7 @@ export const appRouter = router({
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

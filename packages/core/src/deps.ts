@@ -2,6 +2,7 @@ import type { Database } from '@commerce/db';
 import type { Redis } from 'ioredis';
 import type { Cache } from './cache';
 import type { Clock } from './clock';
+import type { LiveBus } from './live/events';
 import type { MediaStorage } from './media/storage';
 import type { OrderPayments } from './orders/payments-port';
 import type { PaymentProviders } from './payments/registry';
@@ -53,6 +54,8 @@ export interface Deps {
   payments: PaymentProviders;
   /** How orders reach payments (refunds, cancelling open payments) without importing them. */
   orderPayments: OrderPayments;
+  /** Live updates for the admin and storefronts: RedisLiveBus with REDIS_URL, MemoryLiveBus otherwise. */
+  live: LiveBus;
   /** Where uploaded images are kept: LocalMediaStorage (MEDIA_DIR). */
   media: MediaStorage;
   /** Told of business events after they commit (the server counts them as metrics). */

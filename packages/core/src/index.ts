@@ -7,6 +7,7 @@ export * from './viewer';
 export * from './transaction';
 export * from './media';
 export * from './cache';
+export * from './live';
 export * from './catalog';
 export * from './addresses';
 export * from './pricing';

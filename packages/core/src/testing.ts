@@ -7,6 +7,7 @@ import { createTestDatabase } from '@commerce/db/testing';
 import { createRedisClient, MemoryCache } from './cache';
 import { systemClock, type Clock } from './clock';
 import { defaultSettings, type CoreSettings, type Deps } from './deps';
+import { MemoryLiveBus } from './live/memory-bus';
 import { LocalMediaStorage } from './media/local';
 import { OfflinePaymentProvider } from './payments/offline';
 import type { MediaStorage } from './media/storage';
@@ -62,6 +63,7 @@ export async function createTestDeps(options: TestDepsOptions = {}): Promise<Tes
     },
     ...paymentDeps(Array.isArray(payments) ? payments : [payments]),
     media: options.media ?? new LocalMediaStorage(mediaDir),
+    live: new MemoryLiveBus(),
   };
   return {
     deps,

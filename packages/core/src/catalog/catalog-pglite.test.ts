@@ -13,6 +13,7 @@ import { OfflinePaymentProvider } from '../payments/offline';
 import { paymentDeps } from '../payments/order-payments';
 import { createCategory, deleteCategory, listCategories, updateCategory } from './categories';
 import { adjustStock, listLowStock } from './inventory';
+import { MemoryLiveBus } from '../live';
 import { archiveProduct, createProduct, getProduct, listProducts } from './products';
 import { createProductInput, listProductsInput } from './schemas';
 
@@ -35,6 +36,7 @@ beforeAll(async () => {
     settings: defaultSettings,
     ...paymentDeps([new OfflinePaymentProvider()]),
     media: new LocalMediaStorage(join(dir, 'media')),
+    live: new MemoryLiveBus(),
   };
 }, 180_000);
 

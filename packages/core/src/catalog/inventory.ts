@@ -1,12 +1,13 @@
 import { products, productVariants, type Transaction } from '@commerce/db';
-import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { transaction } from '../transaction';
 import { asStaff, getProduct } from './products';
-import { MAX_STOCK, type LowStockItemDto, type ProductDto, type VariantDto } from './schemas';
+import { MAX_STOCK, type LowStockItemDto, type ProductDto, type StockFigure, type VariantDto } from './schemas';
 import { syncProduct, variantColumns, variantDto, type VariantRow } from './variants';
+import { publishStock } from '../live';
 import { catalogChanged } from './version';
 
 /** Writes a live variant's stock (a value, or an expression of it) when `guard` holds; undefined otherwise. */
@@ -23,6 +24,7 @@ async function writeStock(
   if (row) {
     await syncProduct(tx, row.productId);
     catalogChanged(deps, tx);
+    publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: row.isActive });
   }
   return row;
 }
@@ -142,4 +144,30 @@ export async function listLowStock(deps: Deps, input: { page: number; limit: num
     input.limit,
     Number(count?.total ?? 0),
   );
+}
+
+/**
+ * The stock of every live variant of the listed products that are for sale, where a live stock
+ * stream starts. Products not for sale are left out, as in every public read.
+ */
+export async function stockOf(deps: Pick<Deps, 'db'>, productIds: readonly number[]): Promise<StockFigure[]> {
+  if (productIds.length === 0) return [];
+  return deps.db
+    .select({
+      productId: productVariants.productId,
+      variantId: productVariants.id,
+      stock: productVariants.stock,
+      available: sql<boolean>`${productVariants.isActive} and ${productVariants.stock} > 0`,
+    })
+    .from(productVariants)
+    .innerJoin(products, eq(products.id, productVariants.productId))
+    .where(
+      and(
+        inArray(productVariants.productId, [...productIds]),
+        isNull(productVariants.archivedAt),
+        eq(products.isActive, true),
+        isNull(products.archivedAt),
+      ),
+    )
+    .orderBy(asc(productVariants.productId), asc(productVariants.id));
 }

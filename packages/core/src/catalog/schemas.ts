@@ -230,3 +230,25 @@ export const lowStockItemOutput = z.object({
 });
 export type LowStockItemDto = z.output<typeof lowStockItemOutput>;
 export const lowStockPageOutput = pageOutput(lowStockItemOutput);
+
+/** The most products one live stock stream may follow. */
+export const MAX_STREAM_PRODUCTS = 100;
+
+/** `productIds=1,2,3` of GET /api/events/stock. */
+export const stockStreamQuery = z.object({
+  productIds: z
+    .string({ error: 'productIds: comma-separated product ids, e.g. 1,2,3' })
+    .regex(/^\d{1,10}(,\d{1,10})*$/, 'productIds: comma-separated product ids, e.g. 1,2,3')
+    .transform((value) => [...new Set(value.split(',').map(Number))])
+    .refine((ids) => ids.length <= MAX_STREAM_PRODUCTS, `productIds: at most ${MAX_STREAM_PRODUCTS} products`)
+    .refine((ids) => ids.every((id) => id >= 1 && id <= 2_147_483_647), 'productIds: ids are positive integers'),
+});
+
+/** One variant's figure in the live stock stream, as its `stock` event carries it. */
+export const stockFigure = z.object({
+  productId: z.number().int(),
+  variantId: z.number().int(),
+  stock: z.number().int(),
+  available: z.boolean(),
+});
+export type StockFigure = z.output<typeof stockFigure>;

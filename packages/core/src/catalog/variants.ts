@@ -7,6 +7,7 @@ import { transaction } from '../transaction';
 import { isStaff, type Viewer } from '../viewer';
 import { toImageDto, type ProductImageRow } from './images';
 import type { CreateVariantInput, UpdateVariantInput, VariantDto } from './schemas';
+import { publishStock } from '../live';
 import { catalogChanged } from './version';
 
 type Db = Deps['db'] | Transaction;
@@ -247,6 +248,9 @@ export async function updateVariant(
       .catch((error: unknown) => variantWriteError(error, ids.productId));
     await syncProduct(tx, ids.productId);
     catalogChanged(deps, tx);
+    if (updated && (updated.stock !== current.stock || updated.isActive !== current.isActive)) {
+      publishStock(deps, tx, { productId: ids.productId, variantId: ids.variantId, stock: updated.stock, live: updated.isActive });
+    }
     return updated!;
   });
   return variantDto(deps, row);
@@ -267,6 +271,7 @@ export async function archiveVariant(deps: Deps, ids: { productId: number; varia
       .where(eq(productVariants.id, ids.variantId));
     await syncProduct(tx, ids.productId);
     catalogChanged(deps, tx);
+    publishStock(deps, tx, { productId: ids.productId, variantId: ids.variantId, stock: current.stock, live: false });
   });
   return { success: true };
 }

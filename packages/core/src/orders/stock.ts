@@ -1,6 +1,7 @@
 import { products, productVariants, type Transaction } from '@commerce/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { catalogChanged } from '../catalog/version';
+import { publishStock } from '../live';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
@@ -148,6 +149,7 @@ export async function takeStock(
     // A sold-out variant must leave cached lists and pages at once; other stock changes may
     // show after the cache lifetime.
     if (row.stock === 0) catalogChanged(deps, tx);
+    publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: true });
     priced.push({
       productId: row.productId,
       variantId,
@@ -204,8 +206,9 @@ export async function returnStock(deps: Deps, tx: Transaction, lines: readonly V
       .update(productVariants)
       .set({ stock: sql`${productVariants.stock} + ${line.quantity}` })
       .where(eq(productVariants.id, line.variantId))
-      .returning({ live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
+      .returning({ stock: productVariants.stock, live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
     if (row?.live) counted.push(line);
+    if (row) publishStock(deps, tx, { productId: line.productId, variantId: line.variantId, stock: row.stock, live: row.live });
   }
   await moveProductStock(tx, counted, 1);
   if (lines.length) catalogChanged(deps, tx);

@@ -1,6 +1,7 @@
 import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } from '@commerce/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
+import { publishAfterCommit } from '../live';
 import { releaseCoupon } from '../pricing/coupons';
 import { afterCommit, transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
@@ -70,6 +71,7 @@ export async function transitionOrderInTx(
     actorKind: actor.kind,
     note: note ?? null,
   });
+  publishAfterCommit(deps, tx, { type: 'order.status', orderId, from, to });
   if (returnsStock(from, to)) {
     const lines = await tx
       .select({ productId: orderItems.productId, variantId: orderItems.variantId, quantity: orderItems.quantity })
