@@ -3,7 +3,7 @@
 import { MAX_OPTION_VALUES, MAX_OPTIONS } from '@commerce/core/schemas';
 import { useId, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { addValues, type OptionDraft } from '@/lib/variants';
-import { Button, cx, inputClass } from './ui';
+import { Button, cx, described, Field, inputClass } from './ui';
 
 const suggestions = ['Size', 'Color', 'Material', 'Style'];
 
@@ -55,7 +55,7 @@ function ValuesInput({
             <button
               type="button"
               onClick={() => onChange(values.filter((v) => v !== value))}
-              aria-label={`Remove ${value}`}
+              aria-label={`Remove ${option ? `${option} ` : ''}${value}`}
               className="inline-flex size-6 items-center justify-center rounded-full text-indigo-700 hover:bg-indigo-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
             >
               <span aria-hidden>×</span>
@@ -123,35 +123,18 @@ export function OptionsEditor({
           <fieldset key={option.id} className="rounded-md border border-slate-200 p-3">
             <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Option {index + 1}</legend>
             <div className="grid gap-3 sm:grid-cols-[12rem_minmax(0,1fr)]">
-              <div className="space-y-1.5">
-                <label htmlFor={nameId} className="block text-sm font-medium text-slate-800">
-                  Option name
-                </label>
+              <Field id={nameId} label="Option name" error={nameError} {...(saved && { hint: 'Its variants carry this name' })}>
                 <input
-                  id={nameId}
+                  {...described(nameId, nameError)}
                   list={`${base}-names`}
                   value={option.name}
                   readOnly={saved}
                   onChange={(e) => update(index, { name: e.target.value })}
                   maxLength={50}
-                  aria-invalid={nameError ? true : undefined}
-                  aria-describedby={nameError ? `${nameId}-error` : saved ? `${nameId}-hint` : undefined}
                   className={cx(inputClass, saved && 'bg-slate-50 text-slate-700')}
                 />
-                {nameError ? (
-                  <p id={`${nameId}-error`} className="text-sm text-red-700">
-                    {nameError}
-                  </p>
-                ) : saved ? (
-                  <p id={`${nameId}-hint`} className="text-xs text-slate-600">
-                    Its variants carry this name
-                  </p>
-                ) : null}
-              </div>
-              <div className="space-y-1.5">
-                <label htmlFor={valuesId} className="block text-sm font-medium text-slate-800">
-                  Values
-                </label>
+              </Field>
+              <Field id={valuesId} label="Values" error={valuesError} hint="Press Enter or type a comma after each value">
                 <ValuesInput
                   id={valuesId}
                   option={option.name}
@@ -161,16 +144,7 @@ export function OptionsEditor({
                   autoFocus={option.id === added}
                   describedBy={valuesError ? `${valuesId}-error` : `${valuesId}-hint`}
                 />
-                {valuesError ? (
-                  <p id={`${valuesId}-error`} className="text-sm text-red-700">
-                    {valuesError}
-                  </p>
-                ) : (
-                  <p id={`${valuesId}-hint`} className="text-xs text-slate-600">
-                    Press Enter or type a comma after each value
-                  </p>
-                )}
-              </div>
+              </Field>
             </div>
             {!saved && (
               <div className="mt-2 flex justify-end">

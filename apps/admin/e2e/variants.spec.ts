@@ -78,6 +78,10 @@ test('sign in, create a product in two sizes in the form, add an image, and see 
   await page.getByLabel('SKU of M', { exact: true }).fill(sku('M'));
   await expectAccessible(page);
   await page.screenshot({ path: `${screenshots}/product-new-variants-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page);
+  await page.screenshot({ path: `${screenshots}/product-new-variants-390.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('button', { name: 'Create product' }).click();
 
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
@@ -151,4 +155,12 @@ test("edit a variant's price and add a size to a product already sold; a taken S
     ['M', 1350, 6, null],
     ['L', 1400, 2, `SOCK-${name.slice(-6).toUpperCase()}-L`],
   ]);
+
+  // Taking a size away archives its variant first, then the option loses the value.
+  await page.getByRole('button', { name: 'Remove Size S', exact: true }).click();
+  await expect(page.getByText('Saving archives the variant of the removed value: S.')).toBeVisible();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect.poll(async () => (await publicProduct(name)).options).toEqual([{ name: 'Size', values: ['M', 'L'] }]);
+  expect((await publicProduct(name)).variants.map((v) => v.title)).toEqual(['M', 'L']);
+  await expect(page.getByRole('list', { name: 'Values of Size' }).getByRole('listitem')).toHaveText([/^M/, /^L/]);
 });

@@ -6,8 +6,11 @@ import {
   createOpenApiDocument,
   databaseUnavailable,
   errorHeaders,
+  INVOICE_PATH,
+  invoiceDownload,
   OPENAPI_BASE_PATH,
   SESSION_COOKIE,
+  successStatusOf,
   type RequestInfo,
 } from '@commerce/api';
 import { AppError, isDatabaseUnavailable, receivePaymentWebhook, resolveViewer } from '@commerce/core';
@@ -183,6 +186,11 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   const responseMeta = ({ errors }: { errors: readonly TRPCError[] }) => ({
     headers: errorHeaders(errors),
   });
+  // REST answers a few successes with another status than 200 (202: accepted for later).
+  const restResponseMeta = ({ errors, paths }: { errors: readonly TRPCError[]; paths?: readonly string[] }) => {
+    const status = errors.length === 0 && paths?.[0] ? successStatusOf(paths[0]) : undefined;
+    return { headers: errorHeaders(errors), ...(status && { status }) };
+  };
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -208,7 +216,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
       createContext: ({ req, res }: { req: unknown; res: unknown }) =>
         contextFor(req as FastifyRequest, res as FastifyReply),
       onError,
-      responseMeta,
+      responseMeta: restResponseMeta,
     } as never);
   });
 
@@ -239,6 +247,12 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   });
 
   await registerMedia(app, { config, contextFor });
+
+  app.get<{ Params: { id: string } }>(INVOICE_PATH.replace('{id}', ':id'), async (req, reply) => {
+    const answer = await invoiceDownload(await contextFor(req, reply), { id: req.params.id });
+    if (answer.status >= 500) req.log.error({ err: answer.error?.cause ?? answer.error }, 'invoice failed');
+    return reply.status(answer.status).headers(answer.headers).send(answer.body);
+  });
 
   app.get('/openapi.json', { logLevel: 'warn' }, async () => openApiDocument);
   await app.register(fastifySwagger, { mode: 'static', specification: { document: openApiDocument as never } });

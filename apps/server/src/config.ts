@@ -114,6 +114,17 @@ const schema = z
     MEDIA_DIR: z.string().min(1).default('./.data/media'),
     MEDIA_MAX_BYTES: wholeNumber(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
     MEDIA_MAX_PIXELS: wholeNumber(1, 268_402_689).default(40_000_000),
+    SMTP_URL: optionalUrl(['smtp://', 'smtps://']),
+    MAIL_FROM: z.string().trim().min(3).max(200).default('Commerce <no-reply@localhost>'),
+    MAIL_DIR: z.string().min(1).default('./.data/mail'),
+    STORE_NAME: z.string().trim().min(1).max(100).default('Commerce'),
+    STORE_ADDRESS: z.string().trim().max(500).default(''),
+    PASSWORD_RESET_URL: optionalUrl(['http://', 'https://']),
+    RATE_LIMIT_PASSWORD_RESET_PER_IP: wholeNumber(1, 1_000_000).default(20),
+    RATE_LIMIT_PASSWORD_RESET_PER_EMAIL: wholeNumber(1, 1_000_000).default(5),
+    OUTBOX_POLL_MS: wholeNumber(50, 60_000).default(1000),
+    LOW_STOCK_DIGEST_HOUR: wholeNumber(0, 23).default(8),
+    WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
     LIVE_MAX_STREAMS: wholeNumber(1, 1_000_000).default(1000),
   })
   .superRefine((env, ctx) => {

@@ -14,6 +14,11 @@ import {
   MemoryLiveBus,
   RedisLiveBus,
   systemClock,
+  createMailer,
+  dailyDigestScheduler,
+  Dispatcher,
+  notificationHandlers,
+  type NotificationOptions,
 } from '@commerce/core';
 import { createDb, type DbHandle } from '@commerce/db';
 import type { DestinationStream, Logger } from 'pino';
@@ -26,6 +31,8 @@ export interface Runtime {
   metrics: Metrics;
   logger: Logger;
   db: DbHandle;
+  /** Delivers the outbox (emails, webhooks); main.ts starts it, tests drain it by hand. */
+  dispatcher: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -46,7 +53,10 @@ export function settingsFrom(config: Config): CoreSettings {
       requestsPerUser: config.RATE_LIMIT_REQUESTS_PER_USER,
       ordersPerUser: config.RATE_LIMIT_ORDERS_PER_USER,
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      passwordResetPerIp: config.RATE_LIMIT_PASSWORD_RESET_PER_IP,
+      passwordResetPerEmail: config.RATE_LIMIT_PASSWORD_RESET_PER_EMAIL,
     },
+    store: { name: config.STORE_NAME, address: config.STORE_ADDRESS },
     mediaMaxBytes: config.MEDIA_MAX_BYTES,
     mediaMaxPixels: config.MEDIA_MAX_PIXELS,
   };
@@ -119,12 +129,33 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     media: await new LocalMediaStorage(config.MEDIA_DIR).init(),
     live: redis ? new RedisLiveBus(redis) : new MemoryLiveBus(),
   };
+  const notifications: NotificationOptions = {
+    mailer: createMailer({
+      smtpUrl: config.SMTP_URL,
+      mailDir: config.MAIL_DIR,
+      from: config.MAIL_FROM,
+      log: (line, fields) => logger.info(fields, line),
+    }),
+    storeName: config.STORE_NAME,
+    passwordResetUrl: config.PASSWORD_RESET_URL ?? `http://localhost:${config.PORT}/reset-password`,
+    webhooks: { allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE },
+    digestHourUtc: config.LOW_STOCK_DIGEST_HOUR,
+  };
+  const dispatcher = new Dispatcher(deps, {
+    handlers: notificationHandlers(deps, notifications),
+    beforeClaim: dailyDigestScheduler(deps, notifications),
+    onError: (error, job) =>
+      logger.warn({ err: error instanceof Error ? error.message : String(error), job: job && { id: job.id, type: job.type, attempts: job.attempts } }, 'outbox delivery failed'),
+  });
   return {
     deps,
     metrics,
     logger,
     db,
+    dispatcher,
     close: async () => {
+      await dispatcher.stop();
+      notifications.mailer.close();
       await deps.live.close();
       await cache.close();
       await db.close();

@@ -28,6 +28,8 @@ async function main() {
 
   const stopMaintenance = scheduleMaintenance(runtime, 60 * 60 * 1000);
   const stopPaymentExpiry = schedulePaymentExpiry(runtime, config.PAYMENT_EXPIRY_SWEEP_SECONDS * 1000);
+  // Every process delivers the outbox; they share it without delivering a row twice.
+  runtime.dispatcher.start(config.OUTBOX_POLL_MS);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -42,6 +44,7 @@ async function main() {
     try {
       stopMaintenance();
       stopPaymentExpiry();
+      await runtime.dispatcher.stop();
       await app.close();
       await runtime.close();
       process.exit(0);

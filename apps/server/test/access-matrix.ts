@@ -23,6 +23,16 @@ export const accessMatrix: Record<string, readonly Role[]> = {
 
   'staffSession.login': everyone,
 
+  'passwordReset.request': everyone,
+  'passwordReset.confirm': everyone,
+
+  'webhookEndpoints.list': admin,
+  'webhookEndpoints.create': admin,
+  'webhookEndpoints.update': admin,
+  'webhookEndpoints.delete': admin,
+  'webhookEndpoints.deliveries': admin,
+  'webhookEndpoints.retry': admin,
+
   'reports.summary': staff,
   'reports.salesByDay': staff,
   'reports.orders': staff,

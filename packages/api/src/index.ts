@@ -1,5 +1,14 @@
 export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from './root';
 export { createContext, detachedRequest, SESSION_COOKIE, type Context, type RequestInfo } from './context';
-export { createOpenApiDocument, OPENAPI_BASE_PATH, PAYPAL_WEBHOOK_PATH, PRODUCT_IMAGES_PATH, STOCK_EVENTS_PATH, STRIPE_WEBHOOK_PATH } from './openapi';
-export { productImageUpload, type RestAnswer, type UploadRequest } from './uploads';
+export {
+  createOpenApiDocument,
+  INVOICE_PATH,
+  OPENAPI_BASE_PATH,
+  PAYPAL_WEBHOOK_PATH,
+  PRODUCT_IMAGES_PATH,
+  STOCK_EVENTS_PATH,
+  STRIPE_WEBHOOK_PATH,
+  successStatusOf,
+} from './openapi';
+export { invoiceDownload, productImageUpload, type RestAnswer, type UploadRequest } from './uploads';
 export { appErrorResponse, databaseUnavailable, errorHeaders } from './errors';

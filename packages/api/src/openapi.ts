@@ -91,6 +91,29 @@ interface OperationErrors {
   reasons: Record<string, Reason[]>;
 }
 
+/** Each procedure's RouteMeta, by its dotted path (a flat record at run time, whatever its nested type says). */
+const procedureMetas = () =>
+  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: RouteMeta } }>).map(
+    ([path, procedure]) => [path, procedure._def.meta] as const,
+  );
+
+/** The REST status of a procedure's success (202 for work accepted to happen later), for the REST adapter. */
+export function successStatusOf(path: string): number | undefined {
+  return procedureMetas().find(([p]) => p === path)?.[1]?.successStatus;
+}
+
+/** Moves the generated 200 of an operation whose success is another status to that status. */
+function describeSuccessStatuses(document: OpenAPIObject): OpenAPIObject {
+  for (const [, meta] of procedureMetas()) {
+    if (!meta?.successStatus || !meta.openapi) continue;
+    const operation = (document.paths?.[meta.openapi.path] as Record<string, Operation> | undefined)?.[meta.openapi.method.toLowerCase()];
+    if (!operation?.responses?.['200']) continue;
+    const { '200': success, ...rest } = operation.responses;
+    operation.responses = { [String(meta.successStatus)]: success, ...rest };
+  }
+  return document;
+}
+
 /** `errorResponses` and rule reasons of each REST procedure, by the method and path of its operation. */
 function errorsByOperation(): Map<string, OperationErrors> {
   const found = new Map<string, OperationErrors>();
@@ -362,6 +385,48 @@ function describeImageUpload(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** An order's invoice: a Fastify route in apps/server (a PDF, which trpc-to-openapi cannot answer). */
+export const INVOICE_PATH = `${OPENAPI_BASE_PATH}/orders/{id}/invoice`;
+
+/** The invoice answers a PDF, written by hand in apps/server like the image upload. */
+function describeInvoice(document: OpenAPIObject): OpenAPIObject {
+  const texts = errorResponses(
+    { access: 'signedIn', input: true },
+    { 404: 'No order with this id, or one the caller may not see', 409: 'The order is not paid yet: it has no invoice (reason `order_not_invoiced`)' },
+  );
+  const responses = Object.fromEntries(
+    Object.entries(texts).map(([status, description]) => [
+      status,
+      {
+        description,
+        ...(status === '429' && { headers: { 'Retry-After': retryAfterHeader } }),
+        content: { 'application/json': { schema: errorBodyWith(status, status === '409' ? [reasonOf('ORDER_NOT_INVOICED')] : undefined) } },
+      },
+    ]),
+  );
+  const path = INVOICE_PATH.slice(OPENAPI_BASE_PATH.length);
+  document.paths = {
+    ...document.paths,
+    [path]: {
+      ...document.paths?.[path],
+      get: {
+        operationId: 'orders-invoice',
+        tags: ['orders'],
+        summary: "An order's invoice (PDF)",
+        description:
+          'Owner, staff and admin. An order gets its invoice number (`INV-<year>-<six digits>`, sequential without gaps within the year) when it becomes paid; the PDF shows the store, the number and date, the lines, the total and the currency.',
+        security: [{ bearerAuth: [] }],
+        parameters: [{ in: 'path', name: 'id', required: true, schema: { type: 'integer', exclusiveMinimum: 0, maximum: 2_147_483_647 } }],
+        responses: {
+          '200': { description: 'The invoice', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          ...responses,
+        },
+      },
+    },
+  };
+  return document;
+}
+
 /** The live stock stream is Server-Sent Events, which trpc-to-openapi cannot serve: described by hand. */
 function describeStockStream(document: OpenAPIObject): OpenAPIObject {
   const { $schema: _, ...figure } = z.toJSONSchema(stockFigure, { io: 'output' });
@@ -413,7 +478,9 @@ export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
     },
   });
   generated.info.license = LICENSE;
-  return describeEveryOperation(describeStockStream(describeImageUpload(describeWebhooks(describeErrors(generated)))));
+  return describeEveryOperation(
+    describeInvoice(describeStockStream(describeImageUpload(describeWebhooks(describeSuccessStatuses(describeErrors(generated)))))),
+  );
 }
 
 /** The project's licence (the one of the repository and of @commerce/client). */

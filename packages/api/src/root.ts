@@ -8,16 +8,19 @@ import { productImagesRouter } from './routers/images';
 import { inventoryRouter } from './routers/inventory';
 import { liveRouter } from './routers/live';
 import { ordersRouter } from './routers/orders';
+import { passwordResetRouter } from './routers/password-reset';
 import { couponsRouter, shippingMethodsRouter, taxRatesRouter } from './routers/pricing';
 import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
 import { staffSessionRouter } from './routers/staff-session';
 import { usersRouter } from './routers/users';
 import { variantsRouter } from './routers/variants';
+import { webhookEndpointsRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   auth: authRouter,
+  passwordReset: passwordResetRouter,
   users: usersRouter,
   products: productsRouter,
   productImages: productImagesRouter,
@@ -33,6 +36,7 @@ export const appRouter = router({
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,
+  webhookEndpoints: webhookEndpointsRouter,
   live: liveRouter,
 });
 

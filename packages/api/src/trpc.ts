@@ -8,7 +8,11 @@ import { callerError, errorFacts } from './errors';
  * Route metadata: trpc-to-openapi's, plus the business rules (`reason`s) a procedure can answer
  * with, which the OpenAPI document lists per operation as an enum.
  */
-export type RouteMeta = OpenApiMeta & { reasons?: readonly RuleCode[] };
+export type RouteMeta = OpenApiMeta & {
+  reasons?: readonly RuleCode[];
+  /** The REST status of a success when it is not 200 (202: accepted, the work happens later). */
+  successStatus?: 202;
+};
 
 const t = initTRPC
   .context<Context>()

@@ -1,11 +1,11 @@
-import { AppError, idSchema, productImageOutput, textSchema, uploadProductImage } from '@commerce/core';
+import { AppError, getInvoice, idSchema, productImageOutput, textSchema, uploadProductImage } from '@commerce/core';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import { z } from 'zod';
 import type { Context } from './context';
 import { errorHeaders, toTRPCError } from './errors';
-import { createCallerFactory, router, staffProcedure } from './trpc';
+import { authedProcedure, createCallerFactory, router, staffProcedure } from './trpc';
 
 /** A multipart form's number: text of digits. */
 const formId = z
@@ -36,6 +36,8 @@ const uploadsRouter = router({
     .mutation(({ ctx, input }) =>
       uploadProductImage(ctx.deps, { productId: input.id, file: input.file, alt: input.alt, variantId: input.variantId }),
     ),
+  /** The order's invoice as PDF bytes (owner, staff): the route sends them as application/pdf. */
+  invoice: authedProcedure.input(z.object({ id: formId })).query(({ ctx, input }) => getInvoice(ctx.deps, ctx.viewer, input.id)),
 });
 const createUploadsCaller = createCallerFactory(uploadsRouter);
 
@@ -89,5 +91,23 @@ export async function productImageUpload(ctx: Context, request: UploadRequest): 
     return { status: 200, headers: {}, body: image };
   } catch (error) {
     return restError(ctx, path, error);
+  }
+}
+
+/** GET /api/orders/{id}/invoice: the PDF, or the error body every REST route writes. */
+export async function invoiceDownload(ctx: Context, request: { id: string }): Promise<RestAnswer> {
+  try {
+    const invoice = await createUploadsCaller(ctx).invoice({ id: request.id });
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'application/pdf',
+        'content-disposition': `inline; filename="${invoice.number}.pdf"`,
+        'cache-control': 'private, no-store',
+      },
+      body: invoice.pdf,
+    };
+  } catch (error) {
+    return restError(ctx, 'uploads.invoice', error);
   }
 }

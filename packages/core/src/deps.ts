@@ -35,7 +35,13 @@ export interface CoreSettings {
     /** Orders placed (POST /orders, checkout) per user per `windowSeconds` (0 = no limit). */
     ordersPerUser: number;
     windowSeconds: number;
+    /** Password reset requests per client address per hour. */
+    passwordResetPerIp: number;
+    /** Password reset requests per email per hour, whether or not an account has it. */
+    passwordResetPerEmail: number;
   };
+  /** Heads emails and invoices. */
+  store: { name: string; address: string };
   /** Largest image upload accepted, in bytes (413 beyond). */
   mediaMaxBytes: number;
   /** Largest image accepted, in pixels (width × height): decoding more could exhaust memory. */
@@ -83,7 +89,10 @@ export const defaultSettings: CoreSettings = {
     requestsPerUser: 600,
     ordersPerUser: 20,
     windowSeconds: 60,
+    passwordResetPerIp: 20,
+    passwordResetPerEmail: 5,
   },
+  store: { name: 'Commerce', address: '' },
   mediaMaxBytes: 10 * 1024 * 1024,
   mediaMaxPixels: 40_000_000,
 };

@@ -53,6 +53,9 @@ export const ruleCodes = [
   'ADDRESS_BOOK_FULL',
   'WISHLIST_FULL',
   'ALREADY_REVIEWED',
+  'DELIVERY_PENDING',
+  'RESET_TOKEN_INVALID',
+  'ORDER_NOT_INVOICED',
 ] as const;
 export type RuleCode = (typeof ruleCodes)[number];
 

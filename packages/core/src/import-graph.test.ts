@@ -25,6 +25,9 @@ const mayImport: Record<string, readonly string[]> = {
   media: ['catalog', ...infrastructure],
   // Back-office figures read across the store; nothing imports them.
   reports: ['orders', 'catalog', 'auth', ...infrastructure],
+  // Emails and webhooks read orders and stock; the domains tell of their events through the
+  // outbox (src/outbox.ts), never by importing this one.
+  notifications: ['orders', 'catalog', ...infrastructure],
   // The sample store for a fresh start and for measuring; nothing imports it.
   seed: ['catalog', ...infrastructure],
 };

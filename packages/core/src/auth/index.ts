@@ -6,3 +6,4 @@ export * from './users';
 export * from './admin';
 export { takeRequest, type RequestLimit } from './rate-limit';
 export * from './staff-login';
+export * from './password-reset';

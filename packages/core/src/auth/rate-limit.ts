@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 const REGISTER_WINDOW_SECONDS = 60 * 60;
 /** How long a successful login vouches for its email+address pair (OWASP's "known device"). */
+const PASSWORD_RESET_WINDOW_SECONDS = 60 * 60;
 const KNOWN_LOGIN_SECONDS = 30 * 24 * 60 * 60;
 
 interface Limiters {
@@ -16,6 +17,8 @@ interface Limiters {
   requestsPerIp: RateLimiterAbstract | null;
   requestsPerUser: RateLimiterAbstract | null;
   ordersPerUser: RateLimiterAbstract | null;
+  passwordResetPerIp: RateLimiterAbstract;
+  passwordResetPerEmail: RateLimiterAbstract;
 }
 
 function buildLimiters(deps: Deps): Limiters {
@@ -44,6 +47,8 @@ function buildLimiters(deps: Deps): Limiters {
     requestsPerIp: optional('rl:req:ip', limits.requestsPerIp),
     requestsPerUser: optional('rl:req:user', limits.requestsPerUser),
     ordersPerUser: optional('rl:orders:user', limits.ordersPerUser),
+    passwordResetPerIp: make('rl:reset:ip', limits.passwordResetPerIp, PASSWORD_RESET_WINDOW_SECONDS),
+    passwordResetPerEmail: make('rl:reset:email', limits.passwordResetPerEmail, PASSWORD_RESET_WINDOW_SECONDS),
   };
 }
 
@@ -112,6 +117,21 @@ export async function takeLoginAttempt(deps: Deps, ip: string, email: string): P
 export async function takeRegistrationAttempt(deps: Deps, ip: string): Promise<void> {
   const { registerPerIp } = limitersFor(deps);
   await consumeAll([[registerPerIp, ip]], 'Too many registrations from this address: try again later');
+}
+
+/**
+ * A password reset request, counted per address and per email alike: the same answer whether or
+ * not the email has an account, so the limit gives nothing away either.
+ */
+export async function takePasswordResetRequest(deps: Deps, ip: string, email: string): Promise<void> {
+  const { passwordResetPerIp, passwordResetPerEmail } = limitersFor(deps);
+  await consumeAll(
+    [
+      [passwordResetPerIp, ip],
+      [passwordResetPerEmail, email.toLowerCase()],
+    ],
+    'Too many password reset requests: try again later',
+  );
 }
 
 export type RequestLimit = 'ip' | 'user' | 'orders';

@@ -3,15 +3,11 @@ import { and, count, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
-import type { Viewer } from '../viewer';
+import { requireAdmin, type Viewer } from '../viewer';
 import { toUserDto, publicUserColumns } from './accounts';
 import type { ListUsersInput, SetRoleInput, UserDto } from './schemas';
 import { transaction } from '../transaction';
 import { forgetUserSessionsAfterCommit } from './sessions';
-
-function requireAdmin(viewer: Viewer): void {
-  if (viewer?.role !== 'admin') throw new AppError('FORBIDDEN', 'Admin role required');
-}
 
 /** `q` as a literal substring: its % and _ match themselves. */
 const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

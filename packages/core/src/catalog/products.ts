@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { transaction } from '../transaction';
+import { emit } from '../outbox';
 import { isStaff, type Viewer } from '../viewer';
 import { categoryTreeIds } from './categories';
 import { removeImageFilesAfterCommit, toImageDto, type ProductImageRow } from './images';
@@ -314,6 +315,7 @@ export async function updateProduct(deps: Deps, id: number, input: UpdateProduct
       if (!row) throw notFound('Product');
       if (images !== undefined) await replaceImages(deps, tx, id, images);
       catalogChanged(deps, tx);
+      await emit(deps, tx, 'product.updated', { productId: id });
     });
   // The slug follows the name, so that it keeps describing the product.
   if (input.name !== undefined && input.name !== current.name) await withUniqueSlug(deps, productSlug, input.name, 'product', write, id);

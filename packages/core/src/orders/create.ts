@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { destinationOf } from '../addresses/addresses';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
+import { emit } from '../outbox';
 import { publishAfterCommit } from '../live';
 import { redeemCoupon } from '../pricing/coupons';
 import { quote } from '../pricing/quote';
@@ -40,6 +41,7 @@ export async function submitOrder(deps: Deps, submission: OrderSubmission): Prom
     }
     const written = await submission.write(tx);
     if (key) await recordIdempotentOrder(tx, userId, key, written);
+    await emit(deps, tx, 'order.created', { orderId: written });
     afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
     publishAfterCommit(deps, tx, { type: 'order.created', orderId: written, userId });
     return written;

@@ -7,3 +7,4 @@ export { getOrder, listMyOrders, listOrders, loadOrder } from './read';
 export { cancelOrder, setOrderStatus, transitionOrder, transitionOrderInTx, type TransitionOptions } from './transition';
 export { EXPIRY_SWEEP_LOCK, expireUnpaidOrders, type ExpirySweepResult } from './expire';
 export type { OrderPayments } from './payments-port';
+export { getInvoice, renderInvoicePdf, type Invoice } from './invoice';

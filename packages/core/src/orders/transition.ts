@@ -1,12 +1,14 @@
 import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } from '@commerce/db';
 import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
+import { emit, type StoreEventType } from '../outbox';
 import { publishAfterCommit } from '../live';
 import { releaseCoupon } from '../pricing/coupons';
 import { afterCommit, transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
 import { isStaff, type Viewer } from '../viewer';
 import { actorFor, type OrderActor } from './actor';
+import { issueInvoiceNumber } from './invoice-number';
 import { loadOrder, orderSeenBy } from './read';
 import type { OrderDetailDto } from './schemas';
 import { canTransition, refundsPayment, returnsStock, stopsPayment } from './status';
@@ -81,6 +83,9 @@ export async function transitionOrderInTx(
   }
   // An unpaid order cancelled (by its customer, staff or the expiry sweep) gives its coupon use back.
   if (from === 'pending' && to === 'cancelled') await releaseCoupon(tx, orderId);
+  if (to === 'paid') await issueInvoiceNumber(deps, tx, orderId);
+  // Customers' emails and admins' webhooks follow from the event, written with the change.
+  await emit(deps, tx, `order.${to}` as StoreEventType, { orderId, from, to });
   if (stopsPayment(from, to)) {
     afterCommit(tx, { key: `cancel-open-payments-${orderId}`, run: () => deps.orderPayments.cancelOpenPayments(deps, orderId) });
   }

@@ -5,3 +5,4 @@ export * from './orders';
 export * from './payments';
 export * from './pricing';
 export * from './accounts';
+export * from './notifications';
