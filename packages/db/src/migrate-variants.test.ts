@@ -97,7 +97,7 @@ describe('migration 0002 (variants) on a store with data', () => {
   });
 });
 
-describe('migration 0005 (order totals) on a store with data', () => {
+describe('migration 0006 (order totals) on a store with data', () => {
   it('keeps orders placed before totals valid: their subtotal is their total, with no discount, shipping or tax', async () => {
     const [order] = await sql`
       select subtotal_cents, discount_cents, shipping_cents, tax_cents, total_cents, coupon_code, shipping_method, shipment
