@@ -6,6 +6,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { errorStatus, useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { useLiveUpdates } from './live-updates';
 import { Button, cx, ErrorState, Skeleton } from './ui';
 
 const nav = [
@@ -81,8 +82,9 @@ export function AppShell({ children }: { children: (me: Me) => ReactNode }) {
       ))}
     </ul>
   );
-  const account = (
+  const account = (live: LiveStatus) => (
     <div className="border-t border-slate-200 pt-4">
+      <LiveIndicator status={live} />
       <p className="truncate text-sm font-medium text-slate-900" title={user.email}>
         {user.name ?? user.email}
       </p>
@@ -94,36 +96,58 @@ export function AppShell({ children }: { children: (me: Me) => ReactNode }) {
   );
 
   return (
-    <div className="min-h-screen lg:flex">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
-        Skip to content
-      </a>
-      <header className="sticky top-0 z-30 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 lg:hidden">
-        <Link href="/" className="font-semibold text-slate-900">
-          Commerce admin
-        </Link>
-        <Button kind="ghost" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((open) => !open)}>
-          {menuOpen ? 'Close menu' : 'Menu'}
-        </Button>
-      </header>
-      {menuOpen ? (
-        <nav id="mobile-nav" aria-label="Main" className="space-y-4 border-b border-slate-200 bg-white p-4 lg:hidden">
-          {links}
-          {account}
-        </nav>
-      ) : null}
-      <aside className="hidden w-60 shrink-0 flex-col justify-between border-r border-slate-200 bg-white p-4 lg:flex lg:min-h-screen">
-        <div>
-          <Link href="/" className="mb-6 block px-3 text-lg font-semibold text-slate-900">
-            Commerce admin
-          </Link>
-          <nav aria-label="Main">{links}</nav>
+    <LiveFeed>
+      {(live) => (
+        <div className="min-h-screen lg:flex">
+          <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
+            Skip to content
+          </a>
+          <header className="sticky top-0 z-30 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 lg:hidden">
+            <Link href="/" className="font-semibold text-slate-900">
+              Commerce admin
+            </Link>
+            <Button kind="ghost" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((open) => !open)}>
+              {menuOpen ? 'Close menu' : 'Menu'}
+            </Button>
+          </header>
+          {menuOpen ? (
+            <nav id="mobile-nav" aria-label="Main" className="space-y-4 border-b border-slate-200 bg-white p-4 lg:hidden">
+              {links}
+              {account(live)}
+            </nav>
+          ) : null}
+          <aside className="hidden w-60 shrink-0 flex-col justify-between border-r border-slate-200 bg-white p-4 lg:flex lg:min-h-screen">
+            <div>
+              <Link href="/" className="mb-6 block px-3 text-lg font-semibold text-slate-900">
+                Commerce admin
+              </Link>
+              <nav aria-label="Main">{links}</nav>
+            </div>
+            {account(live)}
+          </aside>
+          <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
+            <div className="mx-auto max-w-6xl">{children(user)}</div>
+          </main>
         </div>
-        {account}
-      </aside>
-      <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
-        <div className="mx-auto max-w-6xl">{children(user)}</div>
-      </main>
-    </div>
+      )}
+    </LiveFeed>
+  );
+}
+
+type LiveStatus = ReturnType<typeof useLiveUpdates>['status'];
+
+/** Subscribes once for the whole signed-in app (mounted only for staff, after sign-in). */
+function LiveFeed({ children }: { children: (status: LiveStatus) => ReactNode }) {
+  const live = useLiveUpdates();
+  return children(live.status);
+}
+
+function LiveIndicator({ status }: { status: LiveStatus }) {
+  const connected = status === 'pending';
+  return (
+    <p className="mb-3 flex items-center gap-2 text-xs text-slate-600">
+      <span aria-hidden className={cx('h-2 w-2 rounded-full', connected ? 'bg-emerald-500' : 'bg-amber-400')} />
+      {connected ? 'Live updates on' : 'Connecting live updates…'}
+    </p>
   );
 }

@@ -168,13 +168,17 @@ describe('tRPC live.events (the admin feed)', () => {
   });
 });
 
-describe('shutdown', () => {
-  it('ends open streams so that SIGTERM exits promptly and cleanly', async () => {
-    const setup = await testEnv({ ADMIN_EMAIL, ADMIN_PASSWORD, SHUTDOWN_TIMEOUT_MS: '20000' });
+describe('a process with LIVE_MAX_STREAMS=1', () => {
+  it('turns away a stream beyond the limit, and on SIGTERM ends open streams so that it exits promptly and cleanly', async () => {
+    const setup = await testEnv({ ADMIN_EMAIL, ADMIN_PASSWORD, SHUTDOWN_TIMEOUT_MS: '20000', LIVE_MAX_STREAMS: '1' });
     const server = await spawnServer(setup.env);
     try {
       const login = await httpRequest(server.url, 'POST', '/api/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
       const stock = await openSse(`${server.url}/api/events/stock?productIds=1`);
+      // One stock stream is all this process may hold: the next is turned away until it ends.
+      const refused = await httpRequest(server.url, 'GET', '/api/events/stock?productIds=2');
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
       const feed = await openSse(`${server.url}/trpc/live.events?input=%7B%7D`, { authorization: `Bearer ${login.body.token}` });
       const started = Date.now();
       expect(await server.stop()).toBe(0);

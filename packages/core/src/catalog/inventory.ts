@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
+import { emit } from '../outbox';
 import { transaction } from '../transaction';
 import { asStaff, getProduct } from './products';
 import { MAX_STOCK, type LowStockItemDto, type ProductDto, type StockFigure, type VariantDto } from './schemas';
@@ -10,18 +11,37 @@ import { syncProduct, variantColumns, variantDto, type VariantRow } from './vari
 import { publishStock } from '../live';
 import { catalogChanged } from './version';
 
+/**
+ * Emits `inventory.low_stock` when a variant's stock crosses its threshold (its own, else the
+ * store's) going down: staff hear of it once per crossing, not at every sale below it.
+ */
+export async function tellOfLowStock(
+  deps: Deps,
+  tx: Transaction,
+  change: { productId: number; variantId: number; before: number; after: number; threshold: number | null },
+): Promise<void> {
+  const threshold = change.threshold ?? deps.settings.lowStockThreshold;
+  if (change.after <= threshold && change.before > threshold) {
+    await emit(deps, tx, 'inventory.low_stock', { productId: change.productId, variantId: change.variantId, stock: change.after, threshold });
+  }
+}
+
 /** Writes a live variant's stock (a value, or an expression of it) when `guard` holds; undefined otherwise. */
 async function writeStock(
   deps: Deps,
   tx: Transaction,
   { variantId, stock, guard }: { variantId: number; stock: SQL | number; guard?: SQL },
 ): Promise<VariantRow | undefined> {
+  // The stock before, under the row lock the update takes anyway: a staff change that takes a
+  // variant to its threshold tells of it as a sale does.
+  const [before] = await tx.select({ stock: productVariants.stock }).from(productVariants).where(eq(productVariants.id, variantId)).for('update');
   const [row] = await tx
     .update(productVariants)
     .set({ stock, updatedAt: deps.clock.now() })
     .where(and(eq(productVariants.id, variantId), isNull(productVariants.archivedAt), guard))
     .returning(variantColumns);
   if (row) {
+    if (before) await tellOfLowStock(deps, tx, { productId: row.productId, variantId, before: before.stock, after: row.stock, threshold: row.lowStockThreshold });
     await syncProduct(tx, row.productId);
     catalogChanged(deps, tx);
     publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: row.isActive });

@@ -1,6 +1,7 @@
 import { outbox, users } from '@commerce/db';
 import { eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adjustVariantStock, setVariantStock } from '../catalog/inventory';
 import type { Deps } from '../deps';
 import { enqueue } from '../outbox';
 import { actorFor, systemActor } from '../orders/actor';
@@ -22,7 +23,7 @@ describe('the outbox and its dispatcher', () => {
   });
   afterAll(() => close?.());
 
-  const open = () => deps.db.select().from(outbox).where(isNull(outbox.completedAt));
+  const open = () => deps.db.select().from(outbox).where(isNull(outbox.completedAt)).orderBy(outbox.id);
   /** Marks every open row done, so each test starts with an empty queue. */
   const clear = () => deps.db.update(outbox).set({ completedAt: now }).where(isNull(outbox.completedAt));
 
@@ -151,5 +152,21 @@ describe('the outbox and its dispatcher', () => {
     ]);
     expect(rows[1]!.payload).toEqual({ orderId: order.id, from: 'pending', to: 'paid' });
     expect(rows[3]!.payload).toMatchObject({ productId, stock: 5, threshold: 5 });
+  });
+
+  it('tells of low stock when staff take a variant to its threshold, once per crossing', async () => {
+    await clear();
+    const { id: productId, variantIds } = await insertTestProduct(deps.db, { stock: 8 });
+    const variantId = variantIds[0]!;
+    await adjustVariantStock(deps, variantId, -2); // 6: above the threshold of 5
+    await adjustVariantStock(deps, variantId, -3); // 3: crossed
+    await adjustVariantStock(deps, variantId, -1); // 2: still below, nothing new
+    await setVariantStock(deps, variantId, 50); // restocked
+    await setVariantStock(deps, variantId, 1); // crossed again
+    const rows = await open();
+    expect(rows.map((row) => [row.type, row.payload])).toEqual([
+      ['inventory.low_stock', { productId, variantId, stock: 3, threshold: 5 }],
+      ['inventory.low_stock', { productId, variantId, stock: 1, threshold: 5 }],
+    ]);
   });
 });

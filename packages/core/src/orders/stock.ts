@@ -1,9 +1,9 @@
 import { products, productVariants, type Transaction } from '@commerce/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { tellOfLowStock } from '../catalog/inventory';
 import { catalogChanged } from '../catalog/version';
 import { publishStock } from '../live';
 import type { Deps } from '../deps';
-import { emit } from '../outbox';
 import { AppError } from '../errors';
 import { MAX_LINE_QUANTITY, type OrderLineInput } from './schemas';
 
@@ -151,11 +151,7 @@ export async function takeStock(
     // A sold-out variant must leave cached lists and pages at once; other stock changes may
     // show after the cache lifetime.
     if (row.stock === 0) catalogChanged(deps, tx);
-    // Staff hear of a variant once, when a sale takes it to or below its threshold.
-    const threshold = row.lowStockThreshold ?? deps.settings.lowStockThreshold;
-    if (row.stock <= threshold && row.stock + quantity > threshold) {
-      await emit(deps, tx, 'inventory.low_stock', { productId: row.productId, variantId, stock: row.stock, threshold });
-    }
+    await tellOfLowStock(deps, tx, { productId: row.productId, variantId, before: row.stock + quantity, after: row.stock, threshold: row.lowStockThreshold });
     publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: true });
     priced.push({
       productId: row.productId,
