@@ -6,6 +6,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { errorStatus, useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { CommandPalette, openPalette } from './command-palette';
 import { useLiveUpdates } from './live-updates';
 import { Button, cx, ErrorState, Skeleton } from './ui';
 
@@ -106,9 +107,14 @@ export function AppShell({ children }: { children: (me: Me) => ReactNode }) {
             <Link href="/" className="font-semibold text-slate-900">
               Commerce admin
             </Link>
-            <Button kind="ghost" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((open) => !open)}>
-              {menuOpen ? 'Close menu' : 'Menu'}
-            </Button>
+            <div className="flex items-center gap-1">
+              <Button kind="ghost" onClick={openPalette}>
+                Find
+              </Button>
+              <Button kind="ghost" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((open) => !open)}>
+                {menuOpen ? 'Close menu' : 'Menu'}
+              </Button>
+            </div>
           </header>
           {menuOpen ? (
             <nav id="mobile-nav" aria-label="Main" className="space-y-4 border-b border-slate-200 bg-white p-4 lg:hidden">
@@ -121,13 +127,22 @@ export function AppShell({ children }: { children: (me: Me) => ReactNode }) {
               <Link href="/" className="mb-6 block px-3 text-lg font-semibold text-slate-900">
                 Commerce admin
               </Link>
-              <nav aria-label="Main">{links}</nav>
+              <button
+            type="button"
+            onClick={openPalette}
+            className="mb-4 flex w-full items-center justify-between rounded-md border border-slate-300 px-3 py-2 text-sm text-slate-600 hover:bg-slate-50"
+          >
+            Find anything…
+            <kbd className="rounded border border-slate-300 px-1.5 text-xs text-slate-600">⌘K</kbd>
+          </button>
+          <nav aria-label="Main">{links}</nav>
             </div>
             {account(live)}
           </aside>
           <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8">
             <div className="mx-auto max-w-6xl">{children(user)}</div>
           </main>
+          <CommandPalette />
         </div>
       )}
     </LiveFeed>

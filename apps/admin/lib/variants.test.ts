@@ -50,6 +50,7 @@ function product(options: { name: string; values: string[] }[], variants: Varian
     images: [],
     options,
     variants,
+    rating: { average: null, count: 0 },
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
   };

@@ -1,5 +1,5 @@
 import { SESSION_COOKIE } from '@commerce/api';
-import { CATALOG_VERSION_KEY, listProductsInput, resetCatalogVersion, type Cache } from '@commerce/core';
+import { CATALOG_VERSION_KEY, listProductsInput, productReviewsInput, resetCatalogVersion, type Cache } from '@commerce/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
@@ -25,9 +25,12 @@ const PAGE_KEY_PREFIX = 'catalog:page:';
 /** The query parameters each cached path reads; any other parameter changes nothing in the answer. */
 const knownParameters = (path: string): readonly string[] | null => {
   if (path === '/api/products') return PRODUCT_LIST_PARAMETERS;
+  if (/^\/api\/products\/\d{1,10}\/reviews$/.test(path)) return REVIEW_LIST_PARAMETERS;
   return /^\/api\/(?:products\/\d{1,10}|categories)$/.test(path) ? [] : null;
 };
 const PRODUCT_LIST_PARAMETERS = Object.keys(listProductsInput.shape).sort();
+// The public reviews of a product; moderation bumps the catalog version (core/reviews).
+const REVIEW_LIST_PARAMETERS = Object.keys(productReviewsInput.shape).filter((name) => name !== 'id').sort();
 
 /**
  * The cache key of an anonymous catalog GET, or null when the request must not be cached.

@@ -95,6 +95,8 @@ const schema = z
     RATE_LIMIT_REQUESTS_PER_IP: wholeNumber(0, 1_000_000).default(1200),
     RATE_LIMIT_REQUESTS_PER_USER: wholeNumber(0, 1_000_000).default(600),
     RATE_LIMIT_ORDERS_PER_USER: wholeNumber(0, 1_000_000).default(20),
+    RATE_LIMIT_PASSWORD_CHANGES_PER_USER: wholeNumber(0, 1_000_000).default(5),
+    RATE_LIMIT_REVIEWS_PER_USER: wholeNumber(0, 1_000_000).default(20),
     PENDING_ORDERS_PER_CUSTOMER: wholeNumber(0, 1_000_000).default(5),
     PENDING_UNITS_PER_CUSTOMER: wholeNumber(0, 100_000_000).default(2000),
     STRIPE_SECRET_KEY: z.string().min(1).optional(),

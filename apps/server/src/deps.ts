@@ -52,6 +52,8 @@ export function settingsFrom(config: Config): CoreSettings {
       requestsPerIp: config.RATE_LIMIT_REQUESTS_PER_IP,
       requestsPerUser: config.RATE_LIMIT_REQUESTS_PER_USER,
       ordersPerUser: config.RATE_LIMIT_ORDERS_PER_USER,
+      passwordChangesPerUser: config.RATE_LIMIT_PASSWORD_CHANGES_PER_USER,
+      reviewWritesPerUser: config.RATE_LIMIT_REVIEWS_PER_USER,
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       passwordResetPerIp: config.RATE_LIMIT_PASSWORD_RESET_PER_IP,
       passwordResetPerEmail: config.RATE_LIMIT_PASSWORD_RESET_PER_EMAIL,

@@ -20,6 +20,9 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'auth.refresh': signedIn,
   'auth.logout': signedIn,
   'auth.me': signedIn,
+  'auth.updateMe': signedIn,
+  'auth.changePassword': signedIn,
+  'auth.closeAccount': signedIn,
 
   'staffSession.login': everyone,
 
@@ -37,6 +40,7 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'reports.salesByDay': staff,
   'reports.orders': staff,
   'reports.orderContext': staff,
+  'reports.search': staff,
   'customers.list': staff,
   'customers.byId': staff,
   'live.events': staff,
@@ -101,4 +105,15 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'addresses.create': signedIn,
   'addresses.update': signedIn,
   'addresses.delete': signedIn,
+
+  'wishlist.get': signedIn,
+  'wishlist.add': signedIn,
+  'wishlist.remove': signedIn,
+
+  'reviews.forProduct': everyone,
+  'reviews.create': signedIn,
+  'reviews.list': staff,
+  'reviews.setStatus': staff,
+  'reviews.update': signedIn,
+  'reviews.delete': signedIn,
 };

@@ -57,6 +57,8 @@ export async function testEnv(extra: Env = {}): Promise<{ env: Env; database: Te
     RATE_LIMIT_REQUESTS_PER_IP: '0',
     RATE_LIMIT_REQUESTS_PER_USER: '0',
     RATE_LIMIT_ORDERS_PER_USER: '0',
+    RATE_LIMIT_PASSWORD_CHANGES_PER_USER: '0',
+    RATE_LIMIT_REVIEWS_PER_USER: '0',
     // Likewise the caps on a customer's unpaid orders; pending-limits.test.ts sets them.
     PENDING_ORDERS_PER_CUSTOMER: '0',
     PENDING_UNITS_PER_CUSTOMER: '0',

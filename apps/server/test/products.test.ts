@@ -19,6 +19,7 @@ const productKeys = [
   'name',
   'options',
   'priceCents',
+  'rating',
   'sku',
   'slug',
   'stock',

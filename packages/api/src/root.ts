@@ -12,9 +12,11 @@ import { passwordResetRouter } from './routers/password-reset';
 import { couponsRouter, shippingMethodsRouter, taxRatesRouter } from './routers/pricing';
 import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
+import { reviewsRouter } from './routers/reviews';
 import { staffSessionRouter } from './routers/staff-session';
 import { usersRouter } from './routers/users';
 import { variantsRouter } from './routers/variants';
+import { wishlistRouter } from './routers/wishlist';
 import { webhookEndpointsRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
@@ -33,6 +35,8 @@ export const appRouter = router({
   shippingMethods: shippingMethodsRouter,
   taxRates: taxRatesRouter,
   addresses: addressesRouter,
+  wishlist: wishlistRouter,
+  reviews: reviewsRouter,
   reports: reportsRouter,
   customers: customersRouter,
   staffSession: staffSessionRouter,

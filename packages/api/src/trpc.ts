@@ -10,6 +10,11 @@ import { callerError, errorFacts } from './errors';
  */
 export type RouteMeta = OpenApiMeta & {
   reasons?: readonly RuleCode[];
+  /**
+   * A DELETE that takes a JSON body (DELETE /auth/me `{ password }`): the patched
+   * trpc-to-openapi (packages/api/patches) reads and documents its body as for POST.
+   */
+  bodyOnDelete?: true;
   /** The REST status of a success when it is not 200 (202: accepted, the work happens later). */
   successStatus?: 202;
 };
@@ -88,6 +93,18 @@ export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.viewer.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Admin role required' });
+  return next();
+});
+
+/** Changing the password or closing the account: a few tries per user, so a stolen token cannot guess the password. */
+export const passwordProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  await takeRequest(ctx.deps, 'password', ctx.viewer.userId);
+  return next();
+});
+
+/** Writing a review (create, edit, delete): its own limit per user. */
+export const reviewWritingProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  await takeRequest(ctx.deps, 'reviews', ctx.viewer.userId);
   return next();
 });
 

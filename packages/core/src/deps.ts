@@ -34,6 +34,10 @@ export interface CoreSettings {
     requestsPerUser: number;
     /** Orders placed (POST /orders, checkout) per user per `windowSeconds` (0 = no limit). */
     ordersPerUser: number;
+    /** Password changes and account closings per user per 15 minutes (0 = no limit). */
+    passwordChangesPerUser: number;
+    /** Review writes (create, edit, delete) per user per hour (0 = no limit). */
+    reviewWritesPerUser: number;
     windowSeconds: number;
     /** Password reset requests per client address per hour. */
     passwordResetPerIp: number;
@@ -88,6 +92,8 @@ export const defaultSettings: CoreSettings = {
     requestsPerIp: 1200,
     requestsPerUser: 600,
     ordersPerUser: 20,
+    passwordChangesPerUser: 5,
+    reviewWritesPerUser: 20,
     windowSeconds: 60,
     passwordResetPerIp: 20,
     passwordResetPerEmail: 5,

@@ -20,9 +20,14 @@ const mayImport: Record<string, readonly string[]> = {
   cart: ['orders', 'catalog', 'addresses', 'pricing', ...infrastructure],
   payments: ['orders', 'catalog', ...infrastructure],
   auth: [...infrastructure],
+  // The customer's own account: profile, password, closing it (which clears what the domains below keep of them).
+  account: ['auth', 'catalog', ...infrastructure],
   cache: [],
   live: [],
   media: ['catalog', ...infrastructure],
+  // Saved products and product reviews sit on top of the catalog (reviews move its cached ratings).
+  wishlist: ['catalog', ...infrastructure],
+  reviews: ['catalog', ...infrastructure],
   // Back-office figures read across the store; nothing imports them.
   reports: ['orders', 'catalog', 'auth', ...infrastructure],
   // Emails and webhooks read orders and stock; the domains tell of their events through the

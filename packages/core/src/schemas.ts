@@ -5,5 +5,8 @@ export * from './catalog/schemas';
 export * from './addresses/schemas';
 export * from './orders/schemas';
 export * from './auth/schemas';
+export * from './account/schemas';
+export * from './wishlist/schemas';
+export * from './reviews/schemas';
 export * from './reports/schemas';
 export * from './pricing/schemas';

@@ -4,6 +4,12 @@ import { AppError } from './errors';
 /** Who is asking: null for an anonymous caller. */
 export type Viewer = { userId: number; role: UserRole } | null;
 
+/** The signed-in caller's user id; an anonymous caller is refused (401). */
+export function signedInUserId(viewer: Viewer, message = 'Sign in first'): number {
+  if (!viewer) throw new AppError('UNAUTHORIZED', message);
+  return viewer.userId;
+}
+
 export const isStaff = (viewer: Viewer): boolean => viewer?.role === 'staff' || viewer?.role === 'admin';
 
 export function requireAdmin(viewer: Viewer): void {

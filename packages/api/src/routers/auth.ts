@@ -1,5 +1,9 @@
 import {
   authOutput,
+  changePassword,
+  changePasswordInput,
+  closeAccount,
+  closeAccountInput,
   getMe,
   login,
   loginInput,
@@ -9,12 +13,14 @@ import {
   registerInput,
   successOutput,
   tokenOutput,
+  updateProfile,
+  updateProfileInput,
   userOutput,
   type AuthDto,
 } from '@commerce/core';
 import { originAllowed, SESSION_COOKIE, setSessionCookie, type Context } from '../context';
 import { errorResponses } from '../errors';
-import { authedProcedure, publicProcedure, router } from '../trpc';
+import { authedProcedure, passwordProcedure, publicProcedure, router } from '../trpc';
 
 /**
  * register and login always answer the token in the body (bearer clients) and also set the
@@ -127,4 +133,70 @@ export const authRouter = router({
     })
     .output(userOutput)
     .query(({ ctx }) => getMe(ctx.deps, ctx.viewer)),
+
+  updateMe: authedProcedure
+    .meta({
+      openapi: {
+        method: 'PUT',
+        path: '/auth/me',
+        tags: ['auth'],
+        summary: 'Change my name',
+        description: 'Up to 100 characters; blank or null clears it.',
+        protect: true,
+        errorResponses: errorResponses({ access: 'signedIn', mutation: true, body: true }),
+      },
+    })
+    .input(updateProfileInput)
+    .output(userOutput)
+    .mutation(({ ctx, input }) => updateProfile(ctx.deps, ctx.viewer, input)),
+
+  changePassword: passwordProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/password',
+        tags: ['auth'],
+        summary: 'Change my password',
+        description:
+          'Needs the current password (401 when wrong). The new one follows the registration rules (8 to 128 characters). Every other session of the user is revoked at once, on every server process; the one that made the request stays signed in. Limited per user (RATE_LIMIT_PASSWORD_CHANGES_PER_USER per 15 minutes, right or wrong).',
+        protect: true,
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, body: true },
+          { 401: 'the current password is wrong', 429: 'too many password changes by this user (Retry-After says when to try again)' },
+        ),
+      },
+    })
+    .input(changePasswordInput)
+    .output(successOutput)
+    .mutation(({ ctx, input }) => changePassword(ctx.deps, ctx.viewer, input, { token: ctx.session.token })),
+
+  closeAccount: passwordProcedure
+    .meta({
+      reasons: ['LAST_ADMIN'],
+      bodyOnDelete: true,
+      openapi: {
+        method: 'DELETE',
+        path: '/auth/me',
+        tags: ['auth'],
+        summary: 'Close my account',
+        description:
+          'Needs the password in a JSON body (401 when wrong). In one transaction: every session is revoked; name and email are erased (the email can be registered again); addresses, wishlist and cart are deleted; orders are kept without their shipping address, reviews without the author\'s name. The last admin cannot close their account (409). Limited with password changes.',
+        protect: true,
+        errorResponses: errorResponses(
+          { access: 'signedIn', mutation: true, body: true },
+          {
+            401: 'the password is wrong',
+            409: 'The account is the last admin: make another user admin first',
+            429: 'too many attempts by this user (Retry-After says when to try again)',
+          },
+        ),
+      },
+    })
+    .input(closeAccountInput)
+    .output(successOutput)
+    .mutation(async ({ ctx, input }) => {
+      const result = await closeAccount(ctx.deps, ctx.viewer, input);
+      if (ctx.session.via === 'cookie') ctx.req.clearCookie(SESSION_COOKIE);
+      return result;
+    }),
 });

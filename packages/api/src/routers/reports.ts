@@ -9,6 +9,9 @@ import {
   salesByDay,
   salesByDayInput,
   salesByDayOutput,
+  searchEverything,
+  searchEverythingInput,
+  searchResultsOutput,
   staffOrderPageOutput,
 } from '@commerce/core';
 import { router, staffProcedure } from '../trpc';
@@ -24,6 +27,11 @@ export const reportsRouter = router({
     .input(listStaffOrdersInput)
     .output(staffOrderPageOutput)
     .query(({ ctx, input }) => listStaffOrders(ctx.deps, input)),
+  /** The ⌘K palette: products, orders and customers in one request. */
+  search: staffProcedure
+    .input(searchEverythingInput)
+    .output(searchResultsOutput)
+    .query(({ ctx, input }) => searchEverything(ctx.deps, input)),
   orderContext: staffProcedure
     .input(idInput)
     .output(orderContextOutput)

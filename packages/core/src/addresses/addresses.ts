@@ -3,7 +3,7 @@ import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { transaction } from '../transaction';
-import type { Viewer } from '../viewer';
+import { signedInUserId, type Viewer } from '../viewer';
 import {
   MAX_ADDRESSES,
   shippingAddressSchema,
@@ -13,11 +13,6 @@ import {
 } from './schemas';
 
 type AddressRow = typeof addresses.$inferSelect;
-
-function signedIn(viewer: Viewer): number {
-  if (!viewer) throw new AppError('UNAUTHORIZED', 'Sign in first');
-  return viewer.userId;
-}
 
 /** The address as an order or a form holds it: optional fields absent rather than null. */
 export function toShippingAddress(row: AddressRow): ShippingAddress {
@@ -67,13 +62,13 @@ async function clearOtherDefaults(tx: Transaction, userId: number, id: number | 
 const nullable = (value: string | null | undefined) => (value === undefined ? null : value);
 
 export async function listAddresses(deps: Deps, viewer: Viewer): Promise<{ items: AddressDto[] }> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   const rows = await deps.db.select().from(addresses).where(eq(addresses.userId, userId)).orderBy(asc(addresses.id));
   return { items: rows.map(toAddressDto) };
 }
 
 export async function createAddress(deps: Deps, viewer: Viewer, input: CreateAddressInput): Promise<AddressDto> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   const { isDefaultShipping = false, isDefaultBilling = false, ...fields } = input;
   const row = await transaction(deps, async (tx) => {
       await lockAddressBook(tx, userId);
@@ -100,7 +95,7 @@ export async function createAddress(deps: Deps, viewer: Viewer, input: CreateAdd
 }
 
 export async function updateAddress(deps: Deps, viewer: Viewer, input: UpdateAddressInput): Promise<AddressDto> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   const { id, isDefaultShipping, isDefaultBilling, ...changes } = input;
   const row = await transaction(deps, async (tx) => {
       await lockAddressBook(tx, userId);
@@ -135,7 +130,7 @@ export async function updateAddress(deps: Deps, viewer: Viewer, input: UpdateAdd
 }
 
 export async function deleteAddress(deps: Deps, viewer: Viewer, id: number): Promise<{ success: true }> {
-  const userId = signedIn(viewer);
+  const userId = signedInUserId(viewer);
   const deleted = await deps.db
     .delete(addresses)
     .where(and(eq(addresses.id, id), eq(addresses.userId, userId)))

@@ -4,6 +4,8 @@ import { AppError } from '../errors';
 
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 const REGISTER_WINDOW_SECONDS = 60 * 60;
+const PASSWORD_WINDOW_SECONDS = 15 * 60;
+const REVIEW_WINDOW_SECONDS = 60 * 60;
 /** How long a successful login vouches for its email+address pair (OWASP's "known device"). */
 const PASSWORD_RESET_WINDOW_SECONDS = 60 * 60;
 const KNOWN_LOGIN_SECONDS = 30 * 24 * 60 * 60;
@@ -17,6 +19,8 @@ interface Limiters {
   requestsPerIp: RateLimiterAbstract | null;
   requestsPerUser: RateLimiterAbstract | null;
   ordersPerUser: RateLimiterAbstract | null;
+  passwordChangesPerUser: RateLimiterAbstract | null;
+  reviewWritesPerUser: RateLimiterAbstract | null;
   passwordResetPerIp: RateLimiterAbstract;
   passwordResetPerEmail: RateLimiterAbstract;
 }
@@ -38,7 +42,8 @@ function buildLimiters(deps: Deps): Limiters {
     });
   };
   const limits = deps.settings.rateLimits;
-  const optional = (keyPrefix: string, points: number) => (points > 0 ? make(keyPrefix, points, limits.windowSeconds) : null);
+  const optional = (keyPrefix: string, points: number, duration = limits.windowSeconds) =>
+    points > 0 ? make(keyPrefix, points, duration) : null;
   return {
     loginPerEmailIp: make('rl:login:email-ip', limits.loginPerEmailIp, LOGIN_WINDOW_SECONDS),
     loginPerIp: make('rl:login:ip', limits.loginPerIp, LOGIN_WINDOW_SECONDS),
@@ -47,6 +52,8 @@ function buildLimiters(deps: Deps): Limiters {
     requestsPerIp: optional('rl:req:ip', limits.requestsPerIp),
     requestsPerUser: optional('rl:req:user', limits.requestsPerUser),
     ordersPerUser: optional('rl:orders:user', limits.ordersPerUser),
+    passwordChangesPerUser: optional('rl:password:user', limits.passwordChangesPerUser, PASSWORD_WINDOW_SECONDS),
+    reviewWritesPerUser: optional('rl:reviews:user', limits.reviewWritesPerUser, REVIEW_WINDOW_SECONDS),
     passwordResetPerIp: make('rl:reset:ip', limits.passwordResetPerIp, PASSWORD_RESET_WINDOW_SECONDS),
     passwordResetPerEmail: make('rl:reset:email', limits.passwordResetPerEmail, PASSWORD_RESET_WINDOW_SECONDS),
   };
@@ -134,17 +141,30 @@ export async function takePasswordResetRequest(deps: Deps, ip: string, email: st
   );
 }
 
-export type RequestLimit = 'ip' | 'user' | 'orders';
+export type RequestLimit = 'ip' | 'user' | 'orders' | 'password' | 'reviews';
+
+const limitMessages: Record<RequestLimit, string> = {
+  ip: 'Too many requests: slow down and try again later',
+  user: 'Too many requests: slow down and try again later',
+  orders: 'Too many orders placed: try again later',
+  password: 'Too many password attempts: try again later',
+  reviews: 'Too many review changes: try again later',
+};
 
 /**
- * Counts one request against a general limit: any request by client address, any procedure
- * call by signed-in user, an order placed by user. 429 with the wait when over it.
+ * Counts one request against a limit: any request by client address, any procedure call by
+ * signed-in user, and by user: an order placed, a password change or account closing, a review
+ * write. 429 with the wait when over it.
  */
 export async function takeRequest(deps: Deps, limit: RequestLimit, key: string | number): Promise<void> {
   const limiters = limitersFor(deps);
-  const limiter = { ip: limiters.requestsPerIp, user: limiters.requestsPerUser, orders: limiters.ordersPerUser }[limit];
+  const limiter = {
+    ip: limiters.requestsPerIp,
+    user: limiters.requestsPerUser,
+    orders: limiters.ordersPerUser,
+    password: limiters.passwordChangesPerUser,
+    reviews: limiters.reviewWritesPerUser,
+  }[limit];
   if (!limiter) return;
-  const message =
-    limit === 'orders' ? 'Too many orders placed: try again later' : 'Too many requests: slow down and try again later';
-  await consumeAll([[limiter, String(key)]], message);
+  await consumeAll([[limiter, String(key)]], limitMessages[limit]);
 }

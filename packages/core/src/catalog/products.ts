@@ -1,4 +1,4 @@
-import { productImages, products, productVariants, type Transaction } from '@commerce/db';
+import { productImages, productRatings, products, productVariants, type Transaction } from '@commerce/db';
 import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
@@ -31,7 +31,7 @@ export const asStaff: Viewer = { userId: 0, role: 'staff' };
 /** A product as `viewer` may see it, with its live variants and images. */
 export function toProductDto(
   row: ProductRow,
-  related: { variants: VariantRow[]; images: ProductImageRow[] },
+  related: { variants: VariantRow[]; images: ProductImageRow[]; rating?: RatingRow | undefined },
   context: { viewer: Viewer; settings: Deps['settings'] },
 ): ProductDto {
   const { mediaBaseUrl, currency } = context.settings;
@@ -52,9 +52,24 @@ export function toProductDto(
     variants: related.variants
       .filter((variant) => visibleVariant(variant, context.viewer))
       .map((variant) => toVariantDto(variant, related.images, mediaBaseUrl)),
+    rating: toRatingDto(related.rating),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+type RatingRow = { ratingCount: number; ratingSum: number };
+
+function toRatingDto(row: RatingRow | undefined): ProductDto['rating'] {
+  if (!row || row.ratingCount === 0) return { average: null, count: 0 };
+  return { average: Math.round((row.ratingSum / row.ratingCount) * 100) / 100, count: row.ratingCount };
+}
+
+/** The approved-review figures of some products (a product without any has no row). */
+async function ratingsOf(db: Deps['db'] | Transaction, productIds: number[]): Promise<Map<number, RatingRow>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db.select().from(productRatings).where(inArray(productRatings.productId, productIds));
+  return new Map(rows.map((row) => [row.productId, row]));
 }
 
 /** Every column but the search vector, which no caller needs to read. */
@@ -75,14 +90,12 @@ export const productColumns = {
 
 /** Products with their variants and images, for `viewer`, in the order of `rows`. */
 async function productDtos(deps: Deps, viewer: Viewer, rows: ProductRow[]): Promise<ProductDto[]> {
-  const related = await variantsAndImagesOf(
-    deps.db,
-    rows.map((row) => row.id),
-  );
+  const ids = rows.map((row) => row.id);
+  const [related, ratings] = await Promise.all([variantsAndImagesOf(deps.db, ids), ratingsOf(deps.db, ids)]);
   return rows.map((row) =>
     toProductDto(
       row,
-      { variants: related.variants.get(row.id) ?? [], images: related.images.get(row.id) ?? [] },
+      { variants: related.variants.get(row.id) ?? [], images: related.images.get(row.id) ?? [], rating: ratings.get(row.id) },
       { viewer, settings: deps.settings },
     ),
   );

@@ -164,6 +164,13 @@ export const variantOutput = z.object({
 });
 export type VariantDto = z.output<typeof variantOutput>;
 
+/** A product's approved reviews in two numbers; `average` (to two decimals) is null while there are none. */
+export const ratingOutput = z.object({
+  average: z.number().nullable(),
+  count: z.number().int(),
+});
+export type RatingDto = z.output<typeof ratingOutput>;
+
 export const productOutput = z.object({
   id: z.number().int(),
   slug: z.string(),
@@ -182,6 +189,8 @@ export const productOutput = z.object({
   options: z.array(productOptionOutput),
   /** Active ones for the public; staff see inactive ones too. Archived variants are gone. */
   variants: z.array(variantOutput),
+  /** Over approved reviews, kept with every review change (core/reviews). */
+  rating: ratingOutput,
   createdAt: z.string(),
   updatedAt: z.string(),
 });

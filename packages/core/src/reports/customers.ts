@@ -18,12 +18,14 @@ const customerColumns = {
   name: users.name,
   role: users.role,
   createdAt: users.createdAt,
+  closedAt: users.closedAt,
   orderCount: sql<number>`(select count(*) from ${orders} where ${orders.userId} = ${outerUser})::int`,
   totalSpentCents: sql<string>`(select coalesce(sum(${orders.totalCents}), 0) from ${orders} where ${orders.userId} = ${outerUser} and ${keptMoney})::bigint`,
 };
 
-interface CustomerRow extends Omit<CustomerDto, 'createdAt' | 'totalSpentCents' | 'currency'> {
+interface CustomerRow extends Omit<CustomerDto, 'createdAt' | 'closedAt' | 'totalSpentCents' | 'currency'> {
   createdAt: Date;
+  closedAt: Date | null;
   totalSpentCents: string;
 }
 
@@ -31,6 +33,7 @@ function toCustomerDto(row: CustomerRow, currency: string): CustomerDto {
   return {
     ...row,
     createdAt: row.createdAt.toISOString(),
+    closedAt: row.closedAt?.toISOString() ?? null,
     orderCount: Number(row.orderCount),
     totalSpentCents: Number(row.totalSpentCents),
     currency,

@@ -6,6 +6,7 @@ import { createTestDeps, insertTestProduct, type TestDeps } from '../testing';
 import { getCustomer, listCustomers } from './customers';
 import { dashboardSummary, salesByDay } from './dashboard';
 import { listStaffOrders, orderContext } from './orders';
+import { searchEverything } from './search';
 
 // Wednesday 2026-03-18, 15:00 UTC.
 const now = new Date('2026-03-18T15:00:00Z');
@@ -153,5 +154,27 @@ describe('orderContext', () => {
     const id = await order(bob, 'refunded', 100, at('2026-03-18T03:00:00Z'));
     expect((await orderContext(deps, id)).nextStatuses).toEqual([]);
     await expect(orderContext(deps, 999_999)).rejects.toBeInstanceOf(AppError);
+  });
+});
+
+describe('searchEverything (the ⌘K palette)', () => {
+  it('finds customers and their orders by email or name, and products by name, in one call', async () => {
+    const found = await searchEverything(deps, { q: 'ALICE', limit: 5 });
+    expect(found.customers.map((c) => c.email)).toEqual(['alice@example.test']);
+    expect(found.orders.length).toBe(5);
+    expect(found.orders.every((o) => o.email === 'alice@example.test')).toBe(true);
+    expect(found.products).toEqual([]);
+    const mug = await searchEverything(deps, { q: 'mug', limit: 5 });
+    expect(mug.products.map((p) => p.id)).toEqual([productId]);
+    expect(mug.customers).toEqual([]);
+  });
+
+  it('reads a number (with or without #) as an order number, and finds nothing for one that does not exist', async () => {
+    const [first] = (await listStaffOrders(deps, { page: 1, limit: 1 })).items;
+    for (const q of [String(first!.id), `#${first!.id}`]) {
+      const found = await searchEverything(deps, { q, limit: 5 });
+      expect(found.orders.map((o) => o.id)).toEqual([first!.id]);
+    }
+    expect((await searchEverything(deps, { q: '#2147483647', limit: 5 })).orders).toEqual([]);
   });
 });

@@ -42,6 +42,8 @@ export const customerOutput = z.object({
   name: z.string().nullable(),
   role: roleSchema,
   createdAt: z.string(),
+  /** When the customer closed the account (email and name are then placeholders); null while open. */
+  closedAt: z.string().nullable(),
   orderCount: z.number().int(),
   /** Sum of the customer's paid, shipped and delivered orders. */
   totalSpentCents: z.number().int(),
@@ -92,3 +94,16 @@ export const orderContextOutput = z.object({
   actors: z.array(personOutput),
 });
 export type OrderContextDto = z.output<typeof orderContextOutput>;
+
+export const searchEverythingInput = z.object({
+  q: textSchema(1, 200),
+  limit: z.number().int().min(1).max(10).default(5),
+});
+export type SearchEverythingInput = z.output<typeof searchEverythingInput>;
+
+export const searchResultsOutput = z.object({
+  products: z.array(z.object({ id: z.number().int(), name: z.string(), sku: z.string().nullable(), isActive: z.boolean(), stock: z.number().int() })),
+  orders: z.array(z.object({ id: z.number().int(), status: orderStatusSchema, totalCents: z.number().int(), currency: z.string(), email: z.string() })),
+  customers: z.array(z.object({ id: z.number().int(), email: z.string(), name: z.string().nullable(), orderCount: z.number().int() })),
+});
+export type SearchResultsDto = z.output<typeof searchResultsOutput>;

@@ -79,9 +79,19 @@ export default function CustomersPage() {
                   {list.data.items.map((c) => (
                     <tr key={c.id} className="hover:bg-slate-50">
                       <td className={td}>
-                        <TextLink href={`/customers/${c.id}`}>{c.name ?? c.email}</TextLink>
-                        {c.role !== 'customer' ? <span className="ml-2"><Badge tone="amber">{roleLabels[c.role]}</Badge></span> : null}
-                        {c.name ? <span className="block break-all text-xs text-slate-600">{c.email}</span> : null}
+                        {c.closedAt ? (
+                          <>
+                            {/* A closed account keeps only its orders: no name, a placeholder email. */}
+                            <TextLink href={`/customers/${c.id}`}>Closed account #{c.id}</TextLink>
+                            <span className="ml-2"><Badge tone="slate">Closed</Badge></span>
+                          </>
+                        ) : (
+                          <>
+                            <TextLink href={`/customers/${c.id}`}>{c.name ?? c.email}</TextLink>
+                            {c.role !== 'customer' ? <span className="ml-2"><Badge tone="amber">{roleLabels[c.role]}</Badge></span> : null}
+                            {c.name ? <span className="block break-all text-xs text-slate-600">{c.email}</span> : null}
+                          </>
+                        )}
                       </td>
                       <td className={`${td} hidden whitespace-nowrap md:table-cell`}>{formatDate(c.createdAt)}</td>
                       <td className={`${narrowTd} text-right tabular-nums`}>{c.orderCount.toLocaleString('en-US')}</td>

@@ -99,7 +99,15 @@ export default function CustomerPage() {
   return (
     <>
       <p className="mb-2 text-sm"><TextLink href="/customers">← Customers</TextLink></p>
-      <PageHeader title={c.name ?? c.email} description={`${c.email} · customer since ${formatDate(c.createdAt)}`} actions={<Badge tone={c.role === 'customer' ? 'slate' : 'amber'}>{roleLabels[c.role]}</Badge>} />
+      {c.closedAt ? (
+        <PageHeader
+          title={`Closed account #${c.id}`}
+          description={`Customer since ${formatDate(c.createdAt)} · closed ${formatDate(c.closedAt)}; name, email and addresses were erased, orders are kept`}
+          actions={<Badge tone="slate">Closed</Badge>}
+        />
+      ) : (
+        <PageHeader title={c.name ?? c.email} description={`${c.email} · customer since ${formatDate(c.createdAt)}`} actions={<Badge tone={c.role === 'customer' ? 'slate' : 'amber'}>{roleLabels[c.role]}</Badge>} />
+      )}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <Card title="Orders" action={<TextLink href={`/orders?userId=${c.id}`} className="text-sm">Open in orders</TextLink>}>
           {orders.isPending ? (
@@ -152,7 +160,7 @@ export default function CustomerPage() {
               </div>
             </dl>
           </Card>
-          {me.role === 'admin' ? <RoleCard key={c.id} customer={c} /> : null}
+          {me.role === 'admin' && !c.closedAt ? <RoleCard key={c.id} customer={c} /> : null}
         </div>
       </div>
     </>
