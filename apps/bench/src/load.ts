@@ -10,6 +10,8 @@ export interface LoadSettings {
 export interface LoadResult {
   /** Completed requests per second over the measured window (warm-up excluded). */
   rps: number;
+  /** 2xx answers per second: what a scenario that may answer 409 actually got done. */
+  okRps: number;
   /** Latency percentiles in milliseconds. */
   p50: number;
   p99: number;
@@ -21,33 +23,51 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-export interface Target {
-  url: string;
+/** One request of a scenario; `setup` may change it per call (autocannon's setupRequest). */
+export interface Step {
+  method?: 'GET' | 'POST' | 'PUT';
+  path: string;
   headers?: Record<string, string>;
+  body?: string;
+  /** Per connection: `context` is the connection's own object. */
+  setup?: (request: autocannon.Request, context: Record<string, unknown>) => autocannon.Request;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+}
+
+export interface Target {
+  /** http://127.0.0.1:port */
+  origin: string;
+  /** One request, or a sequence each connection goes through in turn. */
+  steps: Step[];
 }
 
 const MAX_CONNECTIONS = 200;
 const MAX_SECONDS = 30;
 
 /** Load goes to this machine only: anything else is a bug in the benchmark. */
-function assertLocal(url: string): void {
+export function assertLocal(url: string): void {
   const { hostname } = new URL(url);
   if (hostname !== '127.0.0.1') throw new Error(`refusing to load ${url}: only 127.0.0.1 is allowed`);
 }
 
 function run(target: Target, connections: number, seconds: number): Promise<autocannon.Result> {
+  const requests: autocannon.Request[] = target.steps.map((step) => ({
+    method: step.method ?? 'GET',
+    path: step.path,
+    headers: { ...(step.body !== undefined && { 'content-type': 'application/json' }), ...step.headers },
+    ...(step.body !== undefined && { body: step.body }),
+    ...(step.setup && { setupRequest: step.setup as autocannon.Request['setupRequest'] }),
+    ...(step.onResponse && { onResponse: step.onResponse as autocannon.Request['onResponse'] }),
+  }));
   return new Promise((resolve, reject) => {
     autocannon(
       {
-        url: target.url,
-        method: 'GET',
-        headers: target.headers ?? {},
+        url: target.origin,
+        requests,
         connections,
         pipelining: 1,
         duration: seconds,
         timeout: 10,
-        // The generator runs on its own thread, so the server under test keeps the main one.
-        workers: 1,
       },
       (error: unknown, result) => {
         if (error) reject(error instanceof Error ? error : new Error(String(error)));
@@ -59,7 +79,7 @@ function run(target: Target, connections: number, seconds: number): Promise<auto
 
 /** Warms the target up (result discarded), then measures it for a fixed time. */
 export async function measure(target: Target, settings: LoadSettings): Promise<LoadResult> {
-  assertLocal(target.url);
+  assertLocal(target.origin);
   const connections = Math.min(Math.max(1, Math.floor(settings.connections)), MAX_CONNECTIONS);
   const warmup = Math.min(Math.max(0, settings.warmupSeconds), MAX_SECONDS);
   const duration = Math.min(Math.max(1, settings.durationSeconds), MAX_SECONDS);
@@ -69,8 +89,13 @@ export async function measure(target: Target, settings: LoadSettings): Promise<L
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0]),
   );
+  const ok = Object.entries(statusCodes)
+    .filter(([code]) => code.startsWith('2'))
+    .reduce((sum, [, count]) => sum + count, 0);
+  const seconds = result.duration > 0 ? result.duration : duration;
   return {
-    rps: result.duration > 0 ? result.requests.total / result.duration : 0,
+    rps: result.requests.total / seconds,
+    okRps: ok / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,

@@ -1,25 +1,41 @@
 /**
- * `pnpm bench`: HTTP throughput and latency of the real server, each beside a ceiling measured
- * in the same run (a bare node:http server in this process), so the numbers read as ratios
- * rather than absolutes that depend on the machine.
+ * `pnpm bench` (`pnpm bench --quick` for a fast look): the store's real work over HTTP, each
+ * figure beside a ceiling measured in the same run: a bare node:http server for reads, and for
+ * orders the smallest transaction that can place one (pgbench, same concurrency). Printed as a
+ * table and written to apps/bench/results/ as JSON and markdown (`latest.*` for a full run,
+ * `quick.*` for a quick one).
  *
- * Load goes only to 127.0.0.1, one scenario at a time, for a fixed time, from a worker thread.
- * The run fails (exit 1) on errors only (non-2xx answers, connection errors, failed checks),
- * never on speed.
+ * The server runs as its own process, as in production (compiled JavaScript when built), with
+ * its resident memory sampled throughout. Load goes only to 127.0.0.1, one scenario at a time,
+ * for a fixed time; the whole run has a hard time limit. It ends by checking, for every variant,
+ * that stock + units sold in the run = stock before it. Exit 1 on failed checks or unexpected
+ * answers (anything but the 409s a scenario expects), never on speed.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import type { Request } from 'autocannon';
+import { fileURLToPath } from 'node:url';
 import { startBareFastify, startNodeHttp, type Listening } from './floors';
-import { measure, type LoadResult, type LoadSettings, type Target } from './load';
-import { startStore, SYNTHETIC_PRODUCTS, type Store } from './store';
-import { formatTable, type Row } from './table';
+import { measureCeiling, pgbenchAvailable, prepareCeiling } from './ceiling';
+import { measure, type LoadSettings, type Step, type Target } from './load';
+import { formatMarkdown, formatTable, fromLoad, writeResults, type Row } from './report';
+import { checkConservation, startStore, type Buyer, type Store } from './store';
 
-const SETTINGS: LoadSettings = { connections: 50, warmupSeconds: 1, durationSeconds: 5 };
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const profileDir = process.env.BENCH_CPU_PROF || undefined;
+const PRODUCTS = quick ? 10_000 : 100_000;
+const READS: LoadSettings = quick
+  ? { connections: 50, warmupSeconds: 0.5, durationSeconds: 2 }
+  : { connections: 50, warmupSeconds: 1, durationSeconds: 5 };
+const ORDERS: LoadSettings = { ...READS, connections: 50 };
+const UNCACHED: LoadSettings = { ...READS, connections: 10 };
+const BUYERS = 50;
+const SPREAD = 1000;
 /** Hard stop for the whole run, whatever hangs. */
-const RUN_LIMIT_MS = 5 * 60 * 1000;
+const RUN_LIMIT_MS = (quick ? 4 : 9) * 60 * 1000;
+const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const failures: string[] = [];
-
 function check(condition: unknown, message: string): void {
   if (!condition) {
     failures.push(message);
@@ -27,108 +43,293 @@ function check(condition: unknown, message: string): void {
   }
 }
 
-interface Sample {
-  status: number;
-  headers: Headers;
-  text: string;
+async function call(url: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.token && { authorization: `Bearer ${init.token}` }),
+      ...(init.body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
-async function get(url: string, headers: Record<string, string> = {}): Promise<Sample> {
-  const response = await fetch(url, { headers });
-  return { status: response.status, headers: response.headers, text: await response.text() };
+/** Each connection signs in as a buyer of its own (round robin), so per-user work is spread as in a real shop. */
+function asBuyers(buyers: Buyer[]) {
+  let next = 0;
+  return (request: Request, context: Record<string, unknown>): Request => {
+    context.token ??= buyers[next++ % buyers.length]!.token;
+    request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
+    return request;
+  };
 }
 
-/** Requests a cacheable URL twice; the second answer must be a cache hit. */
-async function expectCacheHit(url: string, what: string): Promise<Sample> {
-  await get(url);
-  const sample = await get(url);
-  check(sample.status === 200, `${what}: status ${sample.status}`);
-  check(sample.headers.get('x-cache') === 'hit', `${what}: x-cache is ${sample.headers.get('x-cache')}, expected hit`);
-  return sample;
-}
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
-/**
- * When the generator stops, the server may still be working on the last request of each
- * connection (queued behind the others: about one p99 latency). Let those finish before the
- * next scenario, or before the database closes under them.
- */
-function settle(result: LoadResult): Promise<void> {
-  const ms = Math.min(200 + 2 * result.p99, 10_000);
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** POST /api/cart/items: one unit of a random one of `products`, as the connection's buyer. */
+const addToCart = (products: readonly number[], asBuyer: ReturnType<typeof asBuyers>): Step => ({
+  method: 'POST',
+  path: '/api/cart/items',
+  body: '{}',
+  setup: (request, context) => {
+    request.body = JSON.stringify({ productId: pick(products), quantity: 1 });
+    return asBuyer(request, context);
+  },
+});
+
+/** 200 varied list and search requests: words of the synthetic names, sorts, categories, prices, stock, pages. */
+function catalogShapes(categoryIds: number[]): { lists: string[]; searches: string[] } {
+  const sorts = ['newest', 'price_asc', 'price_desc', 'name'];
+  const words = ['walnut', 'copper', 'linen', 'ceramic', 'wool', 'bamboo', 'steel', 'leather', 'cotton', 'glass', 'oak', 'marble'];
+  const things = ['lamp', 'chair', 'mug', 'backpack', 'jacket', 'speaker', 'kettle', 'notebook', 'blanket', 'watch', 'bottle', 'planter', 'desk', 'scarf'];
+  const lists: string[] = [];
+  const searches: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const params = new URLSearchParams({ limit: String([10, 20, 50][i % 3]), sort: sorts[i % 4]! });
+    if (i % 2 === 0) params.set('categoryId', String(categoryIds[i % categoryIds.length]));
+    if (i % 5 === 1) params.set('minPriceCents', String(1000 * (i % 7)));
+    if (i % 5 === 1) params.set('maxPriceCents', String(1000 * (i % 7) + 20_000));
+    if (i % 3 === 2) params.set('inStock', 'true');
+    params.set('page', String(1 + (i % 5)));
+    lists.push(`/api/products?${params}`);
+    const q = i % 4 === 3 ? `${words[i % 12]} ${things[(i * 7) % 14]}` : i % 4 === 2 ? things[i % 14]! : words[i % 12]!;
+    const search = new URLSearchParams({ q, limit: '10', sort: sorts[(i + 1) % 4]! });
+    if (i % 3 === 0) search.set('inStock', 'true');
+    if (i % 4 === 1) search.set('categoryId', String(categoryIds[i % categoryIds.length]));
+    searches.push(`/api/products?${search}`);
+  }
+  return { lists, searches };
 }
 
 interface Scenario {
   name: string;
+  group: 'reads' | 'orders' | 'uncached';
+  unit?: string;
   target: Target;
-  /** A ceiling measurement: the best of these is what the others are compared with. */
-  ceiling?: boolean;
-  /** Checks after the load, on a fresh sample. */
+  settings: LoadSettings;
+  /** Statuses other than 2xx that this scenario may answer (e.g. 409 out of stock). */
+  expected?: number[];
+  /** Requests per counted unit (a checkout is three requests). */
+  perSequence?: number;
   after?: () => Promise<void>;
 }
 
-async function prepare(store: Store): Promise<{ scenarios: Scenario[]; floors: Listening[]; pageBytes: number }> {
-  const cached = store.cached.url;
-  const uncached = store.uncached.url;
+async function measureRow(scenario: Scenario): Promise<Row> {
+  const result = await measure(scenario.target, scenario.settings);
+  const row = fromLoad(scenario.name, scenario.group, scenario.unit ?? 'req', result, scenario.perSequence);
+  log(`${scenario.name}: ${Math.round(row.okRps)} ${row.unit}/s (2xx), p99 ${result.p99} ms`);
+  const unexpected = Object.entries(result.statusCodes).filter(
+    ([code]) => !code.startsWith('2') && !(scenario.expected ?? []).includes(Number(code)),
+  );
+  check(unexpected.length === 0, `${scenario.name}: unexpected answers ${JSON.stringify(Object.fromEntries(unexpected))}`);
+  check(result.errors === 0, `${scenario.name}: ${result.errors} connection errors`);
+  check(result.okRps > 0, `${scenario.name}: nothing succeeded`);
+  // Let the last requests of every connection finish before the next scenario.
+  await new Promise((resolve) => setTimeout(resolve, Math.min(200 + 2 * result.p99, 5_000)));
+  await scenario.after?.();
+  return row;
+}
 
-  const listUrl = `${cached}/api/products?limit=10`;
-  const page = await expectCacheHit(listUrl, 'GET /api/products?limit=10');
-  const parsed = JSON.parse(page.text) as { items: { id: number }[]; total: number };
-  check(parsed.items.length === 10, `product page has ${parsed.items.length} items, expected 10`);
-  // One synthetic product in 23 is inactive, hidden from anonymous readers.
-  check(parsed.total > SYNTHETIC_PRODUCTS * 0.9, `catalog shows ${parsed.total} products, expected about ${SYNTHETIC_PRODUCTS}`);
-  const productId = parsed.items[0]?.id ?? 1;
-  const productUrl = `${cached}/api/products/${productId}`;
-  await expectCacheHit(productUrl, `GET /api/products/${productId}`);
+function held(row: Row | undefined, ceiling: Row | undefined, target: { ratio?: number; p99?: number; text: string }): void {
+  if (!row) return;
+  const parts: boolean[] = [];
+  if (ceiling && target.ratio !== undefined) {
+    row.ceiling = ceiling.name;
+    row.ratio = row.okRps / ceiling.okRps;
+    parts.push(row.ratio >= target.ratio);
+  }
+  if (target.p99 !== undefined) parts.push(row.p99 !== null && row.p99 <= target.p99);
+  row.target = target.text;
+  row.met = parts.every(Boolean);
+}
 
-  const dbListUrl = `${uncached}/api/products?limit=10`;
-  const dbPage = await get(dbListUrl);
-  check(dbPage.status === 200, `cache off: list status ${dbPage.status}`);
-  check(dbPage.headers.get('x-cache') === null, 'cache off: list answered with an x-cache header');
+async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; notes: string[] }> {
+  const { cached, uncached, buyers } = store;
+  const notes: string[] = [];
+  const floors: Listening[] = [];
+  const rows: Row[] = [];
 
-  const searchUrl = `${uncached}/api/products?q=lamp&limit=10&sort=price_asc`;
-  const search = await get(searchUrl);
-  const found = JSON.parse(search.text) as { items: unknown[]; total: number };
-  check(search.status === 200 && found.items.length === 10, `search: status ${search.status}, ${found.items?.length} items`);
-  log(`search "lamp" matches ${found.total} products`);
+  // Sanity first: the cache answers, the API answers what the scenarios expect.
+  const listPath = '/api/products?limit=10';
+  await call(`${cached.url}${listPath}`);
+  const page = await call(`${cached.url}${listPath}`);
+  check(page.status === 200 && page.headers.get('x-cache') === 'hit', `cached list: ${page.status}, x-cache ${page.headers.get('x-cache')}`);
+  const productPath = `/api/products/${store.hot}`;
+  await call(`${cached.url}${productPath}`);
+  check((await call(`${cached.url}${productPath}`)).headers.get('x-cache') === 'hit', 'cached product: not a hit');
+  const me = await call(`${cached.url}/api/auth/me`, { token: buyers[0]!.token });
+  check(me.status === 200, `auth/me: ${me.status}`);
+  const trpcPath = `/trpc/products.list?input=${encodeURIComponent(JSON.stringify({ limit: 10 }))}`;
+  check((await call(`${cached.url}${trpcPath}`)).status === 200, 'tRPC products.list failed');
+  const categories = (await call(`${uncached.url}/api/categories`)).json() as unknown as { id: number }[] | { items: { id: number }[] };
+  const categoryIds = (Array.isArray(categories) ? categories : categories.items).map((c) => c.id);
+  const shapes = catalogShapes(categoryIds.length ? categoryIds : [1]);
+  for (const path of [...shapes.lists.slice(0, 5), ...shapes.searches.slice(0, 5)]) {
+    const answer = await call(`${uncached.url}${path}`);
+    check(answer.status === 200, `uncached ${path}: ${answer.status} ${answer.text.slice(0, 200)}`);
+  }
+  if (failures.length) return { rows, floors, notes };
 
-  const email = `bench-${process.pid}-${Date.now()}@example.test`;
-  const registered = await fetch(`${cached}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'bench-password-123' }),
-  });
-  const auth = (await registered.json()) as { token?: string };
-  check(registered.status === 200 && auth.token, `register: status ${registered.status}`);
-  const bearer = { authorization: `Bearer ${auth.token ?? ''}` };
-  const meUrl = `${cached}/api/auth/me`;
-  const me = await get(meUrl, bearer);
-  check(me.status === 200 && (JSON.parse(me.text) as { email?: string }).email === email, `auth/me: status ${me.status}`);
+  const nodeHttp = await startNodeHttp(page.text);
+  const fastify = await startBareFastify(page.text);
+  floors.push(nodeHttp, fastify);
+  const get = (origin: string, path: string, extra: Partial<Step> = {}): Target => ({ origin, steps: [{ path, ...extra }] });
+  const signedIn = asBuyers(buyers);
+  const orderBody = (productId: number) => JSON.stringify({ items: [{ productId, quantity: 1 }] });
 
-  // The floors answer the very body of a real 10-product page.
-  const floors = [await startNodeHttp(page.text), await startBareFastify(page.text)];
-  const [nodeHttp, fastify] = floors as [Listening, Listening];
-
-  const scenarios: Scenario[] = [
-    { name: 'node:http static page (ceiling, first)', target: { url: `${nodeHttp.url}/` }, ceiling: true },
-    { name: 'bare Fastify static page (floor)', target: { url: `${fastify.url}/` } },
+  const reads: Scenario[] = [
+    { name: 'node:http, the 10-product page (ceiling)', group: 'reads', target: get(nodeHttp.url, '/'), settings: READS },
+    { name: 'bare Fastify, same body', group: 'reads', target: get(fastify.url, '/'), settings: READS },
+    { name: 'GET /api/products?limit=10 (cached)', group: 'reads', target: get(cached.url, listPath), settings: READS },
+    { name: 'GET /api/products/{id} (cached)', group: 'reads', target: get(cached.url, productPath), settings: READS },
+    { name: 'tRPC products.list limit 10', group: 'reads', target: get(cached.url, trpcPath), settings: READS },
+    { name: 'GET /api/auth/me (bearer)', group: 'reads', target: get(cached.url, '/api/auth/me', { setup: signedIn }), settings: READS },
+    { name: 'GET /api/cart (bearer)', group: 'reads', target: get(cached.url, '/api/cart', { setup: signedIn }), settings: READS },
     {
-      name: 'a. GET /api/products?limit=10 (cache hit)',
-      target: { url: listUrl },
-      after: async () => void (await expectCacheHit(listUrl, 'after load: list')),
+      name: 'POST /api/cart/items (add a line)',
+      group: 'reads',
+      target: {
+        origin: cached.url,
+        steps: [
+          addToCart(store.spread.slice(0, 100), signedIn),
+        ],
+      },
+      settings: READS,
     },
-    {
-      name: 'b. GET /api/products/:id (cache hit)',
-      target: { url: productUrl },
-      after: async () => void (await expectCacheHit(productUrl, 'after load: product')),
-    },
-    { name: 'c. GET /api/products?limit=10 (cache off, db)', target: { url: dbListUrl } },
-    // The session is validated from the session cache; getMe then reads the user row (one select).
-    { name: 'd. GET /api/auth/me (bearer, cached session)', target: { url: meUrl, headers: bearer } },
-    { name: 'e. search q=lamp sort=price_asc (cache off)', target: { url: searchUrl } },
-    // Measured again last: the two ceiling rows show how much the machine drifted in the run.
-    { name: 'node:http static page (ceiling, last)', target: { url: `${nodeHttp.url}/` }, ceiling: true },
+    { name: 'node:http, again (drift)', group: 'reads', target: get(nodeHttp.url, '/'), settings: READS },
   ];
-  return { scenarios, floors, pageBytes: Buffer.byteLength(page.text) };
+  for (const scenario of reads) rows.push(await measureRow(scenario));
+  const [firstCeiling, , list, product, trpc, authMe, cart, , lastCeiling] = rows;
+  const readCeiling = [firstCeiling!, lastCeiling!].sort((a, b) => b.okRps - a.okRps)[0]!;
+  held(list, readCeiling, { ratio: 0.5, p99: 10, text: '≥ 0.5, p99 ≤ 10 ms' });
+  held(product, readCeiling, { ratio: 0.5, p99: 10, text: '≥ 0.5, p99 ≤ 10 ms' });
+  held(trpc, readCeiling, { ratio: 0, text: '' });
+  held(authMe, readCeiling, { ratio: 0.25, text: '≥ 0.25' });
+  held(cart, readCeiling, { ratio: 0.25, text: '≥ 0.25' });
+  if (trpc) delete trpc.target;
+  rows.at(-2)!.ceiling = readCeiling.name;
+  rows.at(-2)!.ratio = rows.at(-2)!.okRps / readCeiling.okRps;
+
+  // Every buyer starts the order scenarios with an empty cart.
+  await Promise.all(buyers.map((buyer) => call(`${cached.url}/api/cart`, { method: 'DELETE', token: buyer.token })));
+
+  // Orders: the ceiling of each shape in the same run, at the same concurrency.
+  const ceilingUser = buyers.at(-1)!;
+  const orderBuyers = asBuyers(buyers.slice(0, -1));
+  const ceiling = async (name: string, rowsOfStock: number): Promise<Row | undefined> => {
+    if (!pgbenchAvailable()) {
+      notes.push('pgbench is not installed: no order ceiling in this run (install the Postgres client tools)');
+      return undefined;
+    }
+    const result = await measureCeiling(store, {
+      userId: ceilingUser.id,
+      rows: rowsOfStock,
+      clients: ORDERS.connections,
+      warmupSeconds: ORDERS.warmupSeconds,
+      durationSeconds: ORDERS.durationSeconds,
+    });
+    check(result.failed === 0, `${name}: ${result.failed} failed transactions`);
+    log(`${name}: ${Math.round(result.tps)} orders/s`);
+    return { name, group: 'orders', unit: 'orders', rps: result.tps, okRps: result.tps, p50: null, p99: null, statusCodes: {}, errors: 0 };
+  };
+  await prepareCeiling(store, [store.hot, ...store.spread]);
+  const hotCeiling = await ceiling('ceiling: one statement, narrow stock row, one product (pgbench)', 1);
+  const hot = await measureRow({
+    name: 'POST /api/orders, one product (hot)',
+    group: 'orders',
+    unit: 'orders',
+    target: { origin: cached.url, steps: [{ method: 'POST', path: '/api/orders', body: orderBody(store.hot), setup: orderBuyers }] },
+    settings: ORDERS,
+    expected: [409],
+  });
+  // pgbench picks rows 1..N; row 1 is the hot product, so the spread ceiling uses the other 1000 as well as it.
+  const spreadCeiling = await ceiling(`ceiling: one statement, narrow stock row, random of ${SPREAD + 1} products (pgbench)`, SPREAD + 1);
+  const spread = await measureRow({
+    name: `POST /api/orders, random of ${SPREAD} products (spread)`,
+    group: 'orders',
+    unit: 'orders',
+    target: {
+      origin: cached.url,
+      steps: [
+        {
+          method: 'POST',
+          path: '/api/orders',
+          body: '{}',
+          setup: (request, context) => {
+            request.body = orderBody(pick(store.spread));
+            return orderBuyers(request, context);
+          },
+        },
+      ],
+    },
+    settings: ORDERS,
+    expected: [409],
+  });
+  const checkoutRow = await measureRow({
+    name: 'checkout: add to cart, check out, pay offline',
+    group: 'orders',
+    unit: 'checkouts',
+    perSequence: 3,
+    target: {
+      origin: cached.url,
+      steps: [
+        addToCart(store.spread, orderBuyers),
+        {
+          method: 'POST',
+          path: '/api/cart/checkout',
+          body: '{}',
+          setup: orderBuyers,
+          onResponse: (status, body, context) => {
+            context.orderId = status === 200 ? (JSON.parse(body) as { id: number }).id : undefined;
+          },
+        },
+        {
+          method: 'POST',
+          path: '/api/orders/0/pay',
+          body: JSON.stringify({ provider: 'offline' }),
+          setup: (request, context) => {
+            if (context.orderId === undefined) return undefined as unknown as typeof request;
+            request.path = `/api/orders/${context.orderId as number}/pay`;
+            return orderBuyers(request, context);
+          },
+        },
+      ],
+    },
+    settings: ORDERS,
+    expected: [409],
+  });
+  for (const [row, ceil] of [
+    [hotCeiling, undefined],
+    [hot, hotCeiling],
+    [spreadCeiling, undefined],
+    [spread, spreadCeiling],
+  ] as const) {
+    if (!row) continue;
+    rows.push(row);
+    if (ceil) held(row, ceil, { ratio: 0.5, text: '≥ 0.5, only 409s besides 2xx' });
+  }
+  rows.push(checkoutRow);
+
+  const lists: Scenario = {
+    name: 'list, 200 shapes (filters, sorts, pages), cache off',
+    group: 'uncached',
+    target: { origin: uncached.url, steps: [{ path: listPath, setup: (request) => ({ ...request, path: pick(shapes.lists) }) }] },
+    settings: UNCACHED,
+  };
+  const searches: Scenario = {
+    name: 'search, 200 terms and filters, cache off',
+    group: 'uncached',
+    target: { origin: uncached.url, steps: [{ path: listPath, setup: (request) => ({ ...request, path: pick(shapes.searches) }) }] },
+    settings: UNCACHED,
+  };
+  for (const scenario of [lists, searches]) {
+    const row = await measureRow(scenario);
+    held(row, undefined, { p99: 25, text: `p99 ≤ 25 ms at ${UNCACHED.connections} connections` });
+    rows.push(row);
+  }
+  return { rows, floors, notes };
 }
 
 async function main(): Promise<number> {
@@ -137,39 +338,48 @@ async function main(): Promise<number> {
     process.exit(1);
   }, RUN_LIMIT_MS);
   watchdog.unref();
-
+  const startedAt = new Date();
   log(
-    `node ${process.version}, ${availableParallelism()} cores; ${SETTINGS.connections} connections, ` +
-      `${SETTINGS.warmupSeconds} s warm-up + ${SETTINGS.durationSeconds} s per scenario, load from a worker thread`,
+    `${quick ? 'QUICK' : 'full'} run: node ${process.version}, ${availableParallelism()} cores; ${PRODUCTS} products; ` +
+      `${READS.warmupSeconds} s warm-up + ${READS.durationSeconds} s per scenario`,
   );
-  const store = await startStore(log);
-  const floors: Listening[] = [];
-  const rows: Row[] = [];
+  const store = await startStore({ products: PRODUCTS, buyers: BUYERS, spread: SPREAD, cpuProfileDir: profileDir, log });
+  let outcome: Awaited<ReturnType<typeof run>> = { rows: [], floors: [], notes: [] };
+  let conservation;
   try {
-    const prepared = await prepare(store);
-    floors.push(...prepared.floors);
-    log(`static body: ${prepared.pageBytes} bytes (the real 10-product page)`);
-    if (failures.length === 0) {
-      for (const scenario of prepared.scenarios) {
-        const result: LoadResult = await measure(scenario.target, SETTINGS);
-        rows.push({ name: scenario.name, result, ceiling: scenario.ceiling ?? false });
-        log(`${scenario.name}: ${Math.round(result.rps)} req/s`);
-        check(result.non2xx === 0, `${scenario.name}: ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodes)})`);
-        check(result.errors === 0, `${scenario.name}: ${result.errors} connection errors`);
-        check(result.requests > 0, `${scenario.name}: no request completed`);
-        await settle(result);
-        await scenario.after?.();
-      }
-    }
+    outcome = await run(store);
+    conservation = await checkConservation(store, store.buyers.at(-1)!.id);
+    check(conservation.broken === 0, `stock conservation: ${conservation.broken} variants where stock + units sold ≠ stock before`);
+    check(conservation.productTotalsOff === 0, `${conservation.productTotalsOff} products whose total is not their variants' stock`);
+    log(`conservation: ${conservation.variants} variants checked, ${conservation.unitsSold} units sold, ${conservation.broken} off`);
   } finally {
-    for (const floor of floors) await floor.close();
+    for (const floor of outcome.floors) await floor.close();
     await store.close();
   }
-
-  if (rows.length > 0) {
+  const rssMax = Math.max(store.cached.rss.maxBytes, store.uncached.rss.maxBytes);
+  const rssMb = rssMax / 2 ** 20;
+  check(rssMb <= 250, `server RSS reached ${rssMb.toFixed(0)} MB (limit 250)`);
+  const notes = [
+    ...outcome.notes,
+    `${startedAt.toISOString()}, ${quick ? 'quick' : 'full'} run; ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}; load average at the end ${loadavg().map((n) => n.toFixed(2)).join(' ')} (other work on the machine moves every absolute figure; read the shares)`,
+    `${PRODUCTS} products; reads and orders at ${READS.connections} connections, uncached list and search at ${UNCACHED.connections}; ${READS.warmupSeconds} s warm-up + ${READS.durationSeconds} s each; ${store.buyers.length} buyers, one per connection`,
+    `server: ${store.cached.mode === 'compiled' ? 'compiled JavaScript (apps/server/dist)' : 'TypeScript through tsx (run `pnpm --filter @commerce/server build` for the production build)'}, started and listening in ${Math.round(store.cached.startMs)} ms; RSS at most ${rssMb.toFixed(0)} MB (cached server ${(store.cached.rss.maxBytes / 2 ** 20).toFixed(0)} MB, uncached ${(store.uncached.rss.maxBytes / 2 ** 20).toFixed(0)} MB, ${store.cached.rss.samples + store.uncached.rss.samples} samples)`,
+    conservation
+      ? `stock conservation: ${conservation.variants} variants, ${conservation.unitsSold} units sold in the run, ${conservation.broken} where stock + sold ≠ stock before; ${conservation.productTotalsOff} ordered products whose total is off`
+      : 'stock conservation: not checked (the run stopped early)',
+  ];
+  const rows = outcome.rows;
+  if (rows.length) {
     console.log(`\n${formatTable(rows)}\n`);
-    // Other work on the machine moves every row; the two ceiling rows and this show how much.
-    log(`load average at the end: ${loadavg().map((n) => n.toFixed(2)).join(' ')} (${availableParallelism()} cores)`);
+    for (const note of notes) log(note);
+    const stem = quick ? 'quick' : 'latest';
+    writeResults(
+      resultsDir,
+      stem,
+      { startedAt, quick, settings: { reads: READS, orders: ORDERS, uncached: UNCACHED, products: PRODUCTS }, rows, conservation, rssMaxBytes: rssMax, startMs: store.cached.startMs, serverMode: store.cached.mode, failures, loadavg: loadavg() },
+      `# pnpm bench${quick ? ' --quick' : ''}\n\n${formatMarkdown(rows, notes)}`,
+    );
+    log(`written to apps/bench/results/${stem}.json and ${stem}.md`);
   }
   if (failures.length > 0) {
     console.error(`[bench] ${failures.length} check(s) failed:\n  ${failures.join('\n  ')}`);
