@@ -4,6 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 import { address, createProduct, keyHeader, stockOf, updateProduct } from './orders-helpers';
 
+const emptyCart = {
+  items: [],
+  subtotalCents: 0,
+  discountCents: 0,
+  shippingCents: 0,
+  taxCents: 0,
+  totalCents: 0,
+  couponCode: null,
+  couponError: null,
+  shippingMethod: null,
+  shippingAddress: null,
+  currency: 'USD',
+};
+
 let server: TestServer;
 let db: TestServer['runtime']['deps']['db'];
 
@@ -37,7 +51,7 @@ describe('cart lines', () => {
   it('starts empty', async () => {
     const res = await server.request('GET', '/api/cart', { token: await customer() });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ items: [], subtotalCents: 0, currency: 'USD' });
+    expect(res.body).toEqual(emptyCart);
   });
 
   it('adds to what is there, prices from the catalog at read time, and takes no stock', async () => {
@@ -50,12 +64,13 @@ describe('cart lines', () => {
     res = await server.request('POST', '/api/cart/items', { token, body: { productId: a, quantity: 3 } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      ...emptyCart,
       items: [
-        { productId: a, variantId: expect.any(Number), name: 'Mug', variantTitle: 'Default', sku: null, quantity: 5, unitPriceCents: 1250, lineTotalCents: 6250, available: true, reason: null },
-        { productId: b, variantId: expect.any(Number), name: 'Pot', variantTitle: 'Default', sku: null, quantity: 1, unitPriceCents: 300, lineTotalCents: 300, available: true, reason: null },
+        { productId: a, variantId: expect.any(Number), name: 'Mug', variantTitle: 'Default', sku: null, quantity: 5, unitPriceCents: 1250, lineTotalCents: 6250, discountCents: 0, taxCents: 0, available: true, reason: null },
+        { productId: b, variantId: expect.any(Number), name: 'Pot', variantTitle: 'Default', sku: null, quantity: 1, unitPriceCents: 300, lineTotalCents: 300, discountCents: 0, taxCents: 0, available: true, reason: null },
       ],
       subtotalCents: 6550,
-      currency: 'USD',
+      totalCents: 6550,
     });
     expect(await stockOf(db, a)).toBe(5);
 
@@ -92,7 +107,7 @@ describe('cart lines', () => {
     await server.request('POST', '/api/cart/items', { token, body: { productId: b, quantity: 1 } });
     res = await server.request('DELETE', '/api/cart', { token });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ items: [], subtotalCents: 0, currency: 'USD' });
+    expect(res.body).toEqual(emptyCart);
   });
 
   it('keeps one cart per user', async () => {
@@ -278,8 +293,8 @@ describe('POST /api/cart/checkout', () => {
     });
     expect(res.body.items).toEqual(
       expect.arrayContaining([
-        { productId: a, variantId: expect.any(Number), name: expect.any(String), variantTitle: 'Default', sku: null, quantity: 2, unitPriceCents: 1999, lineTotalCents: 3998 },
-        { productId: b, variantId: expect.any(Number), name: expect.any(String), variantTitle: 'Default', sku: null, quantity: 3, unitPriceCents: 500, lineTotalCents: 1500 },
+        { productId: a, variantId: expect.any(Number), name: expect.any(String), variantTitle: 'Default', sku: null, quantity: 2, unitPriceCents: 1999, lineTotalCents: 3998, discountCents: 0, taxCents: 0 },
+        { productId: b, variantId: expect.any(Number), name: expect.any(String), variantTitle: 'Default', sku: null, quantity: 3, unitPriceCents: 500, lineTotalCents: 1500, discountCents: 0, taxCents: 0 },
       ]),
     );
     expect(res.body.events).toEqual([expect.objectContaining({ fromStatus: null, toStatus: 'pending', actorUserId: userId })]);

@@ -37,6 +37,17 @@ it('keeps query parameters out of serialized errors, and keeps what helps debugg
   expect(serialized).toContain('42P01');
 });
 
+it('answers a REST request once: no warning or error is logged for an ordinary call', async () => {
+  const before = lines.length;
+  for (const path of ['/api/products', '/api/categories', '/api/products/999999']) {
+    const res = await injectRequest(app, 'GET', path, { headers: { 'x-request-id': `once-${path}` } });
+    expect(res.status).toBeLessThan(500);
+  }
+  // pino levels: 40 warn, 50 error (Fastify logs "Reply was already sent" at both when a handler answers twice).
+  const logged = lines.slice(before).map((line) => JSON.parse(line) as { level: number; msg?: string });
+  expect(logged.filter((line) => line.level >= 40)).toEqual([]);
+});
+
 it('logs a 500 with its request id but never the bearer token behind it', async () => {
   const { token } = await createUserWithToken(runtime);
   // Break the sessions table in this test's own database: validating the token now fails.

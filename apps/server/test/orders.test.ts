@@ -76,8 +76,8 @@ describe('POST /api/orders', () => {
       shippingAddress: { ...address, line2: 'Flat 2', region: 'Greater London', phone: '+44 20 7946 0000' },
     });
     expect(res.body.items).toEqual([
-      { productId: a, variantId: expect.any(Number), name: 'Kettle', variantTitle: 'Default', sku: null, quantity: 1, unitPriceCents: 4500, lineTotalCents: 4500 },
-      { productId: b, variantId: expect.any(Number), name: 'Cup', variantTitle: 'Default', sku: null, quantity: 4, unitPriceCents: 250, lineTotalCents: 1000 },
+      { productId: a, variantId: expect.any(Number), name: 'Kettle', variantTitle: 'Default', sku: null, quantity: 1, unitPriceCents: 4500, lineTotalCents: 4500, discountCents: 0, taxCents: 0 },
+      { productId: b, variantId: expect.any(Number), name: 'Cup', variantTitle: 'Default', sku: null, quantity: 4, unitPriceCents: 250, lineTotalCents: 1000, discountCents: 0, taxCents: 0 },
     ]);
     expect(res.body.events).toEqual([
       { fromStatus: null, toStatus: 'pending', actorUserId: userId, actorKind: 'customer', note: null, createdAt: expect.any(String) },

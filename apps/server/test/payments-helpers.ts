@@ -69,3 +69,34 @@ export const intentsFor = (fake: FakeStripe, orderId: number) =>
 
 export const countBy = (responses: TestResponse[]) =>
   responses.reduce<Record<number, number>>((count, r) => ({ ...count, [r.status]: (count[r.status] ?? 0) + 1 }), {});
+
+let pricedOrders = 0;
+
+/**
+ * A pending order with a coupon, shipping and tax, so its total is not the sum of its lines:
+ * 2 × 12.50 = 25.00, 20 % off (5.00), shipping 7.00, tax 10 % on the goods and the shipping
+ * (2.00 + 0.70): 29.70. Staff set up the coupon, method and rate for a country of its own.
+ */
+export async function pricedOrder(db: Database, send: Send, token: string, staff: string): Promise<{ id: number; totalCents: number; productId: number }> {
+  pricedOrders += 1;
+  const country = `Y${String.fromCharCode(64 + pricedOrders)}`;
+  const code = `PAY${pricedOrders}${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
+  const post = async (path: string, body: unknown, as = staff) => {
+    const res = await send('POST', path, { token: as, rawBody: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body as { id: number; totalCents: number };
+  };
+  await post('/api/coupons', { code, kind: 'percent', value: 20 });
+  const method = await post('/api/shipping-methods', { name: 'Post', priceCents: 700, countries: [country], minDays: 1, maxDays: 3 });
+  await post('/api/tax-rates', { country, ratePercent: 10, includesShipping: true });
+  const productId = await createProduct(db, { priceCents: 1250, stock: 50 });
+  const placed = await post(
+    '/api/orders',
+    { items: [{ productId, quantity: 2 }], couponCode: code, shippingMethodId: method.id, shippingAddress: { ...pricedAddress, country } },
+    token,
+  );
+  expect(placed).toMatchObject({ subtotalCents: 2500, discountCents: 500, shippingCents: 700, taxCents: 270, totalCents: 2970 });
+  return { id: placed.id, totalCents: placed.totalCents, productId };
+}
+
+const pricedAddress = { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode: 'N1 7AA' };

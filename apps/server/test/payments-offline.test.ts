@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
-import { orderRow, paymentsOf, pendingOrder, signed, WEBHOOK_PATH } from './payments-helpers';
+import { orderRow, paymentsOf, pendingOrder, pricedOrder, signed, WEBHOOK_PATH } from './payments-helpers';
 
 // No STRIPE_SECRET_KEY: the offline provider. No money moves through the store; staff mark
 // orders paid by hand.
@@ -36,6 +36,12 @@ describe('the offline payment provider', () => {
     expect(await paymentsOf(db(), placed.id)).toEqual([
       expect.objectContaining({ provider: 'offline', status: 'pending', amountCents: placed.totalCents }),
     ]);
+  });
+
+  it('records the payment of the total with its discount, shipping and tax', async () => {
+    const placed = await pricedOrder(db(), server.request, customer, staff);
+    expect((await server.request('POST', `/api/orders/${placed.id}/pay`, { token: customer })).status).toBe(200);
+    expect(await paymentsOf(db(), placed.id)).toEqual([expect.objectContaining({ provider: 'offline', status: 'pending', amountCents: 2970 })]);
   });
 
   it('refuses a provider that is not configured, or unknown, with a 400 naming the choice', async () => {

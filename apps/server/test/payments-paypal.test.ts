@@ -5,7 +5,7 @@ import { startFakePayPal, type FakePayPal } from './fake-paypal';
 import { startFakeStripe, type FakeStripe } from './fake-stripe';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 import { stockOf } from './orders-helpers';
-import { countBy, eventsOf, orderRow, paymentsOf, pendingOrder, stripeEnv } from './payments-helpers';
+import { countBy, eventsOf, orderRow, paymentsOf, pendingOrder, pricedOrder, stripeEnv } from './payments-helpers';
 
 // PayPal beside Stripe on one server: the real @paypal/paypal-server-sdk against a local fake
 // of PayPal's REST API, and webhooks checked through its verify-webhook-signature call.
@@ -182,6 +182,19 @@ describe('POST /api/webhooks/paypal', () => {
     expect(row.status).toBe('pending');
     expect(row.attention).toMatch(/paid 100 USD, the order is 2500 USD/);
     expect(paypal.orders.get(opened.paypalOrderId)!.status).toBe('APPROVED');
+  });
+
+  it('charges the total with its discount, shipping and tax, and refunds what was captured', async () => {
+    const placed = await pricedOrder(db(), server.request, customer, staff);
+    const opened = await pay(placed.id, { provider: 'paypal' });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+    expect(paypal.orders.get(opened.body.paymentIntentId)!.purchase_units[0]).toMatchObject({ amount: { currency_code: 'USD', value: '29.70' } });
+    expect((await deliver(paypal.approve(opened.body.paymentIntentId))).status).toBe(200);
+    expect(await orderRow(db(), placed.id)).toMatchObject({ status: 'paid', attention: null });
+    expect(await paymentsOf(db(), placed.id)).toEqual([expect.objectContaining({ status: 'succeeded', amountCents: 2970 })]);
+    expect((await cancel(placed.id, staff)).status).toBe(200);
+    expect(refundsOf(opened.body.paymentIntentId)).toHaveLength(1);
+    expect(await paymentsOf(db(), placed.id)).toEqual([expect.objectContaining({ status: 'refunded', amountCents: 2970 })]);
   });
 
   it('refunds through PayPal when staff cancel a paid order, once', async () => {

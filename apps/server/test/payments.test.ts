@@ -12,6 +12,7 @@ import {
   orderRow,
   paymentsOf,
   pendingOrder,
+  pricedOrder,
   signed,
   stripeEnv,
   WEBHOOK_PATH,
@@ -308,6 +309,18 @@ describe('refunds when staff cancel or refund a paid order', () => {
   const cancel = (id: number) => server.request('POST', `/api/orders/${id}/cancel`, { token: staff });
   const setStatus = (id: number, status: string) =>
     server.request('PUT', `/api/orders/${id}/status`, { token: staff, body: { status } });
+
+  it('charges the total with its discount, shipping and tax, and refunds what was charged', async () => {
+    const placed = await pricedOrder(db(), server.request, customer, staff);
+    const opened = await pay(placed.id);
+    expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+    expect(fake.intents.get(opened.body.paymentIntentId)).toMatchObject({ amount: 2970, currency: 'usd' });
+    expect((await deliver(signed(fake.succeed(opened.body.paymentIntentId)))).status).toBe(200);
+    expect(await orderRow(db(), placed.id)).toMatchObject({ status: 'paid', attention: null, totalCents: 2970 });
+    expect(await paymentsOf(db(), placed.id)).toEqual([expect.objectContaining({ status: 'succeeded', amountCents: 2970 })]);
+    expect((await cancel(placed.id)).status).toBe(200);
+    expect(refundPosts(opened.body.paymentIntentId).map((refund) => refund.amount)).toEqual([2970]);
+  });
 
   it('refunds the Stripe payment exactly once, with a key derived from the order, even when cancelled again', async () => {
     const paid = await paidOrder();

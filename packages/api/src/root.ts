@@ -9,6 +9,7 @@ import { inventoryRouter } from './routers/inventory';
 import { liveRouter } from './routers/live';
 import { ordersRouter } from './routers/orders';
 import { passwordResetRouter } from './routers/password-reset';
+import { couponsRouter, shippingMethodsRouter, taxRatesRouter } from './routers/pricing';
 import { productsRouter } from './routers/products';
 import { reportsRouter } from './routers/reports';
 import { reviewsRouter } from './routers/reviews';
@@ -30,6 +31,9 @@ export const appRouter = router({
   inventory: inventoryRouter,
   cart: cartRouter,
   orders: ordersRouter,
+  coupons: couponsRouter,
+  shippingMethods: shippingMethodsRouter,
+  taxRates: taxRatesRouter,
   addresses: addressesRouter,
   wishlist: wishlistRouter,
   reviews: reviewsRouter,

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-// Domains depend one way (ARCHITECTURE.md): cart → orders → catalog, payments → orders.
+// Domains depend one way (ARCHITECTURE.md): cart → orders → catalog, payments → orders;
+// orders and cart → pricing.
 // When orders need payments (a refund on cancel), they go through `deps.orderPayments`.
 // `cache` is infrastructure any domain may use; it imports no domain. `media` (product images)
 // sits on top of the catalog.
@@ -13,8 +14,10 @@ const mayImport: Record<string, readonly string[]> = {
   catalog: [...infrastructure],
   // A customer's address book: orders and checkout copy an address from it.
   addresses: [...infrastructure],
-  orders: ['catalog', 'addresses', ...infrastructure],
-  cart: ['orders', 'catalog', 'addresses', ...infrastructure],
+  // Coupons, shipping methods, tax rates and the one pricing function: orders and carts price with it.
+  pricing: [...infrastructure],
+  orders: ['catalog', 'addresses', 'pricing', ...infrastructure],
+  cart: ['orders', 'catalog', 'addresses', 'pricing', ...infrastructure],
   payments: ['orders', 'catalog', ...infrastructure],
   auth: [...infrastructure],
   // The customer's own account: profile, password, closing it (which clears what the domains below keep of them).

@@ -11,6 +11,7 @@ export * from './cache';
 export * from './live';
 export * from './catalog';
 export * from './addresses';
+export * from './pricing';
 export * from './cart';
 export * from './orders';
 export * from './auth';

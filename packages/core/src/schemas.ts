@@ -9,3 +9,4 @@ export * from './account/schemas';
 export * from './wishlist/schemas';
 export * from './reviews/schemas';
 export * from './reports/schemas';
+export * from './pricing/schemas';

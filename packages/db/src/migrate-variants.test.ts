@@ -96,3 +96,23 @@ describe('migration 0002 (variants) on a store with data', () => {
     ]);
   });
 });
+
+describe('migration 0006 (order totals) on a store with data', () => {
+  it('keeps orders placed before totals valid: their subtotal is their total, with no discount, shipping or tax', async () => {
+    const [order] = await sql`
+      select subtotal_cents, discount_cents, shipping_cents, tax_cents, total_cents, coupon_code, shipping_method, shipment
+      from orders where id = 100`;
+    expect({ ...order }).toEqual({
+      subtotal_cents: 5000,
+      discount_cents: 0,
+      shipping_cents: 0,
+      tax_cents: 0,
+      total_cents: 5000,
+      coupon_code: null,
+      shipping_method: null,
+      shipment: null,
+    });
+    const [line] = await sql`select discount_cents, tax_cents from order_items where order_id = 100`;
+    expect({ ...line }).toEqual({ discount_cents: 0, tax_cents: 0 });
+  });
+});

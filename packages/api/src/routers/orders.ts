@@ -25,6 +25,13 @@ const tags = ['orders'];
 /** Another customer's order reads as absent: 404, never 403. */
 const notYourOrder = "No order with this id, or (to a customer) another customer's";
 
+/** What pricing an order can refuse, for POST /orders and checkout alike. */
+export const totalsReasons = ['COUPON_INVALID', 'COUPON_EXHAUSTED', 'SHIPPING_METHOD_REQUIRED', 'SHIPPING_METHOD_UNAVAILABLE'] as const;
+export const totalsErrors = {
+  400: 'the coupon does not apply (`coupon_invalid`); methods ship to the destination and none was chosen (`shipping_method_required`) or the one chosen does not ship there (`shipping_method_unavailable`)',
+  409: 'the coupon has been used up, in all or by this customer (`coupon_exhausted`)',
+};
+
 export const ordersRouter = router({
   create: orderingProcedure
     .meta({
@@ -36,6 +43,7 @@ export const ordersRouter = router({
         'PENDING_ORDER_LIMIT',
         'IDEMPOTENCY_KEY_REUSED',
         'IDEMPOTENCY_ORDER_GONE',
+        ...totalsReasons,
       ],
       openapi: {
         method: 'POST',
@@ -43,15 +51,15 @@ export const ordersRouter = router({
         tags,
         summary: 'Place an order',
         description:
-          'Prices every line from the catalog and takes the stock of every line or none (409 naming the product when short). The destination is `shippingAddress`, or `addressId` for a copy of one of the caller\'s saved addresses (a later edit of the address leaves the order as it was). A retry with the same `Idempotency-Key` answers the first order.',
+          'Prices every line from the catalog, applies the coupon, shipping and tax (`totalCents` = subtotal − discount + shipping + tax) and takes the stock of every line or none (409 naming the product when short). The destination is `shippingAddress`, or `addressId` for a copy of one of the caller\'s saved addresses (a later edit of the address leaves the order as it was). A retry with the same `Idempotency-Key` must carry the same body (coupon, shipping method and address included) and answers the first order.',
         protect: true,
         requestHeaders: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
         errorResponses: errorResponses(
           { access: 'signedIn', mutation: true, body: true },
           {
-            400: 'a `productId` names no product for sale (`data.field` and `data.productId` name it); one product\'s lines add up to more than 1000 units; the order total is too large; an invalid `Idempotency-Key` header; both `shippingAddress` and `addressId` sent',
+            400: `a \`productId\` names no product for sale (\`data.field\` and \`data.productId\` name it); one product's lines add up to more than 1000 units; the order total is too large; an invalid \`Idempotency-Key\` header; both \`shippingAddress\` and \`addressId\` sent; ${totalsErrors[400]}`,
             404: "`addressId` names none of the caller's saved addresses",
-            409: 'Not enough stock for a line (the message and `data.productId` name the product; nothing is taken); the `Idempotency-Key` was already used with a different request',
+            409: `Not enough stock for a line (the message and \`data.productId\` name the product; nothing is taken); the \`Idempotency-Key\` was already used with a different request; ${totalsErrors[409]}`,
           },
         ),
       },
@@ -145,7 +153,7 @@ export const ordersRouter = router({
         tags,
         summary: 'Move an order along its status machine (staff)',
         description:
-          'pending → paid → shipped → delivered; pending or paid → cancelled (stock returned); paid, shipped or delivered → refunded (stock returned only from paid). Anything else is a 409. Cancelling a paid order or refunding one refunds its Stripe payment first: if Stripe refuses, the order is unchanged (502). Without Stripe, mark an order paid here once its money arrived.',
+          'pending → paid → shipped → delivered (with `shipped`, optional `carrier` and `trackingNumber` become the order\'s `shipment`); pending or paid → cancelled (stock returned); paid, shipped or delivered → refunded (stock returned only from paid). Anything else is a 409. Cancelling a paid order or refunding one refunds its Stripe payment first: if Stripe refuses, the order is unchanged (502). Without Stripe, mark an order paid here once its money arrived.',
         protect: true,
         errorResponses: errorResponses(
           { access: 'staff', mutation: true, body: true },

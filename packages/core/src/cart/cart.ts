@@ -4,6 +4,9 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { MAX_LINE_QUANTITY } from '../orders/schemas';
 import { notForSale, resolveLines } from '../orders/stock';
+import { quote } from '../pricing/quote';
+import { shippingMethodFor } from '../pricing/shipping';
+import { destinationOf } from '../addresses/addresses';
 import { transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import {
@@ -12,6 +15,7 @@ import {
   type CartDto,
   type CartLineReason,
   type CartLineRef,
+  type SetCartDeliveryInput,
   type SetCartItemInput,
 } from './schemas';
 
@@ -55,9 +59,29 @@ export function unavailableReason(line: Pick<CartLine, 'quantity' | 'stock' | 'i
   return null;
 }
 
+/** What checkout takes from the cart when its body leaves it out (PUT /cart/coupon, PUT /cart/delivery). */
+export async function cartChoices(db: Db, userId: number) {
+  const [row] = await db
+    .select({ couponCode: carts.couponCode, shippingAddress: carts.shippingAddress, shippingMethodId: carts.shippingMethodId })
+    .from(carts)
+    .where(eq(carts.userId, userId));
+  return { couponCode: row?.couponCode ?? null, shippingAddress: row?.shippingAddress ?? null, shippingMethodId: row?.shippingMethodId ?? null };
+}
+
+/**
+ * The cart priced as checkout would price it now (the same pricing function, in preview mode):
+ * with the stored destination, shipping and tax; with the stored coupon when it still applies
+ * (`couponError` says why not otherwise).
+ */
 async function readCart(deps: Deps, userId: number): Promise<CartDto> {
-  const lines = await cartLines(deps.db, eq(carts.userId, userId));
-  const items = lines.map((line) => {
+  const [lines, choices] = await Promise.all([cartLines(deps.db, eq(carts.userId, userId)), cartChoices(deps.db, userId)]);
+  const priced = lines.map((line) => ({ productId: line.productId, lineTotalCents: line.priceCents * line.quantity }));
+  const { breakdown, shippingMethod, couponError } = await quote(
+    deps.db,
+    { lines: priced, couponCode: choices.couponCode, destination: choices.shippingAddress, shippingMethodId: choices.shippingMethodId, now: deps.clock.now() },
+    'preview',
+  );
+  const items = lines.map((line, i) => {
     const reason = unavailableReason(line);
     return {
       productId: line.productId,
@@ -68,12 +92,24 @@ async function readCart(deps: Deps, userId: number): Promise<CartDto> {
       quantity: line.quantity,
       unitPriceCents: line.priceCents,
       lineTotalCents: line.priceCents * line.quantity,
+      ...breakdown.lines[i]!,
       available: reason === null,
       reason,
     };
   });
-  const subtotalCents = items.reduce((sum, item) => sum + item.lineTotalCents, 0);
-  return { items, subtotalCents, currency: deps.settings.currency };
+  return {
+    items,
+    subtotalCents: breakdown.subtotalCents,
+    discountCents: breakdown.discountCents,
+    shippingCents: breakdown.shippingCents,
+    taxCents: breakdown.taxCents,
+    totalCents: breakdown.totalCents,
+    couponCode: choices.couponCode,
+    couponError,
+    shippingMethod: shippingMethod && { id: shippingMethod.id, name: shippingMethod.name, minDays: shippingMethod.minDays, maxDays: shippingMethod.maxDays },
+    shippingAddress: choices.shippingAddress,
+    currency: deps.settings.currency,
+  };
 }
 
 /**
@@ -245,5 +281,49 @@ export async function removeCartItem(deps: Deps, viewer: Viewer, ref: CartLineRe
 export async function clearCart(deps: Deps, viewer: Viewer): Promise<CartDto> {
   const userId = cartOwner(viewer);
   await deleteLines(deps, userId);
+  return readCart(deps, userId);
+}
+
+/**
+ * PUT /cart/coupon: the coupon must apply to the cart as it is (400 `coupon_invalid`) and have
+ * uses left (409 `coupon_exhausted`); checkout redeems it. Under the cart lock, like every change.
+ */
+export async function setCartCoupon(deps: Deps, viewer: Viewer, input: { code: string }): Promise<CartDto> {
+  const userId = cartOwner(viewer);
+  await transaction(deps, async (tx) => {
+    const cartId = (await lockCart(tx, userId, true))!;
+    const lines = await cartLines(tx, eq(carts.id, cartId));
+    const priced = lines.map((line) => ({ productId: line.productId, lineTotalCents: line.priceCents * line.quantity }));
+    await quote(tx, { lines: priced, couponCode: input.code, now: deps.clock.now() }, 'order');
+    await tx.update(carts).set({ couponCode: input.code }).where(eq(carts.id, cartId));
+  });
+  return readCart(deps, userId);
+}
+
+export async function removeCartCoupon(deps: Deps, viewer: Viewer): Promise<CartDto> {
+  const userId = cartOwner(viewer);
+  await deps.db.update(carts).set({ couponCode: null, updatedAt: sql`now()` }).where(eq(carts.userId, userId));
+  return readCart(deps, userId);
+}
+
+/**
+ * PUT /cart/delivery: where to ship and how; a method must serve the address's country (400).
+ * The cart then shows shipping and tax, so the full total is known before the order is placed.
+ */
+export async function setCartDelivery(deps: Deps, viewer: Viewer, input: SetCartDeliveryInput): Promise<CartDto> {
+  const userId = cartOwner(viewer);
+  await transaction(deps, async (tx) => {
+    const cartId = (await lockCart(tx, userId, true))!;
+    // A saved address is copied, as an order copies it: a later edit of it changes no cart.
+    const shippingAddress = await destinationOf(tx, userId, input);
+    if (!shippingAddress) throw new AppError('BAD_REQUEST', 'Send shippingAddress or addressId', { field: 'shippingAddress' });
+    if (input.shippingMethodId !== undefined) {
+      await shippingMethodFor(tx, { country: shippingAddress.country, shippingMethodId: input.shippingMethodId });
+    }
+    await tx
+      .update(carts)
+      .set({ shippingAddress, shippingMethodId: input.shippingMethodId ?? null })
+      .where(eq(carts.id, cartId));
+  });
   return readCart(deps, userId);
 }

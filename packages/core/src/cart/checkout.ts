@@ -8,7 +8,7 @@ import { submitOrder, writeOrder } from '../orders/create';
 import type { OrderDetailDto } from '../orders/schemas';
 import { lineUnavailable } from '../orders/stock';
 import type { Viewer } from '../viewer';
-import { cartLines, lockCart } from './cart';
+import { cartChoices, cartLines, lockCart } from './cart';
 import type { CheckoutInput } from './schemas';
 
 /**
@@ -28,13 +28,19 @@ export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput)
       if (cartId === undefined || lines.length === 0) throw new AppError('CART_EMPTY', 'The cart is empty');
       const gone = lines.find((line) => line.archived || !line.isActive);
       if (gone) throw lineUnavailable(gone);
+      // The body's choices, else the cart's (the cart row is locked: they cannot change meanwhile).
+      const stored = await cartChoices(tx, actor.userId);
       const orderId = await writeOrder(deps, tx, {
         actor,
         lines,
-        shippingAddress: await destinationOf(tx, actor.userId, input),
+        shippingAddress: (await destinationOf(tx, actor.userId, input)) ?? stored.shippingAddress,
+        couponCode: input.couponCode ?? stored.couponCode,
+        shippingMethodId: input.shippingMethodId ?? stored.shippingMethodId,
         unavailable: lineUnavailable,
       });
       await tx.delete(cartItems).where(eq(cartItems.cartId, cartId));
+      // The coupon was used; the destination stays for the next order.
+      await tx.update(carts).set({ couponCode: null }).where(eq(carts.id, cartId));
       return orderId;
     },
   });

@@ -1,3 +1,13 @@
 export * from './schemas';
-export { addCartItem, clearCart, getCart, removeCartItem, setCartItemQuantity, unavailableReason } from './cart';
+export {
+  addCartItem,
+  clearCart,
+  getCart,
+  removeCartCoupon,
+  removeCartItem,
+  setCartCoupon,
+  setCartDelivery,
+  setCartItemQuantity,
+  unavailableReason,
+} from './cart';
 export { checkout } from './checkout';

@@ -5,8 +5,10 @@ import {
   orderItemOutput,
   quantitySchema,
 } from '../orders/schemas';
-import { destinationFields } from '../addresses/schemas';
+import { destinationFields, shippingAddressSchema } from '../addresses/schemas';
 import { idSchema } from '../pagination';
+import { couponCodeSchema, totalsOutput } from '../pricing/schemas';
+import { deliveryChoice } from '../orders/schemas';
 
 /** A cart becomes one order, and an order has at most this many lines. */
 export const MAX_CART_LINES = 100;
@@ -30,8 +32,10 @@ export const setCartItemInput = cartLineRef.extend({
 export type SetCartItemInput = z.output<typeof setCartItemInput>;
 
 
+/** Checkout takes each of these from its body, else from what PUT /cart/coupon and /cart/delivery stored. */
 export const checkoutInput = z.object({
   ...destinationFields,
+  ...deliveryChoice.shape,
   /** For tRPC callers; REST callers send the `Idempotency-Key` header instead. */
   idempotencyKey: idempotencyKeySchema.optional(),
 });
@@ -50,9 +54,23 @@ export const cartItemOutput = orderItemOutput.extend({
   reason: z.enum(cartLineReasons).nullable(),
 });
 
+export const setCartCouponInput = z.object({ code: couponCodeSchema });
+
+/** Where the cart ships: an address typed in or one of the address book's (exactly one), and how. */
+export const setCartDeliveryInput = z.object({
+  ...destinationFields,
+  shippingMethodId: idSchema.optional(),
+});
+export type SetCartDeliveryInput = z.output<typeof setCartDeliveryInput>;
+
 export const cartOutput = z.object({
   items: z.array(cartItemOutput),
-  subtotalCents: z.number().int(),
+  ...totalsOutput.shape,
   currency: z.string(),
+  couponError: z
+    .string()
+    .nullable()
+    .describe('Why the stored coupon does not apply to the cart as it is now (checkout would answer 400 `coupon_invalid`); null when it does or there is none'),
+  shippingAddress: shippingAddressSchema.nullable().describe('Where PUT /cart/delivery said to ship; null until then'),
 });
 export type CartDto = z.output<typeof cartOutput>;

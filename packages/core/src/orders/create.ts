@@ -5,6 +5,8 @@ import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { emit } from '../outbox';
 import { publishAfterCommit } from '../live';
+import { redeemCoupon } from '../pricing/coupons';
+import { quote } from '../pricing/quote';
 import { afterCommit, transaction } from '../transaction';
 import type { Viewer } from '../viewer';
 import { actorFor, type UserActor } from './actor';
@@ -66,6 +68,8 @@ export interface OrderToWrite {
   actor: UserActor;
   lines: readonly OrderLineInput[];
   shippingAddress: ShippingAddress | null;
+  couponCode?: string | null | undefined;
+  shippingMethodId?: number | null | undefined;
   unavailable: Unavailable;
 }
 
@@ -110,18 +114,33 @@ export async function writeOrder(deps: Deps, tx: Transaction, order: OrderToWrit
     await checkPendingLimits(deps, tx, { userId: actor.userId, units: lines.reduce((sum, line) => sum + line.quantity, 0) });
   }
   const taken = await priceLines(deps, tx, { lines, unavailable });
+  // Priced from the lines' current prices, by the same function as the cart's preview; the
+  // stock statement at the end takes each unit only at that price.
+  const { breakdown, coupon, shippingMethod } = await quote(
+    tx,
+    { lines: taken.lines, couponCode: order.couponCode, destination: order.shippingAddress, shippingMethodId: order.shippingMethodId, now: deps.clock.now() },
+    'order',
+  );
   const [row] = await tx
     .insert(orders)
     .values({
       userId: actor.userId,
       status: 'pending',
-      totalCents: taken.totalCents,
+      subtotalCents: breakdown.subtotalCents,
+      discountCents: breakdown.discountCents,
+      shippingCents: breakdown.shippingCents,
+      taxCents: breakdown.taxCents,
+      totalCents: breakdown.totalCents,
+      couponCode: coupon?.code ?? null,
+      shippingMethod: shippingMethod && { id: shippingMethod.id, name: shippingMethod.name, minDays: shippingMethod.minDays, maxDays: shippingMethod.maxDays },
       currency: deps.settings.currency,
       shippingAddress: order.shippingAddress,
     })
     .returning({ id: orders.id });
   const orderId = row!.id;
-  await tx.insert(orderItems).values(taken.lines.map((line) => ({ orderId, ...line })));
+  await tx.insert(orderItems).values(taken.lines.map((line, i) => ({ orderId, ...line, ...breakdown.lines[i]! })));
+  // Last: the coupon's row lock is the one every order using it waits for; held the shortest.
+  if (coupon) await redeemCoupon(tx, { coupon, orderId, userId: actor.userId });
   await tx
     .insert(orderEvents)
     .values({ orderId, fromStatus: null, toStatus: 'pending', actorUserId: actor.userId, actorKind: actor.kind });
@@ -156,6 +175,8 @@ export async function placeOrder(deps: Deps, viewer: Viewer, input: PlaceOrderIn
         actor,
         lines: normalized.items,
         shippingAddress: await destinationOf(tx, actor.userId, input),
+        couponCode: input.couponCode,
+        shippingMethodId: input.shippingMethodId,
         unavailable: notForSale('items: '),
       }),
   });

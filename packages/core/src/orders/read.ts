@@ -19,6 +19,8 @@ const itemColumns = {
   quantity: orderItems.quantity,
   unitPriceCents: orderItems.unitPriceCents,
   lineTotalCents: orderItems.lineTotalCents,
+  discountCents: orderItems.discountCents,
+  taxCents: orderItems.taxCents,
 };
 
 type ItemRow = { [K in keyof typeof itemColumns]: (typeof orderItems.$inferSelect)[K] };
@@ -29,9 +31,16 @@ function toOrderDto(row: OrderRow, items: ItemRow[]): OrderDto {
     userId: row.userId,
     status: row.status,
     items: items.map(({ orderId: _orderId, ...item }) => item),
+    subtotalCents: row.subtotalCents,
+    discountCents: row.discountCents,
+    shippingCents: row.shippingCents,
+    taxCents: row.taxCents,
     totalCents: row.totalCents,
+    couponCode: row.couponCode,
+    shippingMethod: row.shippingMethod ?? null,
     currency: row.currency,
     shippingAddress: row.shippingAddress ?? null,
+    shipment: row.shipment ?? null,
     attention: row.attention,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -2,6 +2,7 @@ import { orderStatuses } from '@commerce/db';
 import { z } from 'zod';
 import { destinationFields, shippingAddressSchema } from '../addresses/schemas';
 import { idInput, idSchema, pageOutput, pageQuery } from '../pagination';
+import { couponCodeSchema, totalsOutput } from '../pricing/schemas';
 import { textSchema } from '../text';
 
 export const MAX_LINE_QUANTITY = 1000;
@@ -25,6 +26,14 @@ export const idempotencyKeySchema = z
   .max(255)
   .regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, 'use 1 to 255 printable ASCII characters');
 
+/** What an order adds to its lines (POST /orders, checkout): a coupon and a shipping method. */
+export const deliveryChoice = z.object({
+  couponCode: couponCodeSchema.optional().describe('Case-insensitive; 400 `coupon_invalid` when it does not apply, 409 `coupon_exhausted` when used up'),
+  shippingMethodId: idSchema
+    .optional()
+    .describe('Required when methods ship to the address\'s country (400 `shipping_method_required`); one that does not is a 400'),
+});
+
 export const orderLineInput = z.object({
   productId: idSchema,
   /** Required when the product has several active variants. */
@@ -36,6 +45,7 @@ export type OrderLineInput = z.output<typeof orderLineInput>;
 export const placeOrderInput = z.object({
   items: z.array(orderLineInput).min(1).max(MAX_ORDER_LINES),
   ...destinationFields,
+  ...deliveryChoice.shape,
   /** For tRPC callers; REST callers send the `Idempotency-Key` header instead. */
   idempotencyKey: idempotencyKeySchema.optional(),
 });
@@ -54,6 +64,9 @@ export type ListOrdersInput = z.output<typeof listOrdersInput>;
 export const setOrderStatusInput = idInput.extend({
   status: orderStatusSchema,
   note: textSchema(0, 500).optional(),
+  /** With `status: "shipped"` only: recorded as the order's shipment. */
+  carrier: textSchema(1, 100).optional(),
+  trackingNumber: textSchema(1, 100).optional(),
 });
 
 export const orderItemOutput = z.object({
@@ -66,6 +79,8 @@ export const orderItemOutput = z.object({
   quantity: z.number().int(),
   unitPriceCents: z.number().int(),
   lineTotalCents: z.number().int(),
+  discountCents: z.number().int().describe("This line's share of the discount"),
+  taxCents: z.number().int().describe('Tax on the line after its discount'),
 });
 
 export const orderOutput = z.object({
@@ -73,9 +88,13 @@ export const orderOutput = z.object({
   userId: z.number().int(),
   status: orderStatusSchema,
   items: z.array(orderItemOutput),
-  totalCents: z.number().int(),
+  ...totalsOutput.shape,
   currency: z.string(),
   shippingAddress: shippingAddressSchema.nullable(),
+  shipment: z
+    .object({ carrier: z.string().nullable(), trackingNumber: z.string().nullable(), shippedAt: z.string() })
+    .nullable()
+    .describe('Set when the order is shipped'),
   attention: z
     .string()
     .nullable()

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { emit, type StoreEventType } from '../outbox';
 import { publishAfterCommit } from '../live';
+import { releaseCoupon } from '../pricing/coupons';
 import { afterCommit, transaction } from '../transaction';
 import { AppError, notFound } from '../errors';
 import { isStaff, type Viewer } from '../viewer';
@@ -16,6 +17,8 @@ import { returnStock } from './stock';
 export interface TransitionOptions {
   /** Written to the order's timeline, e.g. a refund reason. */
   note?: string | undefined;
+  /** For a move to `shipped`: who carries it, and its tracking number. */
+  shipment?: { carrier?: string | undefined; trackingNumber?: string | undefined } | undefined;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface TransitionOptions {
 export async function transitionOrderInTx(
   deps: Deps,
   tx: Transaction,
-  { actor, orderId, to, note }: { actor: OrderActor; orderId: number; to: OrderStatus } & TransitionOptions,
+  { actor, orderId, to, note, shipment }: { actor: OrderActor; orderId: number; to: OrderStatus } & TransitionOptions,
 ): Promise<{ from: OrderStatus }> {
   const [order] = await tx
     .select({ userId: orders.userId, status: orders.status })
@@ -51,7 +54,17 @@ export async function transitionOrderInTx(
     throw new AppError('ILLEGAL_TRANSITION', `Order ${orderId} cannot go from ${from} to ${to}`);
   }
 
-  await tx.update(orders).set({ status: to, updatedAt: sql`now()` }).where(eq(orders.id, orderId));
+  if (shipment && to !== 'shipped' && (shipment.carrier !== undefined || shipment.trackingNumber !== undefined)) {
+    throw new AppError('BAD_REQUEST', 'carrier and trackingNumber go with status "shipped" only', { field: 'carrier' });
+  }
+  const shipped =
+    to === 'shipped'
+      ? { carrier: shipment?.carrier ?? null, trackingNumber: shipment?.trackingNumber ?? null, shippedAt: deps.clock.now().toISOString() }
+      : undefined;
+  await tx
+    .update(orders)
+    .set({ status: to, updatedAt: sql`now()`, ...(shipped && { shipment: shipped }) })
+    .where(eq(orders.id, orderId));
   await tx.insert(orderEvents).values({
     orderId,
     fromStatus: from,
@@ -68,6 +81,8 @@ export async function transitionOrderInTx(
       .where(eq(orderItems.orderId, orderId));
     await returnStock(deps, tx, lines);
   }
+  // An unpaid order cancelled (by its customer, staff or the expiry sweep) gives its coupon use back.
+  if (from === 'pending' && to === 'cancelled') await releaseCoupon(tx, orderId);
   if (to === 'paid') await issueInvoiceNumber(deps, tx, orderId);
   // Customers' emails and admins' webhooks follow from the event, written with the change.
   await emit(deps, tx, `order.${to}` as StoreEventType, { orderId, from, to });
@@ -111,8 +126,9 @@ export async function cancelOrder(deps: Deps, viewer: Viewer, orderId: number): 
 export async function setOrderStatus(
   deps: Deps,
   viewer: Viewer,
-  input: { id: number; status: OrderStatus; note?: string | undefined },
+  input: { id: number; status: OrderStatus; note?: string | undefined; carrier?: string | undefined; trackingNumber?: string | undefined },
 ): Promise<OrderDetailDto> {
   if (!isStaff(viewer)) throw new AppError('FORBIDDEN', 'Staff or admin role required');
-  return transitionOrder(deps, actorFor(viewer), input.id, input.status, { note: input.note });
+  const { carrier, trackingNumber } = input;
+  return transitionOrder(deps, actorFor(viewer), input.id, input.status, { note: input.note, shipment: { carrier, trackingNumber } });
 }

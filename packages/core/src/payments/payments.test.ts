@@ -211,7 +211,7 @@ describe('payments against Postgres (offline provider)', () => {
 
   it('refuses a free order: there is nothing to pay', async () => {
     const { viewer, order } = await placed();
-    await deps.db.update(orders).set({ totalCents: 0 }).where(eq(orders.id, order.id));
+    await deps.db.update(orders).set({ subtotalCents: 0, totalCents: 0 }).where(eq(orders.id, order.id));
     await expect(payOrder(deps, viewer, { id: order.id })).rejects.toMatchObject({ code: 'NOTHING_TO_PAY' });
   });
 

@@ -22,7 +22,7 @@ let variantId: number;
 async function order(userId: number, status: OrderStatus, totalCents: number, createdAt: Date) {
   const [row] = await deps.db
     .insert(orders)
-    .values({ userId, status, totalCents, currency: 'USD', createdAt, updatedAt: createdAt })
+    .values({ userId, status, subtotalCents: totalCents, totalCents, currency: 'USD', createdAt, updatedAt: createdAt })
     .returning({ id: orders.id });
   return row!.id;
 }

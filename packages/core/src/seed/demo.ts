@@ -114,6 +114,7 @@ export async function seedDemoOrders(db: Database | Transaction, now = new Date(
       planned.map((o) => ({
         userId: o.customer.id,
         status: o.status,
+        subtotalCents: o.totalCents,
         totalCents: o.totalCents,
         currency: 'USD',
         shippingAddress: o.address,
@@ -192,8 +193,8 @@ export async function seedSyntheticOrders(db: Database, count: number): Promise<
         join products p on p.id = v.product_id
       ),
       new_orders as (
-        insert into orders (id, user_id, status, total_cents, currency, created_at, updated_at)
-        select n, user_id, status, price_cents * quantity, 'USD', created_at, created_at from picked
+        insert into orders (id, user_id, status, subtotal_cents, total_cents, currency, created_at, updated_at)
+        select n, user_id, status, price_cents * quantity, price_cents * quantity, 'USD', created_at, created_at from picked
       ),
       new_items as (
         insert into order_items (order_id, product_id, variant_id, name, variant_title, sku, quantity, unit_price_cents, line_total_cents)

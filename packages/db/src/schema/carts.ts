@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgTable, primaryKey, serial, timestamp } from 'drizzle-orm/pg-core';
+import { check, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { products, productVariants } from './catalog';
+import type { ShippingAddress } from './orders';
+import { shippingMethods } from './pricing';
 import { users } from './users';
 
 /** One persistent cart per user; lines are variants, priced from the catalog when read. */
@@ -10,6 +12,10 @@ export const carts = pgTable('carts', {
     .notNull()
     .unique('carts_user_unique')
     .references(() => users.id, { onDelete: 'cascade' }),
+  // What checkout uses when its body leaves them out (PUT /cart/coupon, PUT /cart/delivery).
+  couponCode: text('coupon_code'),
+  shippingAddress: jsonb('shipping_address').$type<ShippingAddress>(),
+  shippingMethodId: integer('shipping_method_id').references(() => shippingMethods.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -3,5 +3,6 @@ export * from './catalog';
 export * from './carts';
 export * from './orders';
 export * from './payments';
+export * from './pricing';
 export * from './accounts';
 export * from './notifications';

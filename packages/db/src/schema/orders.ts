@@ -30,6 +30,21 @@ export interface ShippingAddress {
   phone?: string;
 }
 
+/** The shipping method as it was chosen at checkout (later edits to the method change nothing here). */
+export interface OrderShippingMethod {
+  id: number;
+  name: string;
+  minDays: number;
+  maxDays: number;
+}
+
+/** Set when staff mark the order shipped. */
+export interface Shipment {
+  carrier: string | null;
+  trackingNumber: string | null;
+  shippedAt: string;
+}
+
 export const orders = pgTable(
   'orders',
   {
@@ -38,7 +53,15 @@ export const orders = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'restrict' }),
     status: orderStatus('status').notNull().default('pending'),
+    // As charged at checkout: total = subtotal − discount + shipping + tax (core/pricing/price.ts).
+    subtotalCents: integer('subtotal_cents').notNull(),
+    discountCents: integer('discount_cents').notNull().default(0),
+    shippingCents: integer('shipping_cents').notNull().default(0),
+    taxCents: integer('tax_cents').notNull().default(0),
     totalCents: integer('total_cents').notNull(),
+    couponCode: text('coupon_code'),
+    shippingMethod: jsonb('shipping_method').$type<OrderShippingMethod>(),
+    shipment: jsonb('shipment').$type<Shipment>(),
     currency: text('currency').notNull(),
     shippingAddress: jsonb('shipping_address').$type<ShippingAddress>(),
     paymentIntentId: text('payment_intent_id'),
@@ -50,6 +73,11 @@ export const orders = pgTable(
   },
   (t) => [
     check('orders_total_nonnegative', sql`${t.totalCents} >= 0`),
+    check(
+      'orders_total_adds_up',
+      sql`${t.discountCents} between 0 and ${t.subtotalCents} and ${t.shippingCents} >= 0 and ${t.taxCents} >= 0
+        and ${t.totalCents} = ${t.subtotalCents} - ${t.discountCents} + ${t.shippingCents} + ${t.taxCents}`,
+    ),
     uniqueIndex('orders_payment_intent_unique').on(t.paymentIntentId),
     index('orders_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
     index('orders_user_status_created_idx').on(t.userId, t.status, t.createdAt.desc(), t.id.desc()),
@@ -78,6 +106,9 @@ export const orderItems = pgTable(
     quantity: integer('quantity').notNull(),
     unitPriceCents: integer('unit_price_cents').notNull(),
     lineTotalCents: integer('line_total_cents').notNull(),
+    // This line's share of the order's discount, and its tax (after that discount).
+    discountCents: integer('discount_cents').notNull().default(0),
+    taxCents: integer('tax_cents').notNull().default(0),
   },
   (t) => [
     check('order_items_quantity_range', sql`${t.quantity} between 1 and 1000`),
