@@ -21,7 +21,7 @@ describe('GET /api/products (Postgres)', () => {
     expect(res.body.totalPages).toBe(Math.ceil(res.body.total / 10));
     const product = res.body.items[0];
     expect(Object.keys(product).sort()).toEqual(
-      ['categoryId', 'createdAt', 'currency', 'description', 'id', 'images', 'isActive', 'name', 'options', 'priceCents', 'sku', 'slug', 'stock', 'updatedAt', 'variants'].sort(),
+      ['categoryId', 'createdAt', 'currency', 'description', 'id', 'images', 'isActive', 'name', 'options', 'priceCents', 'rating', 'sku', 'slug', 'stock', 'updatedAt', 'variants'].sort(),
     );
     expect(product.currency).toBe('USD');
     expect(Number.isInteger(product.priceCents)).toBe(true);
@@ -103,9 +103,14 @@ describe('OpenAPI security', () => {
     expect(publicRoutes.sort()).toEqual(
       [
         'GET /categories',
+        'GET /events/stock',
         'GET /products',
         'GET /products/{id}',
+        'GET /products/{id}/reviews',
+        'GET /shipping-methods',
         'POST /auth/login',
+        'POST /auth/password-reset',
+        'POST /auth/password-reset/confirm',
         'POST /auth/register',
         'POST /webhooks/paypal',
         'POST /webhooks/stripe',
