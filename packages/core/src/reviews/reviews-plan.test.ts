@@ -42,8 +42,8 @@ beforeAll(async () => {
     join u on u.n = i / ${PRODUCTS}`);
   await db.execute(sql`
     with u as (select id, row_number() over (order by id) - 1 as n from users where email like 'plan-%')
-    insert into orders (user_id, status, total_cents, currency)
-    select u.id, (case i % 4 when 0 then 'paid' when 1 then 'pending' when 2 then 'delivered' else 'cancelled' end)::order_status, 1000, 'USD'
+    insert into orders (user_id, status, subtotal_cents, total_cents, currency)
+    select u.id, (case i % 4 when 0 then 'paid' when 1 then 'pending' when 2 then 'delivered' else 'cancelled' end)::order_status, 1000, 1000, 'USD'
     from generate_series(0, ${ORDERS - 1}) i join u on u.n = i % ${CUSTOMERS}`);
   await db.execute(sql`
     insert into order_items (order_id, product_id, variant_id, name, variant_title, quantity, unit_price_cents, line_total_cents)
