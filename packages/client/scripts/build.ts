@@ -149,6 +149,9 @@ function routerDeclarations(program: ts.Program): string {
       const def = value.getProperty('_def') && property(value, '_def');
       if (!def?.getProperty('procedure')) return `${inner}${symbol.name}: ${record(value, inner, at)};`;
       const kind = checker.typeToString(property(def, 'type')).replace(/"/g, '') as keyof typeof kinds;
+      // Subscriptions (the staff live feed) need an SSE link this client does not set up;
+      // storefronts follow stock through GET /api/events/stock instead.
+      if (kind === 'subscription') return null;
       used.add(kinds[kind]);
       const types = property(def, '$types');
       const procedureErrors = property(types, 'errorShape');
@@ -161,7 +164,7 @@ function routerDeclarations(program: ts.Program): string {
       ];
       return `${inner}${symbol.name}: ${kinds[kind]}<{\n${fields.join('\n')}\n${inner}}>;`;
     });
-    return `{\n${entries.join('\n')}\n${indent}}`;
+    return `{\n${entries.filter((entry) => entry !== null).join('\n')}\n${indent}}`;
   };
 
   const procedures = record(property(property(routerType, '_def'), 'record'), '', '');
