@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { money, statusLabels } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { cx, inputClass } from './ui';
@@ -127,14 +127,7 @@ export function CommandPalette() {
   return (
     <>
       {open ? (
-        <div className="fixed inset-0 z-50 flex items-start justify-center bg-slate-900/40 p-4 pt-[10vh]" onMouseDown={close}>
-          <div
-            role="dialog"
-            aria-modal="true"
-            aria-label="Search the shop"
-            className="w-full max-w-xl overflow-hidden rounded-lg bg-white shadow-xl"
-            onMouseDown={(event) => event.stopPropagation()}
-          >
+        <Overlay label="Search the shop" className="max-w-xl overflow-hidden" onClose={close}>
             <input
               ref={input}
               type="search"
@@ -185,12 +178,10 @@ export function CommandPalette() {
                 </ul>
               )}
             </div>
-          </div>
-        </div>
+        </Overlay>
       ) : null}
       {help ? (
-        <div className="fixed inset-0 z-50 flex items-start justify-center bg-slate-900/40 p-4 pt-[10vh]" onMouseDown={() => setHelp(false)}>
-          <div role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" className="w-full max-w-sm rounded-lg bg-white p-5 shadow-xl">
+        <Overlay label="Keyboard shortcuts" className="max-w-sm p-5" onClose={() => setHelp(false)}>
             <h2 className="mb-3 text-base font-semibold text-slate-900">Keyboard shortcuts</h2>
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
               <dt><kbd className="rounded border border-slate-300 px-1.5 text-xs">⌘K</kbd> <kbd className="rounded border border-slate-300 px-1.5 text-xs">/</kbd></dt>
@@ -204,9 +195,25 @@ export function CommandPalette() {
               <dt><kbd className="rounded border border-slate-300 px-1.5 text-xs">?</kbd></dt>
               <dd className="text-slate-700">Show or hide this list</dd>
             </dl>
-          </div>
-        </div>
+        </Overlay>
       ) : null}
     </>
+  );
+}
+
+/** A dialog over a dimmed page; a press outside it closes it. */
+function Overlay({ label, className, onClose, children }: { label: string; className: string; onClose: () => void; children: ReactNode }) {
+  return (
+    <div className="fixed inset-0 z-50 flex items-start justify-center bg-slate-900/40 p-4 pt-[10vh]" onMouseDown={onClose}>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-label={label}
+        className={cx('w-full rounded-lg bg-white shadow-xl', className)}
+        onMouseDown={(event) => event.stopPropagation()}
+      >
+        {children}
+      </div>
+    </div>
   );
 }
