@@ -11,3 +11,4 @@ export * from './reviews/schemas';
 export * from './reports/schemas';
 export * from './pricing/schemas';
 export * from './notifications/schemas';
+export * from './audit/schemas';
