@@ -46,6 +46,7 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'live.events': staff,
 
   'users.list': admin,
+  'audit.list': admin,
   'users.setRole': admin,
 
   'products.list': everyone,

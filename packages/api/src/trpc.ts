@@ -1,4 +1,4 @@
-import { takeRequest, type RuleCode } from '@commerce/core';
+import { actorFor, takeRequest, type RuleCode } from '@commerce/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { originAllowed, type Context } from './context';
@@ -89,7 +89,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer || !ctx.session) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first: the token is missing, expired or revoked' });
   }
-  return next({ ctx: { ...ctx, viewer: ctx.viewer, session: ctx.session } });
+  return next({ ctx: { ...ctx, viewer: ctx.viewer, session: ctx.session, actor: actorFor(ctx.viewer) } });
 });
 
 export const staffProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -34,7 +34,7 @@ const uploadsRouter = router({
     .input(uploadImageForm)
     .output(productImageOutput)
     .mutation(({ ctx, input }) =>
-      uploadProductImage(ctx.deps, { productId: input.id, file: input.file, alt: input.alt, variantId: input.variantId }),
+      uploadProductImage(ctx.deps, { actor: ctx.actor, productId: input.id, file: input.file, alt: input.alt, variantId: input.variantId }),
     ),
   /** The order's invoice as PDF bytes (owner, staff): the route sends them as application/pdf. */
   invoice: authedProcedure.input(z.object({ id: formId })).query(({ ctx, input }) => getInvoice(ctx.deps, ctx.viewer, input.id)),

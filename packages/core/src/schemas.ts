@@ -10,3 +10,4 @@ export * from './wishlist/schemas';
 export * from './reviews/schemas';
 export * from './reports/schemas';
 export * from './pricing/schemas';
+export * from './audit/schemas';

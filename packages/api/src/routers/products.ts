@@ -76,7 +76,7 @@ export const productsRouter = router({
     })
     .input(createProductInput)
     .output(productOutput)
-    .mutation(({ ctx, input }) => createProduct(ctx.deps, input)),
+    .mutation(({ ctx, input }) => createProduct(ctx.deps, ctx.actor, input)),
 
   update: staffProcedure
     .meta({
@@ -101,7 +101,7 @@ export const productsRouter = router({
     })
     .input(updateProductInput.extend(idInput.shape))
     .output(productOutput)
-    .mutation(({ ctx, input: { id, ...changes } }) => updateProduct(ctx.deps, id, changes)),
+    .mutation(({ ctx, input }) => updateProduct(ctx.deps, ctx.actor, input)),
 
   delete: staffProcedure
     .meta({
@@ -117,5 +117,5 @@ export const productsRouter = router({
     })
     .input(idInput)
     .output(z.object({ success: z.literal(true) }))
-    .mutation(({ ctx, input }) => archiveProduct(ctx.deps, input.id)),
+    .mutation(({ ctx, input }) => archiveProduct(ctx.deps, ctx.actor, input.id)),
 });

@@ -1,5 +1,6 @@
 import { users } from '@commerce/db';
 import { and, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { recordChange, actorFor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
@@ -59,6 +60,7 @@ export async function setUserRole(deps: Deps, viewer: Viewer, input: SetRoleInpu
       throw new AppError('LAST_ADMIN', 'The last admin cannot lose the admin role: make another user admin first');
     }
     const [updated] = await tx.update(users).set({ role: input.role }).where(eq(users.id, input.id)).returning(publicUserColumns);
+    await recordChange(deps, tx, { actor: actorFor(viewer), entity: 'user', id: input.id, action: 'update', before: target, after: updated! });
     forgetUserSessionsAfterCommit(deps, tx, input.id);
     return updated!;
   });

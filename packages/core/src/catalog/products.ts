@@ -1,5 +1,6 @@
 import { productImages, productRatings, products, productVariants, type Transaction } from '@commerce/db';
 import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
@@ -227,7 +228,7 @@ function productWriteError(error: unknown): never {
  * Creates a product with its variants: those given, or one made of the product's own price,
  * stock and sku (so single-variant products keep the shape they always had).
  */
-export async function createProduct(deps: Deps, input: CreateProductInput): Promise<ProductDto> {
+export async function createProduct(deps: Deps, actor: Actor, input: CreateProductInput): Promise<ProductDto> {
   const { variants, priceCents, stock, sku, lowStockThreshold, images, ...fields } = input;
   const row = await withUniqueSlug(deps, productSlug, input.name, 'product', (slug) =>
     transaction(deps, async (tx) => {
@@ -248,6 +249,8 @@ export async function createProduct(deps: Deps, input: CreateProductInput): Prom
       if (images.length) {
         await tx.insert(productImages).values(images.map((image, position) => ({ productId: product.id, ...image, position })));
       }
+      const after = (await findProduct(tx, product.id)) ?? null;
+      await recordChange(deps, tx, { actor, entity: 'product', id: product.id, action: 'create', before: null, after });
       catalogChanged(deps, tx);
       return product;
     }),
@@ -343,13 +346,14 @@ async function replaceImages(
   removeImageFilesAfterCommit(deps, tx, removed.map((image) => image.storageKey));
 }
 
-export async function updateProduct(deps: Deps, id: number, input: UpdateProductInput): Promise<ProductDto> {
+export async function updateProduct(deps: Deps, actor: Actor, { id, ...input }: UpdateProductInput & { id: number }): Promise<ProductDto> {
   const current = await findProduct(deps.db, id);
   if (!current) throw notFound('Product');
   if (Object.values(input).every((v) => v === undefined)) return getProduct(deps, asStaff, id);
   const { priceCents: _p, stock: _s, sku: _k, lowStockThreshold: _t, images, ...fields } = input;
   const write = (slug?: string) =>
     transaction(deps, async (tx) => {
+      const before = (await findProduct(tx, id)) ?? null;
       // Variants first, then the product row: the order in which orders take them.
       await updateOnlyVariant(deps, tx, id, input);
       if (fields.options !== undefined) await fitVariantsToOptions(deps, tx, id, fields.options);
@@ -361,6 +365,8 @@ export async function updateProduct(deps: Deps, id: number, input: UpdateProduct
         .catch(productWriteError);
       if (!row) throw notFound('Product');
       if (images !== undefined) await replaceImages(deps, tx, id, images);
+      const after = (await findProduct(tx, id)) ?? null;
+      await recordChange(deps, tx, { actor, entity: 'product', id, action: 'update', before, after });
       catalogChanged(deps, tx);
       await emit(deps, tx, 'product.updated', { productId: id });
     });
@@ -371,15 +377,19 @@ export async function updateProduct(deps: Deps, id: number, input: UpdateProduct
 }
 
 /** Archives: the row stays for past orders and carts, and leaves every public read. Archiving twice is fine. */
-export async function archiveProduct(deps: Deps, id: number): Promise<{ success: true }> {
+export async function archiveProduct(deps: Deps, actor: Actor, id: number): Promise<{ success: true }> {
   const now = deps.clock.now();
   await transaction(deps, async (tx) => {
+    const before = (await findProduct(tx, id)) ?? null;
     const [row] = await tx
       .update(products)
       .set({ archivedAt: sql`coalesce(${products.archivedAt}, ${now.toISOString()}::timestamptz)`, updatedAt: now })
       .where(eq(products.id, id))
       .returning({ id: products.id });
     if (!row) throw notFound('Product');
+    if (!before?.archivedAt) {
+      await recordChange(deps, tx, { actor, entity: 'product', id, action: 'archive', before, after: (await findProduct(tx, id)) ?? null });
+    }
     catalogChanged(deps, tx);
   });
   return { success: true };
