@@ -16,6 +16,7 @@ const nav = [
   { href: '/categories', label: 'Categories' },
   { href: '/orders', label: 'Orders' },
   { href: '/customers', label: 'Customers' },
+  { href: '/audit', label: 'Audit log', adminOnly: true },
 ];
 
 export type Me = RouterOutputs['auth']['me'];
@@ -67,7 +68,7 @@ export function AppShell({ children }: { children: (me: Me) => ReactNode }) {
 
   const links = (
     <ul className="space-y-1">
-      {nav.map((item) => (
+      {nav.filter((item) => !('adminOnly' in item) || user.role === 'admin').map((item) => (
         <li key={item.href}>
           <Link
             href={item.href}

@@ -29,6 +29,7 @@ async function pages(): Promise<{ name: string; path: string; heading: string | 
     { name: 'order', path: '/orders/1', heading: 'Order #1' },
     { name: 'customers', path: '/customers', heading: 'Customers' },
     { name: 'customer', path: '/customers/1', heading: /.+/ },
+    { name: 'audit', path: '/audit', heading: 'Audit log' },
   ];
 }
 
