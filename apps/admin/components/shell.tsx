@@ -21,6 +21,7 @@ const nav: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/tax-rates', label: 'Tax rates' },
   // Endpoints receive every order's data: admins only, as the API has it.
   { href: '/webhooks', label: 'Webhooks', adminOnly: true },
+  { href: '/audit', label: 'Audit log', adminOnly: true },
 ];
 
 export type Me = RouterOutputs['auth']['me'];

@@ -67,6 +67,7 @@ async function pages(): Promise<{ name: string; path: string; heading: string | 
     { name: 'tax-rates', path: '/tax-rates', heading: 'Tax rates' },
     { name: 'webhooks', path: '/webhooks', heading: 'Webhooks' },
     { name: 'webhook', path: `/webhooks/${endpoint.id}`, heading: 'Webhook endpoint' },
+    { name: 'audit', path: '/audit', heading: 'Audit log' },
   ];
 }
 

@@ -70,9 +70,17 @@ const checkCookieOrigin = t.middleware(({ ctx, type, next }) => {
  * Every call by a signed-in user counts against their own limit, over REST and tRPC alike (the
  * server counts every request per client address before routing, so anonymous calls are covered).
  */
-const limitPerUser = t.middleware(async ({ ctx, next }) => {
-  if (ctx.viewer) await takeRequest(ctx.deps, 'user', ctx.viewer.userId);
-  return next();
+const limitPerUser = t.middleware(async ({ ctx, type, next }) => {
+  if (!ctx.viewer) return next();
+  const counted = takeRequest(ctx.deps, 'user', ctx.viewer.userId);
+  if (type !== 'query') {
+    await counted;
+    return next();
+  }
+  // A query changes nothing, so it runs while its request is counted instead of after: one
+  // round trip less before every signed-in read. Over the limit, the answer is still only the 429.
+  const [result] = await Promise.all([next(), counted]);
+  return result;
 });
 
 export const publicProcedure = t.procedure.use(mapCallerErrors).use(checkCookieOrigin).use(limitPerUser);

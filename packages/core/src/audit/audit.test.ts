@@ -7,7 +7,7 @@ import { createWebhookEndpoint } from '../notifications/webhooks';
 import { createTestDeps, insertTestProduct } from '../testing';
 import { transaction } from '../transaction';
 import type { Viewer } from '../viewer';
-import { actorFor } from './actor';
+import { actorFor, systemActor } from './actor';
 import { listAudit } from './list';
 import { changedFields, recordChange, REDACTED } from './record';
 
@@ -67,6 +67,12 @@ describe('the audit trail', () => {
     expect(await entriesFor('product', productId)).toEqual([]);
     // And a write core refuses records nothing either.
     await expect(updateProduct(deps, actorFor(admin), { id: productId, categoryId: 2_000_000_000 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await entriesFor('product', productId)).toEqual([]);
+  });
+
+  it('records people, not the system (the seed, payment webhooks)', async () => {
+    const { id: productId } = await insertTestProduct(deps.db, { name: 'Seeded', priceCents: 1, stock: 1 });
+    await updateProduct(deps, systemActor, { id: productId, priceCents: 2 });
     expect(await entriesFor('product', productId)).toEqual([]);
   });
 

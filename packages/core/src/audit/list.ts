@@ -41,5 +41,6 @@ export async function listAudit(deps: Deps, viewer: Viewer, raw: ListAuditInput)
   return {
     items: items.map((row) => ({ ...row, actorKind: row.actorKind as ActorKind, createdAt: row.createdAt.toISOString() })),
     nextCursor: rows.length > limit && last ? `${last.createdAt.toISOString()}~${last.id}` : null,
+    currency: deps.settings.currency,
   };
 }

@@ -47,9 +47,11 @@ export function changedFields(before: Record<string, unknown> | null, after: Rec
 /**
  * Writes one audit entry for `change` inside `tx`, so it exists exactly when the change commits.
  * The actor's email and name are copied as they are now. An update that changed no field
- * writes nothing.
+ * writes nothing, and neither does the system (the seed's pictures, payment webhooks): the
+ * trail is of what people changed.
  */
 export async function recordChange(deps: Pick<Deps, 'clock'>, tx: Transaction, change: Change & { actor: Actor }): Promise<void> {
+  if (change.actor.kind === 'system') return;
   const changes = changedFields(change.before, change.after);
   if (change.action === 'update' && Object.keys(changes).length === 0) return;
   const { actor } = change;

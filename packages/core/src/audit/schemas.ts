@@ -54,5 +54,10 @@ export const auditEntryOutput = z.object({
 });
 export type AuditEntryDto = z.output<typeof auditEntryOutput>;
 
-export const auditPageOutput = z.object({ items: z.array(auditEntryOutput), nextCursor: z.string().nullable() });
+export const auditPageOutput = z.object({
+  items: z.array(auditEntryOutput),
+  nextCursor: z.string().nullable(),
+  /** The store's currency: amounts (`…Cents` fields) are in its minor units. */
+  currency: z.string(),
+});
 export type AuditPageDto = z.output<typeof auditPageOutput>;

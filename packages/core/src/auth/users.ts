@@ -1,5 +1,5 @@
 import { users } from '@commerce/db';
-import { and, count, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { recordChange, actorFor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -30,7 +30,7 @@ export async function listUsers(deps: Deps, viewer: Viewer, input: ListUsersInpu
       .select(publicUserColumns)
       .from(users)
       .where(where)
-      .orderBy(desc(users.createdAt), desc(users.id))
+      .orderBy(sql`${users.createdAt} desc nulls last`, sql`${users.id} desc nulls last`)
       .limit(input.limit)
       .offset(offsetOf(input.page, input.limit)),
     deps.db.select({ n: count() }).from(users).where(where),

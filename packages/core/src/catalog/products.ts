@@ -1,5 +1,5 @@
 import { productImages, productRatings, products, productVariants, type Transaction } from '@commerce/db';
-import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
@@ -22,7 +22,7 @@ import {
   visibleVariant,
   type VariantRow,
 } from './variants';
-import { catalogChanged } from './version';
+import { catalogChanged, countAtCatalogVersion } from './version';
 
 export type ProductRow = Omit<typeof products.$inferSelect, 'search' | 'inStock'>;
 
@@ -108,12 +108,23 @@ const publicRow = sql`${products.isActive} and ${products.archivedAt} is null`;
 const staffRow = sql`${products.archivedAt} is null`;
 const inactiveRow = sql`not ${products.isActive} and ${products.archivedAt} is null`;
 
-const sortOrders: Record<ListProductsInput['sort'], SQL[]> = {
-  newest: [desc(products.createdAt), desc(products.id)],
-  price_asc: [asc(products.priceCents), asc(products.id)],
-  price_desc: [desc(products.priceCents), desc(products.id)],
-  name: [asc(products.name), asc(products.id)],
+type SortColumns = Record<'createdAt' | 'id' | 'priceCents' | 'name', AnyColumn>;
+
+// Columns of the products table, or of a subquery over it.
+const sortOrders: Record<ListProductsInput['sort'], (c: SortColumns) => SQL[]> = {
+  newest: (c) => [desc(c.createdAt), desc(c.id)],
+  price_asc: (c) => [asc(c.priceCents), asc(c.id)],
+  price_desc: (c) => [desc(c.priceCents), desc(c.id)],
+  name: (c) => [asc(c.name), asc(c.id)],
 };
+
+/**
+ * Up to this many matches, a search page is sorted from the matches (found through the text
+ * index) rather than read off a sort index: walking a sort index to find a few rare matches
+ * reads every product, and the planner cannot tell a rare word from a common one it has no
+ * statistics on.
+ */
+const FEW_MATCHES = 2_000;
 
 /** Products with a live variant whose sku is exactly `q`, in any case (at most a few); unexecuted, for the plan test. */
 export const skuLookupQuery = (deps: Deps, q: string) =>
@@ -150,22 +161,44 @@ async function listConditions(deps: Deps, viewer: Viewer, input: ListProductsInp
  */
 export async function productListQueries(deps: Deps, viewer: Viewer, input: ListProductsInput) {
   const where = and(...(await listConditions(deps, viewer, input)));
+  const offset = offsetOf(input.page, input.limit);
+  // A LIMIT makes Postgres plan the matches on their own (a subquery with one is never merged
+  // into the outer query), so the outer order cannot pull them through a sort index. Far above
+  // FEW_MATCHES: only used when the count says they are fewer, and products added since still fit.
+  const matches = deps.db.select(productColumns).from(products).where(where).limit(10 * FEW_MATCHES).as('matches');
   return {
     page: deps.db
       .select(productColumns)
       .from(products)
       .where(where)
-      .orderBy(...sortOrders[input.sort])
+      .orderBy(...sortOrders[input.sort](products))
       .limit(input.limit)
-      .offset(offsetOf(input.page, input.limit)),
+      .offset(offset),
     count: deps.db.select({ total: sql<number>`count(*)::int` }).from(products).where(where),
+    ...(input.q && {
+      pageOfFewMatches: deps.db
+        .select()
+        .from(matches)
+        .orderBy(...sortOrders[input.sort](matches))
+        .limit(input.limit)
+        .offset(offset),
+    }),
   };
 }
 
 export async function listProducts(deps: Deps, viewer: Viewer, input: ListProductsInput): Promise<Page<ProductDto>> {
   const queries = await productListQueries(deps, viewer, input);
-  const [rows, [count]] = await Promise.all([queries.page, queries.count]);
-  return pageOf(await productDtos(deps, viewer, rows), input.page, input.limit, Number(count?.total ?? 0));
+  const count = () => countAtCatalogVersion(deps, queries.count, async () => Number((await queries.count)[0]?.total ?? 0));
+  let rows: ProductRow[];
+  let total: number;
+  if (queries.pageOfFewMatches) {
+    // A search: how many products match (a count cached per shape) decides how the page is read.
+    total = await count();
+    rows = total === 0 ? [] : await (total <= FEW_MATCHES ? queries.pageOfFewMatches : queries.page);
+  } else {
+    [rows, total] = await Promise.all([queries.page, count()]);
+  }
+  return pageOf(await productDtos(deps, viewer, rows), input.page, input.limit, total);
 }
 
 async function findProduct(db: Deps['db'] | Transaction, id: number): Promise<ProductRow | undefined> {

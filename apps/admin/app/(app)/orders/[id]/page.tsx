@@ -4,7 +4,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
+import { useMe } from '@/components/me';
 import { Button, Card, cx, ErrorState, PageHeader, Skeleton, StatusBadge, td, TextLink, th } from '@/components/ui';
+import { auditHref } from '@/lib/audit';
 import { formatDateTime, money, statusLabels } from '@/lib/format';
 import { errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
 
@@ -43,6 +45,7 @@ export default function OrderPage() {
   const { id } = useParams<{ id: string }>();
   const orderId = Number(id);
   const trpc = useTRPC();
+  const me = useMe();
   const router = useRouter();
   const queryClient = useQueryClient();
   const valid = Number.isInteger(orderId) && orderId > 0;
@@ -191,7 +194,10 @@ export default function OrderPage() {
               </table>
             </div>
           </Card>
-          <Card title="Timeline">
+          <Card
+            title="Timeline"
+            action={me.role === 'admin' ? <TextLink href={auditHref('order', o.id)} className="text-sm">Audit log</TextLink> : null}
+          >
             <ol className="space-y-3 p-4">
               {o.events.map((event, index) => (
                 <li key={index} className="flex gap-3 text-sm">
