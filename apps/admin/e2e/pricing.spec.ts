@@ -16,7 +16,8 @@ test('a coupon made in the admin applies to a REST cart, and its use shows on th
   await signInAsAdmin(page);
   await page.getByRole('link', { name: 'Coupons', exact: true }).click();
   await page.getByRole('link', { name: 'New coupon' }).click();
-  await page.getByLabel('Code').fill(code.toLowerCase());
+  await expect(page.getByRole('heading', { level: 1, name: 'New coupon' })).toBeVisible();
+  await page.getByLabel('Code', { exact: true }).fill(code.toLowerCase());
   await page.getByLabel('Type').selectOption('percent');
   await page.getByLabel('Percent off').fill('10');
   await page.getByLabel('Total uses').fill('5');
@@ -96,8 +97,8 @@ test('a shipping method and a tax rate made in the admin show in a new order’s
   await form.getByLabel('Name').fill(name);
   await form.getByLabel('Countries').fill('Germany');
   await form.getByLabel('Price (USD)').fill('9.90');
-  await form.getByLabel('Delivery from (days)').fill('1');
-  await form.getByLabel('to (days)').fill('3');
+  await form.getByLabel('Min. days').fill('1');
+  await form.getByLabel('Max. days').fill('3');
   await form.getByRole('button', { name: 'Create method' }).click();
   await expect(page.locator('#method-countries-error')).toContainText('ISO 3166-1 alpha-2');
   await form.getByLabel('Countries').fill('de, at');
@@ -120,7 +121,7 @@ test('a shipping method and a tax rate made in the admin show in a new order’s
   await expect(page.locator('#rate-country-error')).toContainText('ISO 3166-1 alpha-2');
   await rateForm.getByLabel('Country').fill('de');
   await rateForm.getByRole('button', { name: 'Add rate' }).click();
-  await expect(page.getByRole('row').filter({ hasText: 'DE' })).toContainText(percent(19));
+  await expect(page.getByRole('row').filter({ hasText: 'DE · whole country' })).toContainText(percent(19));
   // The same place twice: the 409 lands beside the field it names.
   await rateForm.getByLabel('Country').fill('DE');
   await rateForm.getByLabel('Rate (%)').fill('7');

@@ -88,10 +88,10 @@ function MethodForm({ method, onDone }: { method?: Method | undefined; onDone: (
         <Field id={id('free')} label="Free over" error={errors.freeOverCents} hint="Optional subtotal">
           <Input {...described(id('free'), errors.freeOverCents)} name="freeOver" inputMode="decimal" defaultValue={method?.freeOverCents != null ? centsToInput(method.freeOverCents) : ''} />
         </Field>
-        <Field id={id('min-days')} label="Delivery from (days)" error={errors.minDays}>
+        <Field id={id('min-days')} label="Min. days" error={errors.minDays}>
           <Input {...described(id('min-days'), errors.minDays)} name="minDays" inputMode="numeric" defaultValue={method?.minDays ?? ''} />
         </Field>
-        <Field id={id('max-days')} label="to (days)" error={errors.maxDays}>
+        <Field id={id('max-days')} label="Max. days" error={errors.maxDays}>
           <Input {...described(id('max-days'), errors.maxDays)} name="maxDays" inputMode="numeric" defaultValue={method?.maxDays ?? ''} />
         </Field>
       </div>
@@ -136,10 +136,10 @@ export default function ShippingMethodsPage() {
           <div className="border-b border-slate-200 p-4">
             <Input
               aria-label="Ships to country"
-              placeholder="Ships to country (e.g. US)"
+              placeholder="Country, e.g. US"
               defaultValue={countryText}
               maxLength={2}
-              className="max-w-56 uppercase"
+              className="max-w-56 uppercase placeholder:normal-case"
               onChange={(e) => {
                 const value = e.target.value.trim().toUpperCase();
                 if (value === '' || value.length === 2) url.set({ country: value });

@@ -108,10 +108,10 @@ export default function TaxRatesPage() {
           <div className="border-b border-slate-200 p-4">
             <Input
               aria-label="Country"
-              placeholder="Country (e.g. US)"
+              placeholder="Country, e.g. US"
               value={filter}
               maxLength={2}
-              className="max-w-56 uppercase"
+              className="max-w-56 uppercase placeholder:normal-case"
               onChange={(e) => {
                 const value = e.target.value.trim().toUpperCase();
                 setFilter(value);
@@ -144,14 +144,14 @@ export default function TaxRatesPage() {
                       <span className="font-medium text-slate-900">{r.country}</span>
                       {r.region ? <span className="text-slate-700"> · {r.region}</span> : <span className="text-slate-600"> · whole country</span>}
                       {r.includesShipping ? (
-                        <span className="ml-2">
-                          <Badge>shipping taxed</Badge>
+                        <span className="mt-1 block whitespace-nowrap">
+                          <Badge>Shipping taxed</Badge>
                         </span>
                       ) : null}
                     </td>
                     <td className={`${td} text-right tabular-nums`}>{percent(r.ratePercent)}</td>
                     <td className={`${td} text-right`}>
-                      <div className="flex flex-wrap justify-end gap-1">
+                      <div className="flex justify-end gap-1">
                         <Button kind="ghost" aria-label={`Edit ${r.country}${r.region ? ` ${r.region}` : ''}`} onClick={() => url.set({ edit: r.id })}>
                           Edit
                         </Button>

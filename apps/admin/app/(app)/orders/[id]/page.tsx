@@ -182,12 +182,12 @@ export default function OrderPage() {
                 </tbody>
                 <tfoot className="border-t border-slate-200">
                   {totalsRows(o, refundedCents).map((row) => (
-                    <tr key={row.label}>
-                      <th scope="row" colSpan={3} className={cx(td, 'py-1.5 text-right font-normal', row.strong && 'font-semibold')}>
+                    <tr key={row.label} className="[&:first-child>*]:pt-3 [&:last-child>*]:pb-3">
+                      <th scope="row" colSpan={3} className={cx('px-4 py-1.5 text-right text-sm text-slate-800', row.strong ? 'font-semibold' : 'font-normal')}>
                         {row.label}
                         {row.detail ? <span className="block text-xs font-normal text-slate-600">{row.detail}</span> : null}
                       </th>
-                      <td className={cx(td, 'py-1.5 text-right tabular-nums whitespace-nowrap', row.strong && 'font-semibold')}>{money(row.cents, o.currency)}</td>
+                      <td className={cx('whitespace-nowrap px-4 py-1.5 text-right text-sm tabular-nums text-slate-800', row.strong && 'font-semibold')}>{money(row.cents, o.currency)}</td>
                     </tr>
                   ))}
                 </tfoot>
