@@ -10,12 +10,17 @@ import { CommandPalette, openPalette } from './command-palette';
 import { useLiveUpdates } from './live-updates';
 import { Button, cx, ErrorState, Skeleton } from './ui';
 
-const nav = [
+const nav: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/', label: 'Home' },
   { href: '/products', label: 'Products' },
   { href: '/categories', label: 'Categories' },
   { href: '/orders', label: 'Orders' },
   { href: '/customers', label: 'Customers' },
+  { href: '/coupons', label: 'Coupons' },
+  { href: '/shipping-methods', label: 'Shipping' },
+  { href: '/tax-rates', label: 'Tax rates' },
+  // Endpoints receive every order's data: admins only, as the API has it.
+  { href: '/webhooks', label: 'Webhooks', adminOnly: true },
   { href: '/audit', label: 'Audit log', adminOnly: true },
 ];
 
@@ -68,7 +73,7 @@ export function AppShell({ children }: { children: (me: Me) => ReactNode }) {
 
   const links = (
     <ul className="space-y-1">
-      {nav.filter((item) => !('adminOnly' in item) || user.role === 'admin').map((item) => (
+      {nav.filter((item) => !item.adminOnly || user.role === 'admin').map((item) => (
         <li key={item.href}>
           <Link
             href={item.href}

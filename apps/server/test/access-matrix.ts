@@ -91,6 +91,7 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'orders.pay': signedIn,
 
   'coupons.list': staff,
+  'coupons.redemptions': staff,
   'coupons.create': staff,
   'coupons.update': staff,
   'coupons.delete': staff,

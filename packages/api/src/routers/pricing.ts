@@ -1,6 +1,8 @@
 import {
   couponInput,
   couponOutput,
+  couponRedemptionPageOutput,
+  couponRedemptionsInput,
   createCoupon,
   createShippingMethod,
   createTaxRate,
@@ -8,6 +10,7 @@ import {
   deleteShippingMethod,
   deleteTaxRate,
   idInput,
+  listCouponRedemptions,
   listCoupons,
   listShippingMethods,
   listShippingMethodsInput,
@@ -92,6 +95,21 @@ export const couponsRouter = router({
     .input(z.object({}))
     .output(z.object({ items: z.array(couponOutput) }))
     .query(({ ctx }) => listCoupons(ctx.deps)),
+  redemptions: staffProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/coupons/{id}/redemptions',
+        tags,
+        summary: 'Orders that used a coupon (staff)',
+        description: 'Newest first: the orders that carry the coupon now, each with what it took off. A cancelled unpaid order gave its use back and is not listed.',
+        protect: true,
+        errorResponses: errorResponses({ access: 'staff', input: true }, { 404: 'No coupon with this id' }),
+      },
+    })
+    .input(couponRedemptionsInput)
+    .output(couponRedemptionPageOutput)
+    .query(({ ctx, input }) => listCouponRedemptions(ctx.deps, input)),
   create: staffProcedure
     .meta(managedMeta('create', coupons))
     .input(couponInput)

@@ -1,11 +1,12 @@
-import { couponRedemptions, coupons, type Database, type Transaction } from '@commerce/db';
-import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { couponRedemptions, coupons, orders, users, type Database, type Transaction } from '@commerce/db';
+import { and, asc, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { transaction } from '../transaction';
 import { AppError, isUniqueViolation, notFound } from '../errors';
 import { couponCovers, type PricingLine } from './price';
-import type { CouponDto, CouponInput, UpdateCouponInput } from './schemas';
+import { offsetOf, pageOf, type Page } from '../pagination';
+import type { CouponDto, CouponInput, CouponRedemptionDto, CouponRedemptionsInput, UpdateCouponInput } from './schemas';
 
 type Db = Database | Transaction;
 export type CouponRow = typeof coupons.$inferSelect;
@@ -63,6 +64,35 @@ function checkCoupon(row: Pick<CouponRow, 'kind' | 'value' | 'startsAt' | 'endsA
 export async function listCoupons(deps: Deps): Promise<{ items: CouponDto[] }> {
   const rows = await deps.db.select().from(coupons).orderBy(asc(coupons.code));
   return { items: rows.map(toCouponDto) };
+}
+
+/** The orders that carry a coupon now (a cancelled unpaid order gave its use back), newest first. */
+export async function listCouponRedemptions(deps: Deps, input: CouponRedemptionsInput): Promise<Page<CouponRedemptionDto>> {
+  const [coupon] = await deps.db.select({ id: coupons.id }).from(coupons).where(eq(coupons.id, input.id));
+  if (!coupon) throw notFound('Coupon');
+  const ofCoupon = eq(couponRedemptions.couponId, input.id);
+  const [rows, [total]] = await Promise.all([
+    deps.db
+      .select({ redemption: couponRedemptions, order: orders, user: { id: users.id, email: users.email, name: users.name } })
+      .from(couponRedemptions)
+      .innerJoin(orders, eq(orders.id, couponRedemptions.orderId))
+      .innerJoin(users, eq(users.id, couponRedemptions.userId))
+      .where(ofCoupon)
+      .orderBy(desc(couponRedemptions.id))
+      .limit(input.limit)
+      .offset(offsetOf(input.page, input.limit)),
+    deps.db.select({ n: count() }).from(couponRedemptions).where(ofCoupon),
+  ]);
+  const items = rows.map(({ redemption, order, user }) => ({
+    orderId: order.id,
+    status: order.status,
+    customer: user,
+    discountCents: order.discountCents,
+    totalCents: order.totalCents,
+    currency: order.currency,
+    redeemedAt: redemption.createdAt.toISOString(),
+  }));
+  return pageOf(items, input.page, input.limit, total?.n ?? 0);
 }
 
 export async function createCoupon(deps: Deps, actor: Actor, input: CouponInput): Promise<CouponDto> {
