@@ -16,6 +16,7 @@ const nav = [
   { href: '/categories', label: 'Categories' },
   { href: '/orders', label: 'Orders' },
   { href: '/customers', label: 'Customers' },
+  { href: '/reviews', label: 'Reviews' },
 ];
 
 export type Me = RouterOutputs['auth']['me'];

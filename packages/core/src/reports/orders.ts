@@ -5,21 +5,26 @@ import { notFound } from '../errors';
 import { canTransition } from '../orders/status';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { personMatches } from '../auth/users';
-import type { ListStaffOrdersInput, OrderContextDto, StaffOrderRowDto } from './schemas';
+import type { ListStaffOrdersInput, OrderContextDto, StaffOrderFilter, StaffOrderRowDto } from './schemas';
 
 // Named in full: drizzle writes a lone-table column unqualified, which the subquery would
 // read as its own order_items.id.
 const outerOrder = sql.raw('"orders"."id"');
 
-/** The staff order table: newest first, each row with its customer and number of units. */
-export async function listStaffOrders(deps: Deps, input: ListStaffOrdersInput): Promise<Page<StaffOrderRowDto>> {
+/** The staff orders list's filter (status, customer), shared with the CSV export. */
+export function staffOrderFilter(deps: Deps, input: StaffOrderFilter): SQL | undefined {
   const filters: SQL[] = [];
   if (input.status) filters.push(eq(orders.status, input.status));
   if (input.userId) filters.push(eq(orders.userId, input.userId));
   if (input.customer) {
     filters.push(inArray(orders.userId, deps.db.select({ id: users.id }).from(users).where(personMatches(input.customer))));
   }
-  const where = filters.length ? and(...filters) : undefined;
+  return filters.length ? and(...filters) : undefined;
+}
+
+/** The staff order table: newest first, each row with its customer and number of units. */
+export async function listStaffOrders(deps: Deps, input: ListStaffOrdersInput): Promise<Page<StaffOrderRowDto>> {
+  const where = staffOrderFilter(deps, input);
   // The page comes off the (…, created_at desc, id desc) indexes first; its customers are
   // looked up after (joining first lets the planner sort every order).
   const [rows, [count]] = await Promise.all([
