@@ -10,13 +10,19 @@ import { CommandPalette, openPalette } from './command-palette';
 import { useLiveUpdates } from './live-updates';
 import { Button, cx, ErrorState, Skeleton } from './ui';
 
-const nav = [
+const nav: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/', label: 'Home' },
   { href: '/products', label: 'Products' },
   { href: '/categories', label: 'Categories' },
   { href: '/orders', label: 'Orders' },
   { href: '/customers', label: 'Customers' },
   { href: '/reviews', label: 'Reviews' },
+  { href: '/coupons', label: 'Coupons' },
+  { href: '/shipping-methods', label: 'Shipping' },
+  { href: '/tax-rates', label: 'Tax rates' },
+  // Endpoints receive every order's data: admins only, as the API has it.
+  { href: '/webhooks', label: 'Webhooks', adminOnly: true },
+  { href: '/audit', label: 'Audit log', adminOnly: true },
 ];
 
 export type Me = RouterOutputs['auth']['me'];
@@ -68,7 +74,7 @@ export function AppShell({ children }: { children: (me: Me) => ReactNode }) {
 
   const links = (
     <ul className="space-y-1">
-      {nav.map((item) => (
+      {nav.filter((item) => !item.adminOnly || user.role === 'admin').map((item) => (
         <li key={item.href}>
           <Link
             href={item.href}

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useState } from 'react';
 import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { errorMessage } from '@/lib/trpc';
 import { statusLabels } from '@/lib/format';
@@ -220,3 +221,48 @@ export function TextLink({ href, children, className }: { href: string; children
 /** th/td styles shared by every table. */
 export const th = 'px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-600';
 export const td = 'px-4 py-3 text-sm text-slate-800';
+
+/** A link styled as a button (a page to go to, not an action). */
+export const linkButton = {
+  primary:
+    'inline-flex min-h-10 items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600',
+  secondary:
+    'inline-flex min-h-10 items-center rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600',
+};
+
+/** A destructive action that asks first, in place: the question, "Yes" and a focused way back. */
+export function ConfirmButton({
+  label,
+  question,
+  onConfirm,
+  busy,
+  className,
+  ariaLabel,
+}: {
+  label: string;
+  question: string;
+  onConfirm: () => void;
+  busy?: boolean;
+  className?: string;
+  ariaLabel?: string;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <Button kind="ghost" className={cx('text-red-700 hover:bg-red-50', className)} aria-label={ariaLabel} onClick={() => setAsking(true)}>
+        {label}
+      </Button>
+    );
+  }
+  return (
+    <div role="alertdialog" aria-label={question} className="flex flex-wrap items-center gap-2">
+      <p className="text-sm text-slate-800">{question}</p>
+      <Button kind="danger" busy={busy} onClick={onConfirm}>
+        Yes, {label.toLowerCase()}
+      </Button>
+      <Button autoFocus onClick={() => setAsking(false)}>
+        Keep it
+      </Button>
+    </div>
+  );
+}

@@ -11,7 +11,8 @@ const adminDir = fileURLToPath(new URL('..', import.meta.url));
 const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
 
 async function waitFor(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 120_000;
+  // Generous: the machine is shared, and a cold tsx start under load takes minutes.
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}\n${output()}`);
     try {
@@ -57,6 +58,9 @@ export default async function globalSetup() {
     ADMIN_PASSWORD: admin.password,
     CORS_ORIGINS: adminUrl,
     CATALOG_CACHE_SECONDS: '0',
+    // Webhook specs deliver to receivers on 127.0.0.1.
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
+    OUTBOX_POLL_MS: '200',
     HOST: '127.0.0.1',
     PORT: String(apiPort),
   };

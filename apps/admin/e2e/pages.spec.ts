@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible, registerCustomer, rest, signInAsAdmin } from './helpers';
+import { admin } from './stack';
 
 const screenshots = fileURLToPath(new URL('./screenshots', import.meta.url));
 mkdirSync(screenshots, { recursive: true });
@@ -10,6 +11,35 @@ const widths = [
   { name: 'desktop', width: 1280, height: 800 },
   { name: 'phone', width: 390, height: 844 },
 ];
+
+/** A coupon, a shipping method, a tax rate and a webhook endpoint to look at (made once, found after). */
+async function pricingAndWebhooks() {
+  const { body: login } = await rest<{ token: string }>('POST', '/auth/login', { body: admin });
+  const token = login.token;
+  const { body: coupons } = await rest<{ items: { id: number; code: string }[] }>('GET', '/coupons', { token });
+  let coupon = coupons.items.find((c) => c.code === 'SPRING15');
+  if (!coupon) {
+    const created = await rest<{ id: number; code: string }>('POST', '/coupons', {
+      token,
+      body: { code: 'SPRING15', kind: 'percent', value: 15, minSubtotalCents: 5000, usageLimit: 200, perCustomerLimit: 1, startsAt: '2026-03-01T00:00:00Z', endsAt: '2027-05-31T23:59:00Z' },
+    });
+    coupon = created.body;
+    await rest('POST', '/coupons', { token, body: { code: 'TENOFF', kind: 'fixed', value: 1000, isActive: false } });
+    await rest('POST', '/shipping-methods', { token, body: { name: 'Standard', priceCents: 595, freeOverCents: 7500, countries: ['FR', 'BE', 'NL'], minDays: 3, maxDays: 5 } });
+    await rest('POST', '/tax-rates', { token, body: { country: 'FR', ratePercent: 20 } });
+    await rest('POST', '/tax-rates', { token, body: { country: 'CA', region: 'QC', ratePercent: 14.975, includesShipping: true } });
+  }
+  const { body: endpoints } = await rest<{ items: { id: number; url: string }[] }>('GET', '/webhook-endpoints?limit=50', { token });
+  let endpoint = endpoints.items.find((e) => e.url === 'https://erp.example.test/hooks/commerce');
+  if (!endpoint) {
+    const created = await rest<{ id: number; url: string }>('POST', '/webhook-endpoints', {
+      token,
+      body: { url: 'https://erp.example.test/hooks/commerce', events: ['inventory.low_stock'], description: 'ERP stock sync' },
+    });
+    endpoint = created.body;
+  }
+  return { coupon: coupon!, endpoint: endpoint! };
+}
 
 /** Every page a shop owner visits, each ready when its heading and data are on screen. */
 async function pages(): Promise<{ name: string; path: string; heading: string | RegExp }[]> {
@@ -27,6 +57,7 @@ async function pages(): Promise<{ name: string; path: string; heading: string | 
     token: shopper.token,
     body: { rating: 4, title: 'Soft, runs a little small', body: 'Lovely fabric and the colour held up after several washes.\nOrder one size up if you are between sizes.' },
   });
+  const { coupon, endpoint } = await pricingAndWebhooks();
   return [
     { name: 'home', path: '/', heading: 'Home' },
     { name: 'products', path: '/products', heading: 'Products' },
@@ -40,6 +71,14 @@ async function pages(): Promise<{ name: string; path: string; heading: string | 
     { name: 'customer', path: '/customers/1', heading: /.+/ },
     { name: 'customer-addresses', path: `/customers/${shopper.id}`, heading: 'Sam Shopper' },
     { name: 'reviews', path: '/reviews', heading: 'Reviews' },
+    { name: 'coupons', path: '/coupons', heading: 'Coupons' },
+    { name: 'coupon-new', path: '/coupons/new', heading: 'New coupon' },
+    { name: 'coupon-edit', path: `/coupons/${coupon.id}`, heading: coupon.code },
+    { name: 'shipping-methods', path: '/shipping-methods', heading: 'Shipping methods' },
+    { name: 'tax-rates', path: '/tax-rates', heading: 'Tax rates' },
+    { name: 'webhooks', path: '/webhooks', heading: 'Webhooks' },
+    { name: 'webhook', path: `/webhooks/${endpoint.id}`, heading: 'Webhook endpoint' },
+    { name: 'audit', path: '/audit', heading: 'Audit log' },
   ];
 }
 
@@ -51,7 +90,7 @@ async function settle(page: Page) {
 
 for (const size of widths) {
   test(`every page passes axe and is photographed at ${size.width} px`, async ({ page }) => {
-    // Twelve pages, each checked by axe, on a small shared machine.
+    // Nineteen pages, each checked by axe, on a small shared machine.
     test.setTimeout(300_000);
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.goto('/login');

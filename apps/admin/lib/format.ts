@@ -41,3 +41,22 @@ export const statusLabels = {
 } as const;
 
 export const roleLabels = { customer: 'Customer', staff: 'Staff', admin: 'Admin' } as const;
+
+const percentFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+/** A rate as people write it: 8.875 → "8.875%", 20 → "20%". */
+export const percent = (value: number) => `${percentFormat.format(value)}%`;
+
+/** An ISO instant as a `datetime-local` input's value, in the browser's time zone. */
+export function isoToLocalInput(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A `datetime-local` input's value back to an ISO instant; null when empty, the text itself when unreadable (the schema then names it). */
+export function localInputToIso(value: string): string | null {
+  if (!value.trim()) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+}

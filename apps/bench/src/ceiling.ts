@@ -35,7 +35,7 @@ export async function prepareCeiling(store: Store, products: number[]): Promise<
 
 const script = (userId: number, rows: number) => `\\set k random(1, ${rows})
 with s as (update bench_stock set stock = stock - 1 where id = :k and stock >= 1 returning product_id, variant_id),
-o as (insert into orders (user_id, status, total_cents, currency) select ${userId}, 'pending', 1000, 'USD' from s returning id),
+o as (insert into orders (user_id, status, subtotal_cents, total_cents, currency) select ${userId}, 'pending', 1000, 1000, 'USD' from s returning id),
 i as (insert into order_items (order_id, product_id, variant_id, name, variant_title, quantity, unit_price_cents, line_total_cents)
       select o.id, s.product_id, s.variant_id, 'Ceiling', 'Default', 1, 1000, 1000 from o, s),
 e as (insert into order_events (order_id, to_status, actor_user_id, actor_kind) select o.id, 'pending', ${userId}, 'customer' from o)

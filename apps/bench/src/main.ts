@@ -28,6 +28,8 @@ const READS: LoadSettings = quick
   : { connections: 50, warmupSeconds: 1, durationSeconds: 5 };
 const ORDERS: LoadSettings = { ...READS, connections: 50 };
 const UNCACHED: LoadSettings = { ...READS, connections: 10 };
+/** The palette is one staff member typing: latency, not throughput. */
+const PALETTE: LoadSettings = { ...READS, connections: 2 };
 const BUYERS = 50;
 const SPREAD = 1000;
 /** Hard stop for the whole run, whatever hangs. */
@@ -78,6 +80,15 @@ const addToCart = (products: readonly number[], asBuyer: ReturnType<typeof asBuy
     return asBuyer(request, context);
   },
 });
+
+/** What staff type into ⌘K: parts of names and emails, product words, order numbers, and misses. */
+function paletteQueries(): string[] {
+  const typed = ['ada', 'hopper', 'grace.h', 'torvalds', 'inbox', 'shop.test', 'lamarr', 'sophie', 'wilson.1', 'ken thompson', 'lamp', 'walnut chair', 'mug', 'syn-4243-1', 'zzqx', 'example.com', '#42', '1042', '99999', 'backus'];
+  return Array.from({ length: 200 }, (_, i) => {
+    const q = typed[i % typed.length]!;
+    return `/trpc/reports.search?input=${encodeURIComponent(JSON.stringify({ q: i < typed.length ? q : `${q}${i % 3 === 0 ? '' : String(i % 10)}`, limit: 5 }))}`;
+  });
+}
 
 /** 200 varied list and search requests: words of the synthetic names, sorts, categories, prices, stock, pages. */
 function catalogShapes(categoryIds: number[]): { lists: string[]; searches: string[] } {
@@ -169,6 +180,10 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
   for (const path of [...shapes.lists.slice(0, 5), ...shapes.searches.slice(0, 5)]) {
     const answer = await call(`${uncached.url}${path}`);
     check(answer.status === 200, `uncached ${path}: ${answer.status} ${answer.text.slice(0, 200)}`);
+  }
+  for (const path of paletteQueries().slice(0, 20)) {
+    const answer = await call(`${uncached.url}${path}`, { token: store.adminToken });
+    check(answer.status === 200, `palette ${path}: ${answer.status} ${answer.text.slice(0, 200)}`);
   }
   if (failures.length) return { rows, floors, notes };
 
@@ -329,6 +344,18 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
     held(row, undefined, { p99: 25, text: `p99 ≤ 25 ms at ${UNCACHED.connections} connections` });
     rows.push(row);
   }
+  const palette = paletteQueries();
+  const paletteRow = await measureRow({
+    name: `⌘K palette (tRPC reports.search), 200 queries over ${PRODUCTS} products, customers and orders`,
+    group: 'uncached',
+    target: {
+      origin: uncached.url,
+      steps: [{ path: palette[0]!, setup: (request) => ({ ...request, path: pick(palette), headers: { ...request.headers, authorization: `Bearer ${store.adminToken}` } }) }],
+    },
+    settings: PALETTE,
+  });
+  held(paletteRow, undefined, { p99: 50, text: `p99 ≤ 50 ms at ${PALETTE.connections} connections` });
+  rows.push(paletteRow);
   return { rows, floors, notes };
 }
 

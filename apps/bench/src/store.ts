@@ -3,6 +3,7 @@ import { seedCatalog, seedSyntheticProducts } from '@commerce/core';
 import { createDb, queryRows, type DbHandle } from '@commerce/db';
 import { createTestDatabase, testKeyPrefix, testRedisUrl, type TestDatabase } from '@commerce/db/testing';
 import { sql } from 'drizzle-orm';
+import { seedPeopleAndOrders } from './people';
 import { spawnServer, type ServerProcess } from './server';
 
 /** Units given to each product the order scenarios buy: none of them may run out in a run. */
@@ -31,6 +32,8 @@ export interface Store {
   database: TestDatabase;
   handle: DbHandle;
   buyers: Buyer[];
+  /** A bearer token of the store's admin (staff reads). */
+  adminToken: string;
   /** The one product every "hot" order buys, and the ones "spread" orders pick from (single-variant, active). */
   hot: number;
   spread: number[];
@@ -38,6 +41,17 @@ export interface Store {
   firstOrderId: number;
   seedSeconds: number;
   close(): Promise<void>;
+}
+
+async function signIn(url: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await response.json()) as { token?: string };
+  if (response.status !== 200 || !body.token) throw new Error(`sign in ${email}: status ${response.status}`);
+  return body.token;
 }
 
 async function register(url: string, email: string): Promise<Buyer> {
@@ -73,8 +87,10 @@ export async function startStore(options: StoreOptions): Promise<Store> {
     const seedStart = performance.now();
     await seedCatalog(handle.db);
     await seedSyntheticProducts(handle.db, options.products);
+    // As many customers and past orders as products: what the staff ⌘K palette searches.
+    await seedPeopleAndOrders(handle.db, options.products);
     const seedSeconds = (performance.now() - seedStart) / 1000;
-    log(`seeded ${options.products} synthetic products in ${seedSeconds.toFixed(1)} s`);
+    log(`seeded ${options.products} synthetic products, customers and past orders in ${seedSeconds.toFixed(1)} s`);
 
     // Single-variant active products, far apart in the catalog, each stocked for the whole run.
     const picked = await queryRows<{ id: number }>(
@@ -101,6 +117,7 @@ export async function startStore(options: StoreOptions): Promise<Store> {
 
     const env = {
       NODE_ENV: 'production',
+      ADMIN_EMAIL: 'bench-admin@example.com',
       ADMIN_PASSWORD: 'bench-admin-password',
       PAYMENTS_OFFLINE: 'true',
       LOG_LEVEL: 'warn',
@@ -130,12 +147,14 @@ export async function startStore(options: StoreOptions): Promise<Store> {
       buyers.push(...(await Promise.all(batch)));
     }
     log(`registered ${buyers.length} buyers`);
+    const adminToken = await signIn(cached.url, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
     return {
       cached,
       uncached,
       database,
       handle,
       buyers,
+      adminToken,
       hot: ids[0]!,
       spread: ids.slice(1),
       firstOrderId: maxOrder?.id ?? 0,

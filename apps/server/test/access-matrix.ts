@@ -47,6 +47,7 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'live.events': staff,
 
   'users.list': admin,
+  'audit.list': admin,
   'users.setRole': admin,
 
   'products.list': everyone,
@@ -93,6 +94,7 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'orders.pay': signedIn,
 
   'coupons.list': staff,
+  'coupons.redemptions': staff,
   'coupons.create': staff,
   'coupons.update': staff,
   'coupons.delete': staff,

@@ -361,6 +361,25 @@ describe('GET /api/products on a known catalog', () => {
     const none = await f.server.request('GET', `/api/products?q=nothingmatchesthis`);
     expect(none.body).toMatchObject({ items: [], total: 0, totalPages: 0 });
   });
+
+  it('keeps totals exact after each write that changes what a filter counts (counts are cached per shape)', async () => {
+    const c = await makeCategory(f, { name: `Counted ${Date.now()}` });
+    const total = async (query: string, token?: string) =>
+      (await f.server.request('GET', `/api/products?categoryId=${c.id}&${query}`, token ? { token } : {})).body.total as number;
+    const first = await makeProduct(f, { categoryId: c.id, priceCents: 500, stock: 1 });
+    // Every shape asked twice: the second answer comes from the cached count.
+    for (const query of ['', 'inStock=true', 'maxPriceCents=999']) expect([await total(query), await total(query)]).toEqual([1, 1]);
+    const second = await makeProduct(f, { categoryId: c.id, priceCents: 2000, stock: 0 });
+    expect([await total(''), await total('inStock=true'), await total('maxPriceCents=999')]).toEqual([2, 1, 1]);
+    const write = async (method: 'PUT' | 'DELETE', id: number, body?: object) =>
+      expect((await f.server.request(method, `/api/products/${id}`, { token: f.staff, ...(body && { body }) })).status).toBe(200);
+    await write('PUT', second.id, { priceCents: 900 });
+    expect(await total('maxPriceCents=999')).toBe(2);
+    await write('PUT', first.id, { isActive: false });
+    expect([await total(''), await total('', f.staff)]).toEqual([1, 2]);
+    await write('DELETE', second.id);
+    expect([await total(''), await total('', f.staff)]).toEqual([0, 1]);
+  });
 });
 
 describe('search', () => {

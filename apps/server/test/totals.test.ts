@@ -275,6 +275,34 @@ describe('the cart and checkout', () => {
     expect((await place(ann)).status).toBe(200);
   });
 
+  it('lists the orders that carry a coupon, newest first; a cancelled unpaid order leaves the list', async () => {
+    const [ann, bob] = [await customer(), await customer()];
+    const a = await createProduct(db, { priceCents: 2000, stock: 50 });
+    const used = await coupon({ code: uniqueCode('used'), value: 25 });
+    const place = (token: string) => server.request('POST', '/api/orders', { token, body: { items: [{ productId: a, quantity: 1 }], couponCode: used.code } });
+    const first = (await place(ann)).body as { id: number };
+    const second = (await place(bob)).body as { id: number };
+    const list = await server.request('GET', `/api/coupons/${used.id}/redemptions`, { token: staff });
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ page: 1, limit: 10, total: 2, totalPages: 1 });
+    expect(list.body.items.map((r: { orderId: number }) => r.orderId)).toEqual([second.id, first.id]);
+    expect(list.body.items[0]).toMatchObject({ status: 'pending', discountCents: 500, totalCents: 1500, currency: 'USD', customer: { id: expect.any(Number), email: expect.any(String) } });
+    expect(Date.parse(list.body.items[0].redeemedAt)).not.toBeNaN();
+    const paged = await server.request('GET', `/api/coupons/${used.id}/redemptions?page=2&limit=1`, { token: staff });
+    expect(paged.body).toMatchObject({ total: 2, totalPages: 2, items: [{ orderId: first.id }] });
+
+    expect((await server.request('POST', `/api/orders/${first.id}/cancel`, { token: ann })).status).toBe(200);
+    const after = await server.request('GET', `/api/coupons/${used.id}/redemptions`, { token: staff });
+    expect(after.body.items.map((r: { orderId: number }) => r.orderId)).toEqual([second.id]);
+
+    expect((await server.request('GET', '/api/coupons/2147483647/redemptions', { token: staff })).status).toBe(404);
+    expect((await server.request('GET', `/api/coupons/${used.id}/redemptions?limit=51`, { token: staff })).status).toBe(400);
+    expect((await server.request('GET', `/api/coupons/${used.id}/redemptions?page=0`, { token: staff })).status).toBe(400);
+    expect((await server.request('GET', '/api/coupons/abc/redemptions', { token: staff })).status).toBe(400);
+    expect((await server.request('GET', `/api/coupons/${used.id}/redemptions`, { token: ann })).status).toBe(403);
+    expect((await server.request('GET', `/api/coupons/${used.id}/redemptions`)).status).toBe(401);
+  });
+
   it('keeps what an order was charged whatever changes later, and records its shipment', async () => {
     const country = freshCountry();
     const token = await customer();

@@ -99,5 +99,6 @@ export async function createContext(deps: Deps, req: RequestInfo, resolveViewer:
   const onExtended =
     session.via === 'cookie' ? (expiresAt: Date) => setSessionCookie(req, session.token, expiresAt) : undefined;
   const viewer = await resolveViewer(deps, session.token, onExtended);
-  return { deps, req, session, viewer };
+  // The request's address goes with the viewer into core, where changes record it.
+  return { deps, req, session, viewer: viewer && { ...viewer, ip: req.ip } };
 }

@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { addressesRouter } from './routers/addresses';
+import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { cartRouter } from './routers/cart';
 import { categoriesRouter } from './routers/categories';
@@ -42,6 +43,7 @@ export const appRouter = router({
   staffSession: staffSessionRouter,
   webhookEndpoints: webhookEndpointsRouter,
   live: liveRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

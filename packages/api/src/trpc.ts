@@ -1,4 +1,4 @@
-import { takeRequest, type RuleCode } from '@commerce/core';
+import { actorFor, takeRequest, type RuleCode } from '@commerce/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { originAllowed, type Context } from './context';
@@ -70,9 +70,17 @@ const checkCookieOrigin = t.middleware(({ ctx, type, next }) => {
  * Every call by a signed-in user counts against their own limit, over REST and tRPC alike (the
  * server counts every request per client address before routing, so anonymous calls are covered).
  */
-const limitPerUser = t.middleware(async ({ ctx, next }) => {
-  if (ctx.viewer) await takeRequest(ctx.deps, 'user', ctx.viewer.userId);
-  return next();
+const limitPerUser = t.middleware(async ({ ctx, type, next }) => {
+  if (!ctx.viewer) return next();
+  const counted = takeRequest(ctx.deps, 'user', ctx.viewer.userId);
+  if (type !== 'query') {
+    await counted;
+    return next();
+  }
+  // A query changes nothing, so it runs while its request is counted instead of after: one
+  // round trip less before every signed-in read. Over the limit, the answer is still only the 429.
+  const [result] = await Promise.all([next(), counted]);
+  return result;
 });
 
 export const publicProcedure = t.procedure.use(mapCallerErrors).use(checkCookieOrigin).use(limitPerUser);
@@ -81,7 +89,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer || !ctx.session) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first: the token is missing, expired or revoked' });
   }
-  return next({ ctx: { ...ctx, viewer: ctx.viewer, session: ctx.session } });
+  return next({ ctx: { ...ctx, viewer: ctx.viewer, session: ctx.session, actor: actorFor(ctx.viewer) } });
 });
 
 export const staffProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -34,7 +34,7 @@ const uploadsRouter = router({
     .input(uploadImageForm)
     .output(productImageOutput)
     .mutation(({ ctx, input }) =>
-      uploadProductImage(ctx.deps, { productId: input.id, file: input.file, alt: input.alt, variantId: input.variantId }),
+      uploadProductImage(ctx.deps, { actor: ctx.actor, productId: input.id, file: input.file, alt: input.alt, variantId: input.variantId }),
     ),
   /** Run before a CSV export streams: only staff read the whole catalog and every order. */
   exportAllowed: staffProcedure.query(() => true),

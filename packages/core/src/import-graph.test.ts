@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 // When orders need payments (a refund on cancel), they go through `deps.orderPayments`.
 // `cache` is infrastructure any domain may use; it imports no domain. `media` (product images)
 // sits on top of the catalog.
-const infrastructure = ['cache', 'live'];
+// `audit` (the trail of staff changes, and the actor type it shares with orders) likewise.
+const infrastructure = ['cache', 'live', 'audit'];
 const mayImport: Record<string, readonly string[]> = {
   catalog: [...infrastructure],
   // A customer's address book: orders and checkout copy an address from it.
@@ -24,6 +25,7 @@ const mayImport: Record<string, readonly string[]> = {
   account: ['auth', 'catalog', ...infrastructure],
   cache: [],
   live: [],
+  audit: [],
   media: ['catalog', ...infrastructure],
   // Saved products and product reviews sit on top of the catalog (reviews move its cached ratings).
   wishlist: ['catalog', ...infrastructure],

@@ -21,5 +21,6 @@ export * from './reviews';
 export * from './payments';
 export * from './reports';
 export * from './outbox';
+export * from './audit';
 export * from './notifications';
 export * from './seed';

@@ -10,3 +10,5 @@ export * from './wishlist/schemas';
 export * from './reviews/schemas';
 export * from './reports/schemas';
 export * from './pricing/schemas';
+export * from './notifications/schemas';
+export * from './audit/schemas';

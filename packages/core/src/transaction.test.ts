@@ -1,4 +1,5 @@
 import { categories } from '@commerce/db';
+import { systemActor } from './audit';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCategory } from './catalog/categories';
@@ -91,10 +92,10 @@ describe('transaction() and afterCommit()', () => {
 
   it('is how catalog writes refresh cached reads: a failed write bumps nothing', async () => {
     const before = await deps.cache.get(CATALOG_VERSION_KEY);
-    await createCategory(deps, { name: 'Bumps the version' });
+    await createCategory(deps, systemActor, { name: 'Bumps the version' });
     const after = await deps.cache.get(CATALOG_VERSION_KEY);
     expect(after).not.toBe(before);
-    await expect(createCategory(deps, { name: 'Orphan', parentId: 999_999 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(createCategory(deps, systemActor, { name: 'Orphan', parentId: 999_999 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(await deps.cache.get(CATALOG_VERSION_KEY)).toBe(after);
   });
 });

@@ -2,7 +2,12 @@ import type { UserRole } from '@commerce/db';
 import { AppError } from './errors';
 
 /** Who is asking: null for an anonymous caller. */
-export type Viewer = { userId: number; role: UserRole } | null;
+export type Viewer = {
+  userId: number;
+  role: UserRole;
+  /** The client's address, from the request (the audit trail records it). */
+  ip?: string | undefined;
+} | null;
 
 /** The signed-in caller's user id; an anonymous caller is refused (401). */
 export function signedInUserId(viewer: Viewer, message = 'Sign in first'): number {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -83,7 +84,8 @@ async function createPglite(dir: string): Promise<DbHandle> {
   mkdirSync(dir, { recursive: true });
   const releaseLock = lockDirectory(dir);
   try {
-    const client = await PGlite.create(dir);
+    // The migrations create pg_trgm (the people search indexes); PGlite must carry it.
+    const client = await PGlite.create(dir, { extensions: { pg_trgm } });
     const pglite = drizzlePglite(client, { schema });
     const db = pglite as unknown as Database;
     return {

@@ -49,7 +49,7 @@ export const categoriesRouter = router({
     })
     .input(categoryInput)
     .output(categoryOutput)
-    .mutation(({ ctx, input }) => createCategory(ctx.deps, input)),
+    .mutation(({ ctx, input }) => createCategory(ctx.deps, ctx.actor, input)),
 
   update: staffProcedure
     .meta({
@@ -73,7 +73,7 @@ export const categoriesRouter = router({
     })
     .input(updateCategoryInput.extend(idInput.shape))
     .output(categoryOutput)
-    .mutation(({ ctx, input: { id, ...changes } }) => updateCategory(ctx.deps, id, changes)),
+    .mutation(({ ctx, input }) => updateCategory(ctx.deps, ctx.actor, input)),
 
   delete: staffProcedure
     .meta({
@@ -97,5 +97,5 @@ export const categoriesRouter = router({
     })
     .input(idInput)
     .output(categoryOutput)
-    .mutation(({ ctx, input }) => deleteCategory(ctx.deps, input.id)),
+    .mutation(({ ctx, input }) => deleteCategory(ctx.deps, ctx.actor, input.id)),
 });

@@ -22,5 +22,5 @@ export const productImagesRouter = router({
     })
     .input(z.object({ id: idSchema, imageId: idSchema }))
     .output(z.object({ success: z.literal(true) }))
-    .mutation(({ ctx, input }) => deleteProductImage(ctx.deps, { productId: input.id, imageId: input.imageId })),
+    .mutation(({ ctx, input }) => deleteProductImage(ctx.deps, ctx.actor, { productId: input.id, imageId: input.imageId })),
 });

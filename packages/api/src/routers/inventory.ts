@@ -28,7 +28,7 @@ export const inventoryRouter = router({
     })
     .input(setStockInput.extend(idInput.shape))
     .output(productOutput)
-    .mutation(({ ctx, input }) => setStock(ctx.deps, input.id, input.stock)),
+    .mutation(({ ctx, input }) => setStock(ctx.deps, ctx.actor, input)),
 
   adjustStock: staffProcedure
     .meta({
@@ -51,7 +51,7 @@ export const inventoryRouter = router({
     })
     .input(stockAdjustmentInput.extend(idInput.shape))
     .output(productOutput)
-    .mutation(({ ctx, input }) => adjustStock(ctx.deps, input.id, input.delta)),
+    .mutation(({ ctx, input }) => adjustStock(ctx.deps, ctx.actor, input)),
 
   lowStock: staffProcedure
     .meta({

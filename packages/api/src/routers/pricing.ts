@@ -1,6 +1,8 @@
 import {
   couponInput,
   couponOutput,
+  couponRedemptionPageOutput,
+  couponRedemptionsInput,
   createCoupon,
   createShippingMethod,
   createTaxRate,
@@ -8,6 +10,7 @@ import {
   deleteShippingMethod,
   deleteTaxRate,
   idInput,
+  listCouponRedemptions,
   listCoupons,
   listShippingMethods,
   listShippingMethodsInput,
@@ -92,21 +95,36 @@ export const couponsRouter = router({
     .input(z.object({}))
     .output(z.object({ items: z.array(couponOutput) }))
     .query(({ ctx }) => listCoupons(ctx.deps)),
+  redemptions: staffProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/coupons/{id}/redemptions',
+        tags,
+        summary: 'Orders that used a coupon (staff)',
+        description: 'Newest first: the orders that carry the coupon now, each with what it took off. A cancelled unpaid order gave its use back and is not listed.',
+        protect: true,
+        errorResponses: errorResponses({ access: 'staff', input: true }, { 404: 'No coupon with this id' }),
+      },
+    })
+    .input(couponRedemptionsInput)
+    .output(couponRedemptionPageOutput)
+    .query(({ ctx, input }) => listCouponRedemptions(ctx.deps, input)),
   create: staffProcedure
     .meta(managedMeta('create', coupons))
     .input(couponInput)
     .output(couponOutput)
-    .mutation(({ ctx, input }) => createCoupon(ctx.deps, input)),
+    .mutation(({ ctx, input }) => createCoupon(ctx.deps, ctx.actor, input)),
   update: staffProcedure
     .meta(managedMeta('update', coupons))
     .input(updateCouponInput)
     .output(couponOutput)
-    .mutation(({ ctx, input }) => updateCoupon(ctx.deps, input)),
+    .mutation(({ ctx, input }) => updateCoupon(ctx.deps, ctx.actor, input)),
   delete: staffProcedure
     .meta(managedMeta('delete', coupons))
     .input(idInput)
     .output(couponOutput)
-    .mutation(({ ctx, input }) => deleteCoupon(ctx.deps, input.id)),
+    .mutation(({ ctx, input }) => deleteCoupon(ctx.deps, ctx.actor, input.id)),
 });
 
 export const shippingMethodsRouter = router({
@@ -129,17 +147,17 @@ export const shippingMethodsRouter = router({
     .meta(managedMeta('create', shippingMethods))
     .input(shippingMethodInput)
     .output(shippingMethodOutput)
-    .mutation(({ ctx, input }) => createShippingMethod(ctx.deps, input)),
+    .mutation(({ ctx, input }) => createShippingMethod(ctx.deps, ctx.actor, input)),
   update: staffProcedure
     .meta(managedMeta('update', shippingMethods))
     .input(updateShippingMethodInput)
     .output(shippingMethodOutput)
-    .mutation(({ ctx, input }) => updateShippingMethod(ctx.deps, input)),
+    .mutation(({ ctx, input }) => updateShippingMethod(ctx.deps, ctx.actor, input)),
   delete: staffProcedure
     .meta(managedMeta('delete', shippingMethods))
     .input(idInput)
     .output(shippingMethodOutput)
-    .mutation(({ ctx, input }) => deleteShippingMethod(ctx.deps, input.id)),
+    .mutation(({ ctx, input }) => deleteShippingMethod(ctx.deps, ctx.actor, input.id)),
 });
 
 export const taxRatesRouter = router({
@@ -162,15 +180,15 @@ export const taxRatesRouter = router({
     .meta(managedMeta('create', taxRates))
     .input(taxRateInput)
     .output(taxRateOutput)
-    .mutation(({ ctx, input }) => createTaxRate(ctx.deps, input)),
+    .mutation(({ ctx, input }) => createTaxRate(ctx.deps, ctx.actor, input)),
   update: staffProcedure
     .meta(managedMeta('update', taxRates))
     .input(updateTaxRateInput)
     .output(taxRateOutput)
-    .mutation(({ ctx, input }) => updateTaxRate(ctx.deps, input)),
+    .mutation(({ ctx, input }) => updateTaxRate(ctx.deps, ctx.actor, input)),
   delete: staffProcedure
     .meta(managedMeta('delete', taxRates))
     .input(idInput)
     .output(taxRateOutput)
-    .mutation(({ ctx, input }) => deleteTaxRate(ctx.deps, input.id)),
+    .mutation(({ ctx, input }) => deleteTaxRate(ctx.deps, ctx.actor, input.id)),
 });

@@ -82,7 +82,7 @@ export const productsRouter = router({
     })
     .input(createProductInput)
     .output(productOutput)
-    .mutation(({ ctx, input }) => createProduct(ctx.deps, input)),
+    .mutation(({ ctx, input }) => createProduct(ctx.deps, ctx.actor, input)),
 
   update: staffProcedure
     .meta({
@@ -107,7 +107,7 @@ export const productsRouter = router({
     })
     .input(updateProductInput.extend(idInput.shape))
     .output(productOutput)
-    .mutation(({ ctx, input: { id, ...changes } }) => updateProduct(ctx.deps, id, changes)),
+    .mutation(({ ctx, input }) => updateProduct(ctx.deps, ctx.actor, input)),
 
   delete: staffProcedure
     .meta({
@@ -123,7 +123,7 @@ export const productsRouter = router({
     })
     .input(idInput)
     .output(z.object({ success: z.literal(true) }))
-    .mutation(({ ctx, input }) => archiveProduct(ctx.deps, input.id)),
+    .mutation(({ ctx, input }) => archiveProduct(ctx.deps, ctx.actor, input.id)),
 
   /** The admin's bulk actions (tRPC only): selected products, or every one matching a list filter. */
   bulk: staffProcedure

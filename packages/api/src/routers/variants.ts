@@ -42,7 +42,7 @@ export const variantsRouter = router({
     })
     .input(createVariantInput.extend(idInput.shape))
     .output(variantOutput)
-    .mutation(({ ctx, input: { id, ...variant } }) => createVariant(ctx.deps, id, variant)),
+    .mutation(({ ctx, input: { id, ...variant } }) => createVariant(ctx.deps, ctx.actor, { productId: id, ...variant })),
 
   update: staffProcedure
     .meta({
@@ -66,7 +66,7 @@ export const variantsRouter = router({
     })
     .input(updateVariantInput.extend(variantPath.shape))
     .output(variantOutput)
-    .mutation(({ ctx, input: { id, variantId, ...changes } }) => updateVariant(ctx.deps, { productId: id, variantId }, changes)),
+    .mutation(({ ctx, input: { id, ...changes } }) => updateVariant(ctx.deps, ctx.actor, { productId: id, ...changes })),
 
   archive: staffProcedure
     .meta({
@@ -87,7 +87,7 @@ export const variantsRouter = router({
     })
     .input(variantPath)
     .output(z.object({ success: z.literal(true) }))
-    .mutation(({ ctx, input }) => archiveVariant(ctx.deps, { productId: input.id, variantId: input.variantId })),
+    .mutation(({ ctx, input }) => archiveVariant(ctx.deps, ctx.actor, { productId: input.id, variantId: input.variantId })),
 
   setStock: staffProcedure
     .meta({
@@ -102,7 +102,7 @@ export const variantsRouter = router({
     })
     .input(setStockInput.extend(idInput.shape))
     .output(variantOutput)
-    .mutation(({ ctx, input }) => setVariantStock(ctx.deps, input.id, input.stock)),
+    .mutation(({ ctx, input }) => setVariantStock(ctx.deps, ctx.actor, input)),
 
   adjustStock: staffProcedure
     .meta({
@@ -125,5 +125,5 @@ export const variantsRouter = router({
     })
     .input(stockAdjustmentInput.extend(idInput.shape))
     .output(variantOutput)
-    .mutation(({ ctx, input }) => adjustVariantStock(ctx.deps, input.id, input.delta)),
+    .mutation(({ ctx, input }) => adjustVariantStock(ctx.deps, ctx.actor, input)),
 });

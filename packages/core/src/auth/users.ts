@@ -1,5 +1,6 @@
 import { users } from '@commerce/db';
-import { and, count, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { recordChange, actorFor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
@@ -29,7 +30,7 @@ export async function listUsers(deps: Deps, viewer: Viewer, input: ListUsersInpu
       .select(publicUserColumns)
       .from(users)
       .where(where)
-      .orderBy(desc(users.createdAt), desc(users.id))
+      .orderBy(sql`${users.createdAt} desc nulls last`, sql`${users.id} desc nulls last`)
       .limit(input.limit)
       .offset(offsetOf(input.page, input.limit)),
     deps.db.select({ n: count() }).from(users).where(where),
@@ -59,6 +60,7 @@ export async function setUserRole(deps: Deps, viewer: Viewer, input: SetRoleInpu
       throw new AppError('LAST_ADMIN', 'The last admin cannot lose the admin role: make another user admin first');
     }
     const [updated] = await tx.update(users).set({ role: input.role }).where(eq(users.id, input.id)).returning(publicUserColumns);
+    await recordChange(deps, tx, { actor: actorFor(viewer), entity: 'user', id: input.id, action: 'update', before: target, after: updated! });
     forgetUserSessionsAfterCommit(deps, tx, input.id);
     return updated!;
   });

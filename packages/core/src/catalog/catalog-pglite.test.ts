@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { systemActor } from '../audit';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, type DbHandle } from '@commerce/db';
@@ -81,26 +82,26 @@ describe('catalog on PGlite', () => {
 
   it('makes unique slugs, refuses cycles and archives', async () => {
     const input = createProductInput.parse({ name: 'Yoga Mat', priceCents: 100, stock: 1 });
-    expect((await createProduct(deps, input)).slug).toBe('yoga-mat-2');
-    const root = await createCategory(deps, { name: 'Root' });
-    const child = await createCategory(deps, { name: 'Child', parentId: root.id });
-    await expect(updateCategory(deps, root.id, { parentId: child.id })).rejects.toMatchObject({ code: 'CATEGORY_CYCLE' });
-    await expect(deleteCategory(deps, root.id)).rejects.toBeInstanceOf(AppError);
-    const product = await createProduct(deps, createProductInput.parse({ name: 'Gone', priceCents: 1, stock: 0 }));
-    await archiveProduct(deps, product.id);
+    expect((await createProduct(deps, systemActor, input)).slug).toBe('yoga-mat-2');
+    const root = await createCategory(deps, systemActor, { name: 'Root' });
+    const child = await createCategory(deps, systemActor, { name: 'Child', parentId: root.id });
+    await expect(updateCategory(deps, systemActor, { id: root.id, parentId: child.id })).rejects.toMatchObject({ code: 'CATEGORY_CYCLE' });
+    await expect(deleteCategory(deps, systemActor, root.id)).rejects.toBeInstanceOf(AppError);
+    const product = await createProduct(deps, systemActor, createProductInput.parse({ name: 'Gone', priceCents: 1, stock: 0 }));
+    await archiveProduct(deps, systemActor, product.id);
     await expect(getProduct(deps, null, product.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('turns a duplicate sku into a conflict', async () => {
     const input = createProductInput.parse({ name: 'Twin', priceCents: 1, stock: 1, sku: 'PGLITE-SKU' });
-    await createProduct(deps, input);
-    await expect(createProduct(deps, input)).rejects.toMatchObject({ code: 'SKU_TAKEN', details: { field: 'sku' } });
+    await createProduct(deps, systemActor, input);
+    await expect(createProduct(deps, systemActor, input)).rejects.toMatchObject({ code: 'SKU_TAKEN', details: { field: 'sku' } });
   });
 
   it('adjusts stock conditionally and lists low stock', async () => {
-    const product = await createProduct(deps, createProductInput.parse({ name: 'Scarce', priceCents: 1, stock: 2 }));
-    await expect(adjustStock(deps, product.id, -3)).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });
-    expect((await adjustStock(deps, product.id, -2)).stock).toBe(0);
+    const product = await createProduct(deps, systemActor, createProductInput.parse({ name: 'Scarce', priceCents: 1, stock: 2 }));
+    await expect(adjustStock(deps, systemActor, { id: product.id, delta: -3 })).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });
+    expect((await adjustStock(deps, systemActor, { id: product.id, delta: -2 })).stock).toBe(0);
     const low = await listLowStock(deps, { page: 1, limit: 50 });
     expect(low.items.map((v) => v.productId)).toContain(product.id);
   });

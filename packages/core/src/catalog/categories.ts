@@ -1,5 +1,6 @@
 import { categories, products, queryRows, type Database, type Transaction } from '@commerce/db';
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { transaction } from '../transaction';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
@@ -48,7 +49,7 @@ export async function listCategories(deps: Deps): Promise<{ items: CategoryDto[]
 
 const unknownParent = () => new AppError('BAD_REQUEST', 'parentId names no category', { field: 'parentId' });
 
-export async function createCategory(deps: Deps, input: CategoryInput): Promise<CategoryDto> {
+export async function createCategory(deps: Deps, actor: Actor, input: CategoryInput): Promise<CategoryDto> {
   const row = await withUniqueSlug(deps, categorySlug, input.name, 'category', async (slug) => {
     try {
       return await transaction(deps, async (tx) => {
@@ -56,6 +57,7 @@ export async function createCategory(deps: Deps, input: CategoryInput): Promise<
           .insert(categories)
           .values({ name: input.name, slug, parentId: input.parentId ?? null })
           .returning();
+        await recordChange(deps, tx, { actor, entity: 'category', id: created!.id, action: 'create', before: null, after: created! });
         catalogChanged(deps, tx);
         return created!;
       });
@@ -67,7 +69,7 @@ export async function createCategory(deps: Deps, input: CategoryInput): Promise<
   return toCategoryDto(row);
 }
 
-export async function updateCategory(deps: Deps, id: number, input: UpdateCategoryInput): Promise<CategoryDto> {
+export async function updateCategory(deps: Deps, actor: Actor, { id, ...input }: UpdateCategoryInput & { id: number }): Promise<CategoryDto> {
   const [current] = await deps.db.select().from(categories).where(eq(categories.id, id)).limit(1);
   if (!current) throw notFound('Category');
   const write = (slug: string | undefined) =>
@@ -93,6 +95,7 @@ export async function updateCategory(deps: Deps, id: number, input: UpdateCatego
         .where(eq(categories.id, id))
         .returning();
       if (!row) throw notFound('Category');
+      await recordChange(deps, tx, { actor, entity: 'category', id, action: 'update', before: current, after: row });
       catalogChanged(deps, tx);
       return row;
     });
@@ -108,7 +111,7 @@ export async function updateCategory(deps: Deps, id: number, input: UpdateCatego
  * Its archived products (kept for past orders, out of every list) lose the category in the same
  * transaction, so they never block a delete nobody could otherwise do.
  */
-export async function deleteCategory(deps: Deps, id: number): Promise<CategoryDto> {
+export async function deleteCategory(deps: Deps, actor: Actor, id: number): Promise<CategoryDto> {
   const occupied = () => new AppError('CATEGORY_IN_USE', 'The category still has subcategories or products: move them first');
   let row: CategoryRow;
   try {
@@ -128,6 +131,7 @@ export async function deleteCategory(deps: Deps, id: number): Promise<CategoryDt
         .where(and(eq(products.categoryId, id), isNotNull(products.archivedAt)));
       const [deleted] = await tx.delete(categories).where(eq(categories.id, id)).returning();
       if (!deleted) throw notFound('Category');
+      await recordChange(deps, tx, { actor, entity: 'category', id, action: 'delete', before: deleted, after: null });
       catalogChanged(deps, tx);
       return deleted;
     });

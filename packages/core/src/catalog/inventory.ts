@@ -1,5 +1,6 @@
 import { products, productVariants, type Transaction } from '@commerce/db';
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
@@ -30,7 +31,7 @@ export async function tellOfLowStock(
 async function writeStock(
   deps: Deps,
   tx: Transaction,
-  { variantId, stock, guard }: { variantId: number; stock: SQL | number; guard?: SQL },
+  { actor, variantId, stock, guard }: { actor: Actor; variantId: number; stock: SQL | number; guard?: SQL },
 ): Promise<VariantRow | undefined> {
   // The stock before, under the row lock the update takes anyway: a staff change that takes a
   // variant to its threshold tells of it as a sale does.
@@ -42,6 +43,7 @@ async function writeStock(
     .returning(variantColumns);
   if (row) {
     if (before) await tellOfLowStock(deps, tx, { productId: row.productId, variantId, before: before.stock, after: row.stock, threshold: row.lowStockThreshold });
+    await recordChange(deps, tx, { actor, entity: 'variant', id: variantId, action: 'update', before: before ?? null, after: { stock: row.stock } });
     await syncProduct(tx, row.productId);
     catalogChanged(deps, tx);
     publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: row.isActive });
@@ -50,8 +52,8 @@ async function writeStock(
 }
 
 /** PUT /api/variants/{id}/stock. */
-export async function setVariantStock(deps: Deps, variantId: number, stock: number): Promise<VariantDto> {
-  const row = await transaction(deps, (tx) => writeStock(deps, tx, { variantId, stock }));
+export async function setVariantStock(deps: Deps, actor: Actor, { id: variantId, stock }: { id: number; stock: number }): Promise<VariantDto> {
+  const row = await transaction(deps, (tx) => writeStock(deps, tx, { actor, variantId, stock }));
   if (!row) throw notFound('Variant');
   return variantDto(deps, row);
 }
@@ -62,10 +64,10 @@ export async function setVariantStock(deps: Deps, variantId: number, stock: numb
  * MAX_STOCK: stock may already be above it (a cancelled order returns its units whatever
  * the stock), and taking some away must still work then.
  */
-export async function adjustVariantStock(deps: Deps, variantId: number, delta: number): Promise<VariantDto> {
+export async function adjustVariantStock(deps: Deps, actor: Actor, { id: variantId, delta }: { id: number; delta: number }): Promise<VariantDto> {
   const next = sql`${productVariants.stock} + ${delta}::int`;
   const guard = delta > 0 ? sql`${next} <= ${MAX_STOCK}` : sql`${next} >= 0`;
-  const row = await transaction(deps, (tx) => writeStock(deps, tx, { variantId, stock: next, guard }));
+  const row = await transaction(deps, (tx) => writeStock(deps, tx, { actor, variantId, stock: next, guard }));
   if (row) return variantDto(deps, row);
   const [exists] = await deps.db
     .select({ stock: productVariants.stock, productId: productVariants.productId })
@@ -102,14 +104,14 @@ async function onlyVariantOf(deps: Deps, productId: number): Promise<number> {
 }
 
 /** PUT /api/products/{id}/stock, for single-variant products. */
-export async function setStock(deps: Deps, productId: number, stock: number): Promise<ProductDto> {
-  await setVariantStock(deps, await onlyVariantOf(deps, productId), stock);
+export async function setStock(deps: Deps, actor: Actor, { id: productId, stock }: { id: number; stock: number }): Promise<ProductDto> {
+  await setVariantStock(deps, actor, { id: await onlyVariantOf(deps, productId), stock });
   return getProduct(deps, asStaff, productId);
 }
 
 /** POST /api/products/{id}/stock-adjustments, for single-variant products. */
-export async function adjustStock(deps: Deps, productId: number, delta: number): Promise<ProductDto> {
-  await adjustVariantStock(deps, await onlyVariantOf(deps, productId), delta);
+export async function adjustStock(deps: Deps, actor: Actor, { id: productId, delta }: { id: number; delta: number }): Promise<ProductDto> {
+  await adjustVariantStock(deps, actor, { id: await onlyVariantOf(deps, productId), delta });
   return getProduct(deps, asStaff, productId);
 }
 

@@ -1,5 +1,6 @@
 import { productImages, productRatings, products, productVariants, type Transaction } from '@commerce/db';
-import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
@@ -21,7 +22,7 @@ import {
   visibleVariant,
   type VariantRow,
 } from './variants';
-import { catalogChanged } from './version';
+import { catalogChanged, countAtCatalogVersion } from './version';
 
 export type ProductRow = Omit<typeof products.$inferSelect, 'search' | 'inStock'>;
 
@@ -107,12 +108,23 @@ const publicRow = sql`${products.isActive} and ${products.archivedAt} is null`;
 const staffRow = sql`${products.archivedAt} is null`;
 const inactiveRow = sql`not ${products.isActive} and ${products.archivedAt} is null`;
 
-const sortOrders: Record<ListProductsInput['sort'], SQL[]> = {
-  newest: [desc(products.createdAt), desc(products.id)],
-  price_asc: [asc(products.priceCents), asc(products.id)],
-  price_desc: [desc(products.priceCents), desc(products.id)],
-  name: [asc(products.name), asc(products.id)],
+type SortColumns = Record<'createdAt' | 'id' | 'priceCents' | 'name', AnyColumn>;
+
+// Columns of the products table, or of a subquery over it.
+const sortOrders: Record<ListProductsInput['sort'], (c: SortColumns) => SQL[]> = {
+  newest: (c) => [desc(c.createdAt), desc(c.id)],
+  price_asc: (c) => [asc(c.priceCents), asc(c.id)],
+  price_desc: (c) => [desc(c.priceCents), desc(c.id)],
+  name: (c) => [asc(c.name), asc(c.id)],
 };
+
+/**
+ * Up to this many matches, a search page is sorted from the matches (found through the text
+ * index) rather than read off a sort index: walking a sort index to find a few rare matches
+ * reads every product, and the planner cannot tell a rare word from a common one it has no
+ * statistics on.
+ */
+const FEW_MATCHES = 2_000;
 
 /** Products with a live variant whose sku is exactly `q`, in any case (at most a few); unexecuted, for the plan test. */
 export const skuLookupQuery = (deps: Deps, q: string) =>
@@ -150,22 +162,44 @@ export async function listConditions(deps: Deps, viewer: Viewer, input: ProductF
  */
 export async function productListQueries(deps: Deps, viewer: Viewer, input: ListProductsInput) {
   const where = and(...(await listConditions(deps, viewer, input)));
+  const offset = offsetOf(input.page, input.limit);
+  // A LIMIT makes Postgres plan the matches on their own (a subquery with one is never merged
+  // into the outer query), so the outer order cannot pull them through a sort index. Far above
+  // FEW_MATCHES: only used when the count says they are fewer, and products added since still fit.
+  const matches = deps.db.select(productColumns).from(products).where(where).limit(10 * FEW_MATCHES).as('matches');
   return {
     page: deps.db
       .select(productColumns)
       .from(products)
       .where(where)
-      .orderBy(...sortOrders[input.sort])
+      .orderBy(...sortOrders[input.sort](products))
       .limit(input.limit)
-      .offset(offsetOf(input.page, input.limit)),
+      .offset(offset),
     count: deps.db.select({ total: sql<number>`count(*)::int` }).from(products).where(where),
+    ...(input.q && {
+      pageOfFewMatches: deps.db
+        .select()
+        .from(matches)
+        .orderBy(...sortOrders[input.sort](matches))
+        .limit(input.limit)
+        .offset(offset),
+    }),
   };
 }
 
 export async function listProducts(deps: Deps, viewer: Viewer, input: ListProductsInput): Promise<Page<ProductDto>> {
   const queries = await productListQueries(deps, viewer, input);
-  const [rows, [count]] = await Promise.all([queries.page, queries.count]);
-  return pageOf(await productDtos(deps, viewer, rows), input.page, input.limit, Number(count?.total ?? 0));
+  const count = () => countAtCatalogVersion(deps, queries.count, async () => Number((await queries.count)[0]?.total ?? 0));
+  let rows: ProductRow[];
+  let total: number;
+  if (queries.pageOfFewMatches) {
+    // A search: how many products match (a count cached per shape) decides how the page is read.
+    total = await count();
+    rows = total === 0 ? [] : await (total <= FEW_MATCHES ? queries.pageOfFewMatches : queries.page);
+  } else {
+    [rows, total] = await Promise.all([queries.page, count()]);
+  }
+  return pageOf(await productDtos(deps, viewer, rows), input.page, input.limit, total);
 }
 
 async function findProduct(db: Deps['db'] | Transaction, id: number): Promise<ProductRow | undefined> {
@@ -195,7 +229,7 @@ function productWriteError(error: unknown): never {
  * Creates a product with its variants: those given, or one made of the product's own price,
  * stock and sku (so single-variant products keep the shape they always had).
  */
-export async function createProduct(deps: Deps, input: CreateProductInput): Promise<ProductDto> {
+export async function createProduct(deps: Deps, actor: Actor, input: CreateProductInput): Promise<ProductDto> {
   const { variants, priceCents, stock, sku, lowStockThreshold, images, ...fields } = input;
   const row = await withUniqueSlug(deps, productSlug, input.name, 'product', (slug) =>
     transaction(deps, async (tx) => {
@@ -216,6 +250,8 @@ export async function createProduct(deps: Deps, input: CreateProductInput): Prom
       if (images.length) {
         await tx.insert(productImages).values(images.map((image, position) => ({ productId: product.id, ...image, position })));
       }
+      const after = (await findProduct(tx, product.id)) ?? null;
+      await recordChange(deps, tx, { actor, entity: 'product', id: product.id, action: 'create', before: null, after });
       catalogChanged(deps, tx);
       return product;
     }),
@@ -311,13 +347,14 @@ async function replaceImages(
   removeImageFilesAfterCommit(deps, tx, removed.map((image) => image.storageKey));
 }
 
-export async function updateProduct(deps: Deps, id: number, input: UpdateProductInput): Promise<ProductDto> {
+export async function updateProduct(deps: Deps, actor: Actor, { id, ...input }: UpdateProductInput & { id: number }): Promise<ProductDto> {
   const current = await findProduct(deps.db, id);
   if (!current) throw notFound('Product');
   if (Object.values(input).every((v) => v === undefined)) return getProduct(deps, asStaff, id);
   const { priceCents: _p, stock: _s, sku: _k, lowStockThreshold: _t, images, ...fields } = input;
   const write = (slug?: string) =>
     transaction(deps, async (tx) => {
+      const before = (await findProduct(tx, id)) ?? null;
       // Variants first, then the product row: the order in which orders take them.
       await updateOnlyVariant(deps, tx, id, input);
       if (fields.options !== undefined) await fitVariantsToOptions(deps, tx, id, fields.options);
@@ -329,6 +366,8 @@ export async function updateProduct(deps: Deps, id: number, input: UpdateProduct
         .catch(productWriteError);
       if (!row) throw notFound('Product');
       if (images !== undefined) await replaceImages(deps, tx, id, images);
+      const after = (await findProduct(tx, id)) ?? null;
+      await recordChange(deps, tx, { actor, entity: 'product', id, action: 'update', before, after });
       catalogChanged(deps, tx);
       await emit(deps, tx, 'product.updated', { productId: id });
     });
@@ -339,15 +378,19 @@ export async function updateProduct(deps: Deps, id: number, input: UpdateProduct
 }
 
 /** Archives: the row stays for past orders and carts, and leaves every public read. Archiving twice is fine. */
-export async function archiveProduct(deps: Deps, id: number): Promise<{ success: true }> {
+export async function archiveProduct(deps: Deps, actor: Actor, id: number): Promise<{ success: true }> {
   const now = deps.clock.now();
   await transaction(deps, async (tx) => {
+    const before = (await findProduct(tx, id)) ?? null;
     const [row] = await tx
       .update(products)
       .set({ archivedAt: sql`coalesce(${products.archivedAt}, ${now.toISOString()}::timestamptz)`, updatedAt: now })
       .where(eq(products.id, id))
       .returning({ id: products.id });
     if (!row) throw notFound('Product');
+    if (!before?.archivedAt) {
+      await recordChange(deps, tx, { actor, entity: 'product', id, action: 'archive', before, after: (await findProduct(tx, id)) ?? null });
+    }
     catalogChanged(deps, tx);
   });
   return { success: true };

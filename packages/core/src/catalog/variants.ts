@@ -1,5 +1,6 @@
 import { productImages, products, productVariants, type ProductOption, type Transaction } from '@commerce/db';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, isUniqueViolation, notFound } from '../errors';
 import { groupBy } from '../group-by';
@@ -216,10 +217,15 @@ export async function variantDto(deps: Deps, row: VariantRow): Promise<VariantDt
 }
 
 /** POST /api/products/{id}/variants. */
-export async function createVariant(deps: Deps, productId: number, input: CreateVariantInput): Promise<VariantDto> {
+export async function createVariant(
+  deps: Deps,
+  actor: Actor,
+  { productId, ...input }: CreateVariantInput & { productId: number },
+): Promise<VariantDto> {
   const row = await transaction(deps, async (tx) => {
     const product = await productOf(tx, productId);
     const [created] = await insertVariants(tx, product, [input]);
+    await recordChange(deps, tx, { actor, entity: 'variant', id: created!.id, action: 'create', before: null, after: created! });
     catalogChanged(deps, tx);
     return created!;
   });
@@ -229,9 +235,10 @@ export async function createVariant(deps: Deps, productId: number, input: Create
 /** PUT /api/products/{id}/variants/{variantId}: any subset of the fields. */
 export async function updateVariant(
   deps: Deps,
-  ids: { productId: number; variantId: number },
-  input: UpdateVariantInput,
+  actor: Actor,
+  { productId, variantId, ...input }: UpdateVariantInput & { productId: number; variantId: number },
 ): Promise<VariantDto> {
+  const ids = { productId, variantId };
   const row = await transaction(deps, async (tx) => {
     const current = await lockedVariant(tx, ids);
     const product = await productOf(tx, ids.productId);
@@ -247,6 +254,7 @@ export async function updateVariant(
       .returning(variantColumns)
       .catch((error: unknown) => variantWriteError(error, ids.productId));
     await syncProduct(tx, ids.productId);
+    await recordChange(deps, tx, { actor, entity: 'variant', id: ids.variantId, action: 'update', before: current, after: updated! });
     catalogChanged(deps, tx);
     if (updated && (updated.stock !== current.stock || updated.isActive !== current.isActive)) {
       publishStock(deps, tx, { productId: ids.productId, variantId: ids.variantId, stock: updated.stock, live: updated.isActive });
@@ -257,7 +265,7 @@ export async function updateVariant(
 }
 
 /** DELETE /api/products/{id}/variants/{variantId}: archives; past orders and carts keep pointing at it. */
-export async function archiveVariant(deps: Deps, ids: { productId: number; variantId: number }): Promise<{ success: true }> {
+export async function archiveVariant(deps: Deps, actor: Actor, ids: { productId: number; variantId: number }): Promise<{ success: true }> {
   await transaction(deps, async (tx) => {
     const current = await lockedVariant(tx, ids, 'allowed');
     // Archiving twice is fine, as for products.
@@ -265,10 +273,12 @@ export async function archiveVariant(deps: Deps, ids: { productId: number; varia
     if (current.isActive && (await othersActive(tx, ids.productId, ids.variantId)) === 0) {
       throw lastVariant(ids.productId, ids.variantId);
     }
-    await tx
+    const [archived] = await tx
       .update(productVariants)
       .set({ archivedAt: deps.clock.now(), updatedAt: deps.clock.now() })
-      .where(eq(productVariants.id, ids.variantId));
+      .where(eq(productVariants.id, ids.variantId))
+      .returning(variantColumns);
+    await recordChange(deps, tx, { actor, entity: 'variant', id: ids.variantId, action: 'archive', before: current, after: archived! });
     await syncProduct(tx, ids.productId);
     catalogChanged(deps, tx);
     publishStock(deps, tx, { productId: ids.productId, variantId: ids.variantId, stock: current.stock, live: false });

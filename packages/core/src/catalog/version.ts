@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Cache } from '../cache';
 import type { Transaction } from '@commerce/db';
 import type { Deps } from '../deps';
@@ -62,4 +63,35 @@ async function bumpCatalogVersion(deps: Pick<Deps, 'cache'>): Promise<void> {
  */
 export function catalogChanged(deps: Pick<Deps, 'cache'>, tx: Transaction): void {
   afterCommit(tx, { key: CATALOG_VERSION_KEY, run: () => bumpCatalogVersion(deps) });
+}
+
+const COUNT_KEY_PREFIX = 'catalog:count:';
+// Only a bound on what no bump announces; a count is otherwise exact for its version.
+const COUNT_TTL_SECONDS = 600;
+
+/**
+ * `count()` of a catalog query, remembered per query text and parameters under the catalog
+ * version it was taken at: an exact `count(*)` over 100 000 products costs more than the page
+ * beside it, and it changes only when a catalog write bumps the version. The version is read
+ * before the count runs (as the response cache does), so a write committing meanwhile can
+ * never leave its old count filed under the new version. With the cache down, it just counts.
+ */
+export async function countAtCatalogVersion(
+  deps: Pick<Deps, 'cache'>,
+  query: { toSQL(): { sql: string; params: unknown[] } },
+  count: () => Promise<number>,
+): Promise<number> {
+  const { sql: text, params } = query.toSQL();
+  const key = COUNT_KEY_PREFIX + createHash('sha1').update(text).update('\0').update(JSON.stringify(params)).digest('base64url');
+  let version: string;
+  try {
+    const [current, entry] = await deps.cache.mget([CATALOG_VERSION_KEY, key]);
+    if (current != null && entry?.startsWith(`${current}\n`)) return Number(entry.slice(current.length + 1));
+    version = current ?? (await resetCatalogVersion(deps.cache));
+  } catch {
+    return count();
+  }
+  const total = await count();
+  deps.cache.set(key, `${version}\n${total}`, COUNT_TTL_SECONDS).catch(() => {});
+  return total;
 }

@@ -2,6 +2,7 @@ import { categories, productImages, products, productVariants } from '@commerce/
 import { and, asc, eq, isNotNull, notExists, notLike } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { ProductImageDto } from '../catalog/images';
+import { systemActor } from '../audit';
 import type { Deps } from '../deps';
 import { prepareImage } from './process';
 import { storeImage } from './product-images';
@@ -70,7 +71,8 @@ export async function attachGeneratedImage(deps: Deps, options: GeneratedImageOp
   // JPEG: the picture has no transparency, and it encodes several times faster than PNG.
   const picture = await sharp(Buffer.from(productPictureSvg(options))).jpeg({ quality: 92 }).toBuffer();
   const prepared = await prepareImage(picture, { maxBytes: Number.MAX_SAFE_INTEGER, maxPixels: SIZE * SIZE });
-  return storeImage(deps, { ...options, alt: options.label, prepared });
+  // The seed's pictures, not a person's change.
+  return storeImage(deps, { ...options, actor: systemActor, alt: options.label, prepared });
 }
 
 /** A pleasant colour for a name: the same name always gets the same one. */

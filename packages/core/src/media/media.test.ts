@@ -4,6 +4,7 @@ import { productImages, productVariants } from '@commerce/db';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../audit';
 import { CATALOG_VERSION_KEY } from '../catalog/version';
 import { createProduct } from '../catalog/products';
 import { createProductInput } from '../catalog/schemas';
@@ -28,7 +29,7 @@ afterAll(() => t?.close());
 
 let sequence = 0;
 async function newProduct(): Promise<number> {
-  const product = await createProduct(deps, createProductInput.parse({ name: `Media test ${++sequence}`, priceCents: 1000, stock: 5 }));
+  const product = await createProduct(deps, systemActor, createProductInput.parse({ name: `Media test ${++sequence}`, priceCents: 1000, stock: 5 }));
   return product.id;
 }
 
@@ -60,7 +61,7 @@ describe('uploadProductImage', () => {
     'keeps an upright %s original without metadata and makes WebP renditions of 200, 600 and 1200 px',
     async (format) => {
       const productId = await newProduct();
-      const image = await uploadProductImage(deps, { productId, file: await photoWithExif({ width: 1500, height: 900, format }), alt: 'Front' });
+      const image = await uploadProductImage(deps, { actor: systemActor, productId, file: await photoWithExif({ width: 1500, height: 900, format }), alt: 'Front' });
       // Stored sideways with Orientation 6: upright it is 900 wide and 1500 high.
       expect(image).toMatchObject({ alt: 'Front', width: 900, height: 1500, variantId: null });
       expect(image.url).toMatch(new RegExp(`^/media/products/${productId}/[0-9a-f]{24}/original\\.${format === 'jpeg' ? 'jpg' : format}$`));
@@ -84,7 +85,7 @@ describe('uploadProductImage', () => {
   it('never enlarges a small image', async () => {
     const productId = await newProduct();
     const small = await sharp({ create: { width: 300, height: 150, channels: 3, background: '#123456' } }).png().toBuffer();
-    const image = await uploadProductImage(deps, { productId, file: small });
+    const image = await uploadProductImage(deps, { actor: systemActor, productId, file: small });
     const large = await sharp(await readFile(fileOf(image.sizes.large))).metadata();
     expect([large.width, large.height]).toEqual([300, 150]);
   });
@@ -93,8 +94,8 @@ describe('uploadProductImage', () => {
     const productId = await newProduct();
     const file = await photoWithExif({ width: 400, height: 300 });
     const before = await deps.cache.get(CATALOG_VERSION_KEY);
-    const first = await uploadProductImage(deps, { productId, file });
-    const second = await uploadProductImage(deps, { productId, file });
+    const first = await uploadProductImage(deps, { actor: systemActor, productId, file });
+    const second = await uploadProductImage(deps, { actor: systemActor, productId, file });
     const rows = await deps.db.select().from(productImages).where(eq(productImages.productId, productId));
     expect(rows.map((r) => [r.id, r.position]).sort((a, b) => a[1]! - b[1]!)).toEqual([
       [first.id, 0],
@@ -106,7 +107,7 @@ describe('uploadProductImage', () => {
   it('gives concurrent uploads to one product the distinct positions 0 to n-1', async () => {
     const productId = await newProduct();
     const file = await photoWithExif({ width: 120, height: 80 });
-    const images = await Promise.all(Array.from({ length: 8 }, () => uploadProductImage(deps, { productId, file })));
+    const images = await Promise.all(Array.from({ length: 8 }, () => uploadProductImage(deps, { actor: systemActor, productId, file })));
     const rows = await deps.db.select().from(productImages).where(eq(productImages.productId, productId));
     expect(rows.map((r) => r.position).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(new Set(images.map((i) => i.url)).size).toBe(8);
@@ -114,31 +115,31 @@ describe('uploadProductImage', () => {
 
   it('recognises the type from the bytes: text named like a JPEG is refused', async () => {
     const productId = await newProduct();
-    const error = await rejection(uploadProductImage(deps, { productId, file: Buffer.from('just some text, not a photo\n') }));
+    const error = await rejection(uploadProductImage(deps, { actor: systemActor, productId, file: Buffer.from('just some text, not a photo\n') }));
     expect(error).toMatchObject({ code: 'BAD_REQUEST', details: { field: 'file' } });
     expect(error.message).toMatch(/not an image/);
   });
 
   it('refuses other image types (GIF) by name', async () => {
     const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).gif().toBuffer();
-    const error = await rejection(uploadProductImage(deps, { productId: await newProduct(), file: gif }));
+    const error = await rejection(uploadProductImage(deps, { actor: systemActor, productId: await newProduct(), file: gif }));
     expect(error.message).toMatch(/JPEG, PNG, WebP or AVIF; this file is GIF/);
   });
 
   it('refuses a decompression bomb before decoding it', async () => {
-    const error = await rejection(uploadProductImage(deps, { productId: await newProduct(), file: pixelBombPng() }));
+    const error = await rejection(uploadProductImage(deps, { actor: systemActor, productId: await newProduct(), file: pixelBombPng() }));
     expect(error).toMatchObject({ code: 'BAD_REQUEST', details: { field: 'file' } });
     expect(error.message).toMatch(/30000 × 30000 pixels; at most 20000000/);
   });
 
   it('refuses a truncated image', async () => {
     const jpeg = await photoWithExif({ width: 800, height: 600 });
-    const error = await rejection(uploadProductImage(deps, { productId: await newProduct(), file: jpeg.subarray(0, jpeg.length / 2) }));
+    const error = await rejection(uploadProductImage(deps, { actor: systemActor, productId: await newProduct(), file: jpeg.subarray(0, jpeg.length / 2) }));
     expect(error).toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('refuses a file over the size limit', async () => {
-    const error = await rejection(uploadProductImage(deps, { productId: await newProduct(), file: Buffer.alloc(2 * 1024 * 1024 + 1) }));
+    const error = await rejection(uploadProductImage(deps, { actor: systemActor, productId: await newProduct(), file: Buffer.alloc(2 * 1024 * 1024 + 1) }));
     expect(error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
@@ -147,9 +148,9 @@ describe('uploadProductImage', () => {
     const own = await variantOf(productId);
     const foreign = await variantOf(await newProduct());
     const file = await photoWithExif({ width: 400, height: 300 });
-    expect(await uploadProductImage(deps, { productId, file, variantId: own })).toMatchObject({ variantId: own });
+    expect(await uploadProductImage(deps, { actor: systemActor, productId, file, variantId: own })).toMatchObject({ variantId: own });
     const files = await mediaFiles();
-    const error = await rejection(uploadProductImage(deps, { productId, file, variantId: foreign }));
+    const error = await rejection(uploadProductImage(deps, { actor: systemActor, productId, file, variantId: foreign }));
     expect(error).toMatchObject({ code: 'VARIANT_MISMATCH', details: { field: 'variantId' } });
     expect(await mediaFiles()).toEqual(files);
     expect(await deps.db.select().from(productImages).where(eq(productImages.productId, productId))).toHaveLength(1);
@@ -157,7 +158,7 @@ describe('uploadProductImage', () => {
 
   it('answers 404 for an unknown product and leaves no file', async () => {
     const files = await mediaFiles();
-    const error = await rejection(uploadProductImage(deps, { productId: 2_000_000_000, file: await photoWithExif({ width: 100, height: 100 }) }));
+    const error = await rejection(uploadProductImage(deps, { actor: systemActor, productId: 2_000_000_000, file: await photoWithExif({ width: 100, height: 100 }) }));
     expect(error.code).toBe('NOT_FOUND');
     expect(await mediaFiles()).toEqual(files);
   });
@@ -173,7 +174,7 @@ describe('uploadProductImage', () => {
       removeDir: (prefix) => local.removeDir(prefix),
     };
     const productId = await newProduct();
-    const failing = uploadProductImage({ ...deps, media: flaky }, { productId, file: await photoWithExif({ width: 400, height: 300 }) });
+    const failing = uploadProductImage({ ...deps, media: flaky }, { actor: systemActor, productId, file: await photoWithExif({ width: 400, height: 300 }) });
     await expect(failing).rejects.toThrow('disk full');
     expect(writes).toBe(3);
     expect(await mediaFiles(path.join(t.mediaDir, 'flaky'))).toEqual([]);
@@ -200,10 +201,10 @@ describe('prepareImage', () => {
 describe('deleteProductImage', () => {
   it('deletes the row and, after commit, every file of the image', async () => {
     const productId = await newProduct();
-    const image = await uploadProductImage(deps, { productId, file: await photoWithExif({ width: 400, height: 300 }) });
+    const image = await uploadProductImage(deps, { actor: systemActor, productId, file: await photoWithExif({ width: 400, height: 300 }) });
     const directory = path.dirname(fileOf(image.url));
     expect((await readdir(directory)).sort()).toEqual(['large.webp', 'medium.webp', 'original.jpg', 'thumb.webp']);
-    await deleteProductImage(deps, { productId, imageId: image.id });
+    await deleteProductImage(deps, systemActor, { productId, imageId: image.id });
     await expect(stat(directory)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await deps.db.select().from(productImages).where(eq(productImages.id, image.id))).toEqual([]);
   });
@@ -211,9 +212,9 @@ describe('deleteProductImage', () => {
   it('answers 404 for an unknown image and for another product’s image, which stays', async () => {
     const productId = await newProduct();
     const other = await newProduct();
-    const image = await uploadProductImage(deps, { productId, file: await photoWithExif({ width: 400, height: 300 }) });
-    expect((await rejection(deleteProductImage(deps, { productId: other, imageId: image.id }))).code).toBe('NOT_FOUND');
-    expect((await rejection(deleteProductImage(deps, { productId, imageId: 2_000_000_000 }))).code).toBe('NOT_FOUND');
+    const image = await uploadProductImage(deps, { actor: systemActor, productId, file: await photoWithExif({ width: 400, height: 300 }) });
+    expect((await rejection(deleteProductImage(deps, systemActor, { productId: other, imageId: image.id }))).code).toBe('NOT_FOUND');
+    expect((await rejection(deleteProductImage(deps, systemActor, { productId, imageId: 2_000_000_000 }))).code).toBe('NOT_FOUND');
     expect(await stat(fileOf(image.url))).toBeTruthy();
   });
 });

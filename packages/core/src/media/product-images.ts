@@ -4,12 +4,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import { removeImageFilesAfterCommit, toImageDto, type ProductImageDto } from '../catalog/images';
 import { MAX_IMAGES } from '../catalog/schemas';
 import { catalogChanged } from '../catalog/version';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { transaction } from '../transaction';
 import { prepareImage, type PreparedImage } from './process';
 
 export interface UploadImageOptions {
+  actor: Actor;
   productId: number;
   /** The file as uploaded: its type is read from these bytes. */
   file: Buffer;
@@ -32,6 +34,7 @@ export async function uploadProductImage(deps: Deps, options: UploadImageOptions
 }
 
 interface StoreImageOptions {
+  actor: Actor;
   productId: number;
   variantId?: number | undefined;
   alt?: string | undefined;
@@ -60,6 +63,7 @@ export async function storeImage(deps: Deps, options: StoreImageOptions): Promis
           position,
         })
         .returning();
+      await recordChange(deps, tx, { actor: options.actor, entity: 'product_image', id: inserted!.id, action: 'create', before: null, after: inserted! });
       catalogChanged(deps, tx);
       return inserted!;
     });
@@ -108,13 +112,14 @@ export interface ImageRef {
 }
 
 /** Deletes the image's row, and its files once that has committed (an outside image has none). */
-export async function deleteProductImage(deps: Deps, { productId, imageId }: ImageRef): Promise<{ success: true }> {
+export async function deleteProductImage(deps: Deps, actor: Actor, { productId, imageId }: ImageRef): Promise<{ success: true }> {
   return transaction(deps, async (tx) => {
     const [deleted] = await tx
       .delete(productImages)
       .where(and(eq(productImages.id, imageId), eq(productImages.productId, productId)))
-      .returning({ storageKey: productImages.storageKey });
+      .returning();
     if (!deleted) throw notFound('Image');
+    await recordChange(deps, tx, { actor, entity: 'product_image', id: imageId, action: 'delete', before: deleted, after: null });
     catalogChanged(deps, tx);
     removeImageFilesAfterCommit(deps, tx, [deleted.storageKey]);
     return { success: true as const };

@@ -158,11 +158,11 @@ describe('the outbox and its dispatcher', () => {
     await clear();
     const { id: productId, variantIds } = await insertTestProduct(deps.db, { stock: 8 });
     const variantId = variantIds[0]!;
-    await adjustVariantStock(deps, variantId, -2); // 6: above the threshold of 5
-    await adjustVariantStock(deps, variantId, -3); // 3: crossed
-    await adjustVariantStock(deps, variantId, -1); // 2: still below, nothing new
-    await setVariantStock(deps, variantId, 50); // restocked
-    await setVariantStock(deps, variantId, 1); // crossed again
+    await adjustVariantStock(deps, systemActor, { id: variantId, delta: -2 }); // 6: above the threshold of 5
+    await adjustVariantStock(deps, systemActor, { id: variantId, delta: -3 }); // 3: crossed
+    await adjustVariantStock(deps, systemActor, { id: variantId, delta: -1 }); // 2: still below, nothing new
+    await setVariantStock(deps, systemActor, { id: variantId, stock: 50 }); // restocked
+    await setVariantStock(deps, systemActor, { id: variantId, stock: 1 }); // crossed again
     const rows = await open();
     expect(rows.map((row) => [row.type, row.payload])).toEqual([
       ['inventory.low_stock', { productId, variantId, stock: 3, threshold: 5 }],

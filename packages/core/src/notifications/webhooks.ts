@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { webhookDeliveries, webhookEndpoints } from '@commerce/db';
 import { count, desc, eq } from 'drizzle-orm';
+import { recordChange, actorFor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { enqueue } from '../outbox';
@@ -58,30 +59,42 @@ export async function listWebhookEndpoints(
 export async function createWebhookEndpoint(deps: Deps, viewer: Viewer, input: CreateWebhookEndpointInput) {
   requireAdmin(viewer);
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-  const [row] = await deps.db
-    .insert(webhookEndpoints)
-    .values({ url: input.url, events: input.events, description: input.description || null, secret })
-    .returning();
-  return { ...toEndpointDto(row!), secret };
+  const row = await transaction(deps, async (tx) => {
+    const [created] = await tx
+      .insert(webhookEndpoints)
+      .values({ url: input.url, events: input.events, description: input.description || null, secret })
+      .returning();
+    await recordChange(deps, tx, { actor: actorFor(viewer), entity: 'webhook_endpoint', id: created!.id, action: 'create', before: null, after: created! });
+    return created!;
+  });
+  return { ...toEndpointDto(row), secret };
 }
 
 export async function updateWebhookEndpoint(deps: Deps, viewer: Viewer, input: UpdateWebhookEndpointInput): Promise<WebhookEndpointDto> {
   requireAdmin(viewer);
   const { id, ...changes } = input;
-  const [row] = await deps.db
-    .update(webhookEndpoints)
-    .set({ ...changes, ...(changes.description === '' && { description: null }), updatedAt: deps.clock.now() })
-    .where(eq(webhookEndpoints.id, id))
-    .returning();
-  if (!row) throw notFound('Webhook endpoint');
+  const row = await transaction(deps, async (tx) => {
+    const [before] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for('update');
+    if (!before) throw notFound('Webhook endpoint');
+    const [updated] = await tx
+      .update(webhookEndpoints)
+      .set({ ...changes, ...(changes.description === '' && { description: null }), updatedAt: deps.clock.now() })
+      .where(eq(webhookEndpoints.id, id))
+      .returning();
+    await recordChange(deps, tx, { actor: actorFor(viewer), entity: 'webhook_endpoint', id, action: 'update', before, after: updated! });
+    return updated!;
+  });
   return toEndpointDto(row);
 }
 
 /** Its deliveries go with it, pending ones included (their jobs find nothing and end). */
 export async function deleteWebhookEndpoint(deps: Deps, viewer: Viewer, id: number): Promise<{ success: true }> {
   requireAdmin(viewer);
-  const [row] = await deps.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning({ id: webhookEndpoints.id });
-  if (!row) throw notFound('Webhook endpoint');
+  await transaction(deps, async (tx) => {
+    const [deleted] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
+    if (!deleted) throw notFound('Webhook endpoint');
+    await recordChange(deps, tx, { actor: actorFor(viewer), entity: 'webhook_endpoint', id, action: 'delete', before: deleted, after: null });
+  });
   return { success: true };
 }
 

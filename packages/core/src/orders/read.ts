@@ -5,7 +5,8 @@ import { AppError, notFound } from '../errors';
 import { groupBy } from '../group-by';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { isStaff, type Viewer } from '../viewer';
-import type { ActorKind, ListMyOrdersInput, ListOrdersInput, OrderDetailDto, OrderDto } from './schemas';
+import type { ActorKind } from '../audit/schemas';
+import type { ListMyOrdersInput, ListOrdersInput, OrderDetailDto, OrderDto } from './schemas';
 
 type Db = Database | Transaction;
 type OrderRow = typeof orders.$inferSelect;

@@ -1,5 +1,6 @@
 import { orderStatuses } from '@commerce/db';
 import { z } from 'zod';
+import { actorKinds } from '../audit/schemas';
 import { destinationFields, shippingAddressSchema } from '../addresses/schemas';
 import { idInput, idSchema, pageOutput, pageQuery } from '../pagination';
 import { couponCodeSchema, totalsOutput } from '../pricing/schemas';
@@ -103,9 +104,6 @@ export const orderOutput = z.object({
   updatedAt: z.string(),
 });
 export type OrderDto = z.output<typeof orderOutput>;
-
-export const actorKinds = ['customer', 'staff', 'system'] as const;
-export type ActorKind = (typeof actorKinds)[number];
 
 export const orderEventOutput = z.object({
   fromStatus: orderStatusSchema.nullable(),

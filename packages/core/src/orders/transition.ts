@@ -1,5 +1,6 @@
 import { orderEvents, orderItems, orders, type OrderStatus, type Transaction } from '@commerce/db';
 import { eq, sql } from 'drizzle-orm';
+import { recordChange } from '../audit';
 import type { Deps } from '../deps';
 import { emit, type StoreEventType } from '../outbox';
 import { publishAfterCommit } from '../live';
@@ -73,6 +74,10 @@ export async function transitionOrderInTx(
     actorKind: actor.kind,
     note: note ?? null,
   });
+  if (actor.kind === 'staff') {
+    const after = { status: to, ...(note && { note }), ...(shipped && { shipment: shipped }) };
+    await recordChange(deps, tx, { actor, entity: 'order', id: orderId, action: 'status', before: { status: from }, after });
+  }
   publishAfterCommit(deps, tx, { type: 'order.status', orderId, from, to });
   if (returnsStock(from, to)) {
     const lines = await tx

@@ -1,4 +1,5 @@
 import { coupons, users } from '@commerce/db';
+import { systemActor } from '../audit';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../clock';
@@ -41,7 +42,7 @@ describe('coupons on the injectable clock', () => {
     offsetMs = 0;
     const start = clock.now();
     const productId = (await insertTestProduct(deps.db, { priceCents: 1000, stock: 10 })).id;
-    await createCoupon(deps, {
+    await createCoupon(deps, systemActor, {
       code: 'WINDOW',
       kind: 'percent',
       value: 10,
@@ -62,7 +63,7 @@ describe('coupons on the injectable clock', () => {
   it('get their use back when the expiry sweep cancels an unpaid order', async () => {
     offsetMs = 0;
     const productId = (await insertTestProduct(deps.db, { priceCents: 1000, stock: 10 })).id;
-    const coupon = await createCoupon(deps, { code: 'ONCE', kind: 'fixed', value: 300, usageLimit: 1 });
+    const coupon = await createCoupon(deps, systemActor, { code: 'ONCE', kind: 'fixed', value: 300, usageLimit: 1 });
     const [ann, bob] = [await customer(), await customer()];
     const order = await placeOrder(deps, ann, { items: [{ productId, quantity: 1 }], couponCode: 'once' });
     expect(order).toMatchObject({ couponCode: 'ONCE', discountCents: 300, totalCents: 700 });

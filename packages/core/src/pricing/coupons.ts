@@ -1,10 +1,12 @@
-import { couponRedemptions, coupons, type Database, type Transaction } from '@commerce/db';
-import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { couponRedemptions, coupons, orders, users, type Database, type Transaction } from '@commerce/db';
+import { and, asc, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { transaction } from '../transaction';
 import { AppError, isUniqueViolation, notFound } from '../errors';
 import { couponCovers, type PricingLine } from './price';
-import type { CouponDto, CouponInput, UpdateCouponInput } from './schemas';
+import { offsetOf, pageOf, type Page } from '../pagination';
+import type { CouponDto, CouponInput, CouponRedemptionDto, CouponRedemptionsInput, UpdateCouponInput } from './schemas';
 
 type Db = Database | Transaction;
 export type CouponRow = typeof coupons.$inferSelect;
@@ -64,17 +66,49 @@ export async function listCoupons(deps: Deps): Promise<{ items: CouponDto[] }> {
   return { items: rows.map(toCouponDto) };
 }
 
-export async function createCoupon(deps: Deps, input: CouponInput): Promise<CouponDto> {
+/** The orders that carry a coupon now (a cancelled unpaid order gave its use back), newest first. */
+export async function listCouponRedemptions(deps: Deps, input: CouponRedemptionsInput): Promise<Page<CouponRedemptionDto>> {
+  const [coupon] = await deps.db.select({ id: coupons.id }).from(coupons).where(eq(coupons.id, input.id));
+  if (!coupon) throw notFound('Coupon');
+  const ofCoupon = eq(couponRedemptions.couponId, input.id);
+  const [rows, [total]] = await Promise.all([
+    deps.db
+      .select({ redemption: couponRedemptions, order: orders, user: { id: users.id, email: users.email, name: users.name } })
+      .from(couponRedemptions)
+      .innerJoin(orders, eq(orders.id, couponRedemptions.orderId))
+      .innerJoin(users, eq(users.id, couponRedemptions.userId))
+      .where(ofCoupon)
+      .orderBy(desc(couponRedemptions.id))
+      .limit(input.limit)
+      .offset(offsetOf(input.page, input.limit)),
+    deps.db.select({ n: count() }).from(couponRedemptions).where(ofCoupon),
+  ]);
+  const items = rows.map(({ redemption, order, user }) => ({
+    orderId: order.id,
+    status: order.status,
+    customer: user,
+    discountCents: order.discountCents,
+    totalCents: order.totalCents,
+    currency: order.currency,
+    redeemedAt: redemption.createdAt.toISOString(),
+  }));
+  return pageOf(items, input.page, input.limit, total?.n ?? 0);
+}
+
+export async function createCoupon(deps: Deps, actor: Actor, input: CouponInput): Promise<CouponDto> {
   try {
-    const [row] = await deps.db.insert(coupons).values({ ...couponValues(input), code: input.code, kind: input.kind, value: input.value }).returning();
-    return toCouponDto(row!);
+    return await transaction(deps, async (tx) => {
+      const [row] = await tx.insert(coupons).values({ ...couponValues(input), code: input.code, kind: input.kind, value: input.value }).returning();
+      await recordChange(deps, tx, { actor, entity: 'coupon', id: row!.id, action: 'create', before: null, after: row! });
+      return toCouponDto(row!);
+    });
   } catch (error) {
     if (isUniqueViolation(error, 'coupons_code_unique')) throw codeTaken(input.code);
     throw error;
   }
 }
 
-export async function updateCoupon(deps: Deps, input: UpdateCouponInput): Promise<CouponDto> {
+export async function updateCoupon(deps: Deps, actor: Actor, input: UpdateCouponInput): Promise<CouponDto> {
   const { id, ...changes } = input;
   try {
     return await transaction(deps, async (tx) => {
@@ -87,6 +121,7 @@ export async function updateCoupon(deps: Deps, input: UpdateCouponInput): Promis
         .set({ ...values, updatedAt: sql`now()` })
         .where(eq(coupons.id, id))
         .returning();
+      await recordChange(deps, tx, { actor, entity: 'coupon', id, action: 'update', before: current, after: row! });
       return toCouponDto(row!);
     });
   } catch (error) {
@@ -96,10 +131,13 @@ export async function updateCoupon(deps: Deps, input: UpdateCouponInput): Promis
 }
 
 /** Orders that used the coupon keep its code and their discount; only the coupon goes. */
-export async function deleteCoupon(deps: Deps, id: number): Promise<CouponDto> {
-  const [deleted] = await deps.db.delete(coupons).where(eq(coupons.id, id)).returning();
-  if (!deleted) throw notFound('Coupon');
-  return toCouponDto(deleted);
+export async function deleteCoupon(deps: Deps, actor: Actor, id: number): Promise<CouponDto> {
+  return transaction(deps, async (tx) => {
+    const [deleted] = await tx.delete(coupons).where(eq(coupons.id, id)).returning();
+    if (!deleted) throw notFound('Coupon');
+    await recordChange(deps, tx, { actor, entity: 'coupon', id, action: 'delete', before: deleted, after: null });
+    return toCouponDto(deleted);
+  });
 }
 
 export async function couponByCode(db: Db, code: string): Promise<CouponRow | undefined> {

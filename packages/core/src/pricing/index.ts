@@ -1,5 +1,5 @@
 export * from './schemas';
 export { priceOrder, spread, taxOf, type PriceBreakdown, type PricingInput } from './price';
-export { createCoupon, deleteCoupon, listCoupons, updateCoupon } from './coupons';
+export { createCoupon, deleteCoupon, listCouponRedemptions, listCoupons, updateCoupon } from './coupons';
 export { createShippingMethod, deleteShippingMethod, listShippingMethods, updateShippingMethod } from './shipping';
 export { createTaxRate, deleteTaxRate, listTaxRates, updateTaxRate } from './tax-rates';

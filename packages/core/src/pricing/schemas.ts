@@ -1,6 +1,6 @@
-import { couponKinds } from '@commerce/db';
+import { couponKinds, orderStatuses } from '@commerce/db';
 import { z } from 'zod';
-import { idInput, idSchema } from '../pagination';
+import { idInput, idSchema, pageOutput, pageQuery } from '../pagination';
 import { textSchema } from '../text';
 
 const MAX_CENTS = 2_147_483_647;
@@ -69,6 +69,22 @@ export const couponOutput = z.object({
   updatedAt: z.string(),
 });
 export type CouponDto = z.output<typeof couponOutput>;
+
+/** GET /coupons/{id}/redemptions: the orders that carry a coupon now, newest first. */
+export const couponRedemptionsInput = pageQuery.extend({ id: idSchema });
+export type CouponRedemptionsInput = z.output<typeof couponRedemptionsInput>;
+
+export const couponRedemptionOutput = z.object({
+  orderId: z.number().int(),
+  status: z.enum(orderStatuses),
+  customer: z.object({ id: z.number().int(), email: z.string(), name: z.string().nullable() }),
+  discountCents: z.number().int().describe('What the coupon took off this order'),
+  totalCents: z.number().int(),
+  currency: z.string(),
+  redeemedAt: z.string(),
+});
+export type CouponRedemptionDto = z.output<typeof couponRedemptionOutput>;
+export const couponRedemptionPageOutput = pageOutput(couponRedemptionOutput);
 
 const shippingFields = {
   name: textSchema(1, 100),

@@ -1,5 +1,6 @@
 import { shippingMethods, type Database, type Transaction } from '@commerce/db';
 import { arrayContains, asc, eq, sql } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { transaction } from '../transaction';
@@ -28,15 +29,18 @@ export async function listShippingMethods(deps: Deps, input: { country?: string 
   return { items: rows.map(toDto) };
 }
 
-export async function createShippingMethod(deps: Deps, input: ShippingMethodInput): Promise<ShippingMethodDto> {
-  const [row] = await deps.db
-    .insert(shippingMethods)
-    .values({ ...input, freeOverCents: input.freeOverCents ?? null, countries: [...new Set(input.countries)] })
-    .returning();
-  return toDto(row!);
+export async function createShippingMethod(deps: Deps, actor: Actor, input: ShippingMethodInput): Promise<ShippingMethodDto> {
+  return transaction(deps, async (tx) => {
+    const [row] = await tx
+      .insert(shippingMethods)
+      .values({ ...input, freeOverCents: input.freeOverCents ?? null, countries: [...new Set(input.countries)] })
+      .returning();
+    await recordChange(deps, tx, { actor, entity: 'shipping_method', id: row!.id, action: 'create', before: null, after: row! });
+    return toDto(row!);
+  });
 }
 
-export async function updateShippingMethod(deps: Deps, input: UpdateShippingMethodInput): Promise<ShippingMethodDto> {
+export async function updateShippingMethod(deps: Deps, actor: Actor, input: UpdateShippingMethodInput): Promise<ShippingMethodDto> {
   const { id, ...changes } = input;
   return transaction(deps, async (tx) => {
     const [current] = await tx.select().from(shippingMethods).where(eq(shippingMethods.id, id)).for('update');
@@ -51,15 +55,19 @@ export async function updateShippingMethod(deps: Deps, input: UpdateShippingMeth
       .set({ ...values, updatedAt: sql`now()` })
       .where(eq(shippingMethods.id, id))
       .returning();
+    await recordChange(deps, tx, { actor, entity: 'shipping_method', id, action: 'update', before: current, after: row! });
     return toDto(row!);
   });
 }
 
 /** Orders keep the method as they were charged; carts that chose it choose again. */
-export async function deleteShippingMethod(deps: Deps, id: number): Promise<ShippingMethodDto> {
-  const [deleted] = await deps.db.delete(shippingMethods).where(eq(shippingMethods.id, id)).returning();
-  if (!deleted) throw notFound('Shipping method');
-  return toDto(deleted);
+export async function deleteShippingMethod(deps: Deps, actor: Actor, id: number): Promise<ShippingMethodDto> {
+  return transaction(deps, async (tx) => {
+    const [deleted] = await tx.delete(shippingMethods).where(eq(shippingMethods.id, id)).returning();
+    if (!deleted) throw notFound('Shipping method');
+    await recordChange(deps, tx, { actor, entity: 'shipping_method', id, action: 'delete', before: deleted, after: null });
+    return toDto(deleted);
+  });
 }
 
 /**

@@ -1,7 +1,9 @@
 import { taxRates, type Database, type Transaction } from '@commerce/db';
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, isUniqueViolation, notFound } from '../errors';
+import { transaction } from '../transaction';
 import type { TaxRateDto, TaxRateInput, UpdateTaxRateInput } from './schemas';
 
 type Db = Database | Transaction;
@@ -35,39 +37,49 @@ export async function listTaxRates(deps: Deps): Promise<{ items: TaxRateDto[] }>
   return { items: rows.map(toDto) };
 }
 
-export async function createTaxRate(deps: Deps, input: TaxRateInput): Promise<TaxRateDto> {
+export async function createTaxRate(deps: Deps, actor: Actor, input: TaxRateInput): Promise<TaxRateDto> {
   try {
-    const [row] = await deps.db
-      .insert(taxRates)
-      .values({ ...rateValues(input), country: input.country, rateMillipercent: Math.round(input.ratePercent * 1000) })
-      .returning();
-    return toDto(row!);
+    return await transaction(deps, async (tx) => {
+      const [row] = await tx
+        .insert(taxRates)
+        .values({ ...rateValues(input), country: input.country, rateMillipercent: Math.round(input.ratePercent * 1000) })
+        .returning();
+      await recordChange(deps, tx, { actor, entity: 'tax_rate', id: row!.id, action: 'create', before: null, after: row! });
+      return toDto(row!);
+    });
   } catch (error) {
     if (isUniqueViolation(error, 'tax_rates_place_unique')) throw taken();
     throw error;
   }
 }
 
-export async function updateTaxRate(deps: Deps, input: UpdateTaxRateInput): Promise<TaxRateDto> {
+export async function updateTaxRate(deps: Deps, actor: Actor, input: UpdateTaxRateInput): Promise<TaxRateDto> {
   const { id, ...changes } = input;
   try {
-    const [row] = await deps.db
-      .update(taxRates)
-      .set({ ...rateValues(changes), updatedAt: sql`now()` })
-      .where(eq(taxRates.id, id))
-      .returning();
-    if (!row) throw notFound('Tax rate');
-    return toDto(row);
+    return await transaction(deps, async (tx) => {
+      const [before] = await tx.select().from(taxRates).where(eq(taxRates.id, id)).for('update');
+      if (!before) throw notFound('Tax rate');
+      const [row] = await tx
+        .update(taxRates)
+        .set({ ...rateValues(changes), updatedAt: sql`now()` })
+        .where(eq(taxRates.id, id))
+        .returning();
+      await recordChange(deps, tx, { actor, entity: 'tax_rate', id, action: 'update', before, after: row! });
+      return toDto(row!);
+    });
   } catch (error) {
     if (isUniqueViolation(error, 'tax_rates_place_unique')) throw taken();
     throw error;
   }
 }
 
-export async function deleteTaxRate(deps: Deps, id: number): Promise<TaxRateDto> {
-  const [deleted] = await deps.db.delete(taxRates).where(eq(taxRates.id, id)).returning();
-  if (!deleted) throw notFound('Tax rate');
-  return toDto(deleted);
+export async function deleteTaxRate(deps: Deps, actor: Actor, id: number): Promise<TaxRateDto> {
+  return transaction(deps, async (tx) => {
+    const [deleted] = await tx.delete(taxRates).where(eq(taxRates.id, id)).returning();
+    if (!deleted) throw notFound('Tax rate');
+    await recordChange(deps, tx, { actor, entity: 'tax_rate', id, action: 'delete', before: deleted, after: null });
+    return toDto(deleted);
+  });
 }
 
 /** The rate for a destination: its region's when there is one, else its country's, else none. */

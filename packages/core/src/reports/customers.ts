@@ -1,5 +1,5 @@
 import { orders, users } from '@commerce/db';
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { personMatches } from '../auth/users';
 import type { Deps } from '../deps';
 import { notFound } from '../errors';
@@ -40,29 +40,33 @@ function toCustomerDto(row: CustomerRow, currency: string): CustomerDto {
   };
 }
 
-/** People with their order count and money spent, newest first. */
-export async function listCustomers(deps: Deps, input: ListCustomersInput): Promise<Page<CustomerDto>> {
+function customerFilter(input: Pick<ListCustomersInput, 'q' | 'role'>): SQL | undefined {
   const filters: SQL[] = [];
   if (input.q) filters.push(personMatches(input.q));
   if (input.role) filters.push(eq(users.role, input.role));
-  const where = filters.length ? and(...filters) : undefined;
-  const [rows, [count]] = await Promise.all([
-    deps.db
-      .select(customerColumns)
-      .from(users)
-      .where(where)
-      .orderBy(desc(users.createdAt), desc(users.id))
-      .limit(input.limit)
-      .offset(offsetOf(input.page, input.limit)),
-    deps.db.select({ total: sql<number>`count(*)::int` }).from(users).where(where),
+  return filters.length ? and(...filters) : undefined;
+}
+
+/** A page of people with their order count and money spent, newest first, without the total (the ⌘K palette needs none). */
+export async function findCustomers(deps: Deps, input: ListCustomersInput): Promise<CustomerDto[]> {
+  const rows = await deps.db
+    .select(customerColumns)
+    .from(users)
+    .where(customerFilter(input))
+    // NULLS LAST as the indexes are built (see reports/orders.ts).
+    .orderBy(sql`${users.createdAt} desc nulls last`, sql`${users.id} desc nulls last`)
+    .limit(input.limit)
+    .offset(offsetOf(input.page, input.limit));
+  return rows.map((row) => toCustomerDto(row, deps.settings.currency));
+}
+
+/** `findCustomers` with the number of people matching, for the customers page. */
+export async function listCustomers(deps: Deps, input: ListCustomersInput): Promise<Page<CustomerDto>> {
+  const [items, [count]] = await Promise.all([
+    findCustomers(deps, input),
+    deps.db.select({ total: sql<number>`count(*)::int` }).from(users).where(customerFilter(input)),
   ]);
-  const currency = deps.settings.currency;
-  return pageOf(
-    rows.map((row) => toCustomerDto(row, currency)),
-    input.page,
-    input.limit,
-    Number(count?.total ?? 0),
-  );
+  return pageOf(items, input.page, input.limit, Number(count?.total ?? 0));
 }
 
 export async function getCustomer(deps: Deps, id: number): Promise<CustomerDto> {

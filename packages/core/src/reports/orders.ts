@@ -22,52 +22,52 @@ export function staffOrderFilter(deps: Deps, input: StaffOrderFilter): SQL | und
   return filters.length ? and(...filters) : undefined;
 }
 
-/** The staff order table: newest first, each row with its customer and number of units. */
-export async function listStaffOrders(deps: Deps, input: ListStaffOrdersInput): Promise<Page<StaffOrderRowDto>> {
-  const where = staffOrderFilter(deps, input);
+/** A page of the staff order table, newest first, each row with its customer and number of units; without the total (the ⌘K palette needs none). */
+export async function findStaffOrders(deps: Deps, input: ListStaffOrdersInput): Promise<StaffOrderRowDto[]> {
   // The page comes off the (…, created_at desc, id desc) indexes first; its customers are
   // looked up after (joining first lets the planner sort every order).
-  const [rows, [count]] = await Promise.all([
-    deps.db
-      .select({
-        id: orders.id,
-        status: orders.status,
-        totalCents: orders.totalCents,
-        currency: orders.currency,
-        createdAt: orders.createdAt,
-        updatedAt: orders.updatedAt,
-        userId: orders.userId,
-        itemCount: sql<number>`(select coalesce(sum(${orderItems.quantity}), 0) from ${orderItems} where ${orderItems.orderId} = ${outerOrder})::int`,
-      })
-      .from(orders)
-      .where(where)
-      // NULLS LAST as the indexes are built (drizzle's default); a bare DESC means NULLS FIRST
-      // and would sort every matching order instead of reading the first page off an index.
-      .orderBy(sql`${orders.createdAt} desc nulls last`, sql`${orders.id} desc nulls last`)
-      .limit(input.limit)
-      .offset(offsetOf(input.page, input.limit)),
-    deps.db.select({ total: sql<number>`count(*)::int` }).from(orders).where(where),
-  ]);
+  const rows = await deps.db
+    .select({
+      id: orders.id,
+      status: orders.status,
+      totalCents: orders.totalCents,
+      currency: orders.currency,
+      createdAt: orders.createdAt,
+      updatedAt: orders.updatedAt,
+      userId: orders.userId,
+      itemCount: sql<number>`(select coalesce(sum(${orderItems.quantity}), 0) from ${orderItems} where ${orderItems.orderId} = ${outerOrder})::int`,
+    })
+    .from(orders)
+    .where(staffOrderFilter(deps, input))
+    // NULLS LAST as the indexes are built (drizzle's default); a bare DESC means NULLS FIRST
+    // and would sort every matching order instead of reading the first page off an index.
+    .orderBy(sql`${orders.createdAt} desc nulls last`, sql`${orders.id} desc nulls last`)
+    .limit(input.limit)
+    .offset(offsetOf(input.page, input.limit));
   const userIds = [...new Set(rows.map((row) => row.userId))];
   const people = userIds.length
     ? await deps.db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(inArray(users.id, userIds))
     : [];
   const personById = new Map(people.map((person) => [person.id, person]));
-  return pageOf(
-    rows.map((row) => ({
-      id: row.id,
-      status: row.status,
-      totalCents: row.totalCents,
-      currency: row.currency,
-      itemCount: Number(row.itemCount),
-      customer: personById.get(row.userId) ?? { id: row.userId, email: '', name: null },
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
-    })),
-    input.page,
-    input.limit,
-    Number(count?.total ?? 0),
-  );
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    totalCents: row.totalCents,
+    currency: row.currency,
+    itemCount: Number(row.itemCount),
+    customer: personById.get(row.userId) ?? { id: row.userId, email: '', name: null },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }));
+}
+
+/** `findStaffOrders` with the number of orders matching, for the orders page. */
+export async function listStaffOrders(deps: Deps, input: ListStaffOrdersInput): Promise<Page<StaffOrderRowDto>> {
+  const [items, [count]] = await Promise.all([
+    findStaffOrders(deps, input),
+    deps.db.select({ total: sql<number>`count(*)::int` }).from(orders).where(staffOrderFilter(deps, input)),
+  ]);
+  return pageOf(items, input.page, input.limit, Number(count?.total ?? 0));
 }
 
 /** What the staff order page shows beside the order itself: who, how it was paid, what may happen next. */

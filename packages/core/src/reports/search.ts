@@ -2,8 +2,8 @@ import { orders, users } from '@commerce/db';
 import { eq } from 'drizzle-orm';
 import { asStaff, listProducts } from '../catalog/products';
 import type { Deps } from '../deps';
-import { listCustomers } from './customers';
-import { listStaffOrders } from './orders';
+import { findCustomers } from './customers';
+import { findStaffOrders } from './orders';
 import type { SearchEverythingInput, SearchResultsDto } from './schemas';
 
 /** `#1042` or `1042`: an order number. */
@@ -23,7 +23,7 @@ export async function searchEverything(deps: Deps, { q, limit }: SearchEverythin
   const page = { page: 1, limit };
   const [products, byCustomer, byNumber, customers] = await Promise.all([
     listProducts(deps, asStaff, { ...page, q, sort: 'newest' }),
-    number === undefined ? listStaffOrders(deps, { ...page, customer: q }) : undefined,
+    number === undefined ? findStaffOrders(deps, { ...page, customer: q }) : undefined,
     number === undefined
       ? []
       : deps.db
@@ -31,13 +31,13 @@ export async function searchEverything(deps: Deps, { q, limit }: SearchEverythin
           .from(orders)
           .innerJoin(users, eq(users.id, orders.userId))
           .where(eq(orders.id, number)),
-    listCustomers(deps, { ...page, q }),
+    findCustomers(deps, { ...page, q }),
   ]);
   return {
     products: products.items.map(({ id, name, sku, isActive, stock }) => ({ id, name, sku, isActive, stock })),
     orders: byCustomer
-      ? byCustomer.items.map(({ id, status, totalCents, currency, customer }) => ({ id, status, totalCents, currency, email: customer.email }))
+      ? byCustomer.map(({ id, status, totalCents, currency, customer }) => ({ id, status, totalCents, currency, email: customer.email }))
       : byNumber,
-    customers: customers.items.map(({ id, email, name, orderCount }) => ({ id, email, name, orderCount })),
+    customers: customers.map(({ id, email, name, orderCount }) => ({ id, email, name, orderCount })),
   };
 }

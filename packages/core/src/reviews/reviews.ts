@@ -1,6 +1,7 @@
 import { orderItems, orders, productRatings, products, reviews, users, type Transaction } from '@commerce/db';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { catalogChanged } from '../catalog/version';
+import { recordChange, actorFor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, isUniqueViolation, notFound } from '../errors';
 import { offsetOf, pageOf, type Page } from '../pagination';
@@ -207,6 +208,14 @@ export async function setReviewStatus(deps: Deps, viewer: Viewer, input: SetRevi
     if (input.status === 'approved') await adjustRating(deps, tx, current.productId, { count: 1, rating: current.rating });
     else if (current.status === 'approved') await adjustRating(deps, tx, current.productId, { count: -1, rating: current.rating });
     await tx.update(reviews).set({ status: input.status, updatedAt: sql`now()` }).where(eq(reviews.id, input.id));
+    await recordChange(deps, tx, {
+      actor: actorFor(viewer),
+      entity: 'review',
+      id: input.id,
+      action: 'status',
+      before: { status: current.status },
+      after: { status: input.status },
+    });
   });
   return loadReview(deps.db, input.id);
 }

@@ -6,3 +6,4 @@ export * from './payments';
 export * from './pricing';
 export * from './accounts';
 export * from './notifications';
+export * from './audit';

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { useMe } from '@/components/me';
 import { Badge, Button, Card, EmptyState, ErrorState, PageHeader, Pagination, Select, Skeleton, StatusBadge, TableSkeleton, td, TextLink, th } from '@/components/ui';
+import { auditHref } from '@/lib/audit';
 import { formatDate, formatDateTime, money, roleLabels } from '@/lib/format';
 import { errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
 
@@ -141,7 +142,15 @@ export default function CustomerPage() {
 
   return (
     <>
-      <p className="mb-2 text-sm"><TextLink href="/customers">← Customers</TextLink></p>
+      <p className="mb-2 flex flex-wrap justify-between gap-x-4 gap-y-1 text-sm">
+        <TextLink href="/customers">← Customers</TextLink>
+        {me.role === 'admin' ? (
+          <span className="flex gap-4">
+            <TextLink href={auditHref('user', c.id)}>Audit log</TextLink>
+            {c.role !== 'customer' ? <TextLink href={`/audit?actor=${c.id}`}>Changes they made</TextLink> : null}
+          </span>
+        ) : null}
+      </p>
       {c.closedAt ? (
         <PageHeader
           title={`Closed account #${c.id}`}

@@ -4,11 +4,33 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import { Button, Card, ErrorState, PageHeader, Skeleton, StatusBadge, td, TextLink, th } from '@/components/ui';
+import { useMe } from '@/components/me';
+import { Button, Card, cx, ErrorState, PageHeader, Skeleton, StatusBadge, td, TextLink, th } from '@/components/ui';
+import { auditHref } from '@/lib/audit';
 import { formatDateTime, money, statusLabels } from '@/lib/format';
 import { errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
 
-type Status = RouterOutputs['orders']['byId']['status'];
+type Order = RouterOutputs['orders']['byId'];
+type Status = Order['status'];
+
+/** Statuses an order reaches only through payment: it has an invoice number, so its PDF exists. */
+const invoiced = new Set<Status>(['paid', 'shipped', 'delivered', 'refunded']);
+
+/** What the customer was charged, as stored at checkout: later price or rate changes never show here. */
+function totalsRows(o: Order, refundedCents: number) {
+  const days = o.shippingMethod
+    ? o.shippingMethod.minDays === o.shippingMethod.maxDays
+      ? `${o.shippingMethod.maxDays} days`
+      : `${o.shippingMethod.minDays}–${o.shippingMethod.maxDays} days`
+    : null;
+  const rows: { label: string; detail?: string | null; cents: number; strong?: boolean }[] = [{ label: 'Subtotal', cents: o.subtotalCents }];
+  if (o.discountCents > 0 || o.couponCode) rows.push({ label: 'Discount', detail: o.couponCode ? `Coupon ${o.couponCode}` : null, cents: -o.discountCents });
+  rows.push({ label: 'Shipping', detail: o.shippingMethod ? `${o.shippingMethod.name} · ${days}` : null, cents: o.shippingCents });
+  rows.push({ label: 'Tax', cents: o.taxCents });
+  rows.push({ label: 'Total', cents: o.totalCents, strong: true });
+  if (refundedCents > 0) rows.push({ label: 'Refunded', cents: -refundedCents });
+  return rows;
+}
 
 /** What each move is called on its button; cancel and refund send money back, so they ask first. */
 const actions: Partial<Record<Status, { label: string; kind: 'primary' | 'danger'; confirm?: string }>> = {
@@ -23,6 +45,7 @@ export default function OrderPage() {
   const { id } = useParams<{ id: string }>();
   const orderId = Number(id);
   const trpc = useTRPC();
+  const me = useMe();
   const router = useRouter();
   const queryClient = useQueryClient();
   const valid = Number.isInteger(orderId) && orderId > 0;
@@ -66,6 +89,10 @@ export default function OrderPage() {
   // Only moves the status machine allows from here, as the server computed them.
   const moves = c.nextStatuses.filter((s) => actions[s]);
   const pending = confirming ? actions[confirming] : null;
+  const refundedPayments = c.payments.filter((p) => p.status === 'refunded').reduce((sum, p) => sum + p.amountCents, 0);
+  // A refund staff recorded without a provider payment still gave the whole total back.
+  const refundedCents = refundedPayments || (o.status === 'refunded' ? o.totalCents : 0);
+  const hasInvoice = invoiced.has(o.status) || refundedPayments > 0;
 
   return (
     <>
@@ -73,7 +100,21 @@ export default function OrderPage() {
       <PageHeader
         title={`Order #${o.id}`}
         description={`Placed ${formatDateTime(o.createdAt)}`}
-        actions={<StatusBadge status={o.status} />}
+        actions={
+          <div className="flex items-center gap-3">
+            {hasInvoice ? (
+              <a
+                href={`/api/orders/${o.id}/invoice`}
+                target="_blank"
+                rel="noopener"
+                className="inline-flex min-h-10 items-center rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
+              >
+                Invoice (PDF)
+              </a>
+            ) : null}
+            <StatusBadge status={o.status} />
+          </div>
+        }
       />
       <Card title="Next step" className="mb-6">
         <div className="p-4">
@@ -139,16 +180,24 @@ export default function OrderPage() {
                     </tr>
                   ))}
                 </tbody>
-                <tfoot>
-                  <tr className="border-t border-slate-200">
-                    <th scope="row" colSpan={3} className={`${td} text-right font-semibold`}>Total</th>
-                    <td className={`${td} text-right font-semibold tabular-nums`}>{money(o.totalCents, o.currency)}</td>
-                  </tr>
+                <tfoot className="border-t border-slate-200">
+                  {totalsRows(o, refundedCents).map((row) => (
+                    <tr key={row.label}>
+                      <th scope="row" colSpan={3} className={cx(td, 'py-1.5 text-right font-normal', row.strong && 'font-semibold')}>
+                        {row.label}
+                        {row.detail ? <span className="block text-xs font-normal text-slate-600">{row.detail}</span> : null}
+                      </th>
+                      <td className={cx(td, 'py-1.5 text-right tabular-nums whitespace-nowrap', row.strong && 'font-semibold')}>{money(row.cents, o.currency)}</td>
+                    </tr>
+                  ))}
                 </tfoot>
               </table>
             </div>
           </Card>
-          <Card title="Timeline">
+          <Card
+            title="Timeline"
+            action={me.role === 'admin' ? <TextLink href={auditHref('order', o.id)} className="text-sm">Audit log</TextLink> : null}
+          >
             <ol className="space-y-3 p-4">
               {o.events.map((event, index) => (
                 <li key={index} className="flex gap-3 text-sm">
@@ -187,6 +236,13 @@ export default function OrderPage() {
             ) : (
               <p className="p-4 text-sm text-slate-600">No shipping address.</p>
             )}
+            {o.shipment ? (
+              <p className="border-t border-slate-100 p-4 text-sm text-slate-700">
+                Shipped {formatDateTime(o.shipment.shippedAt)}
+                {o.shipment.carrier ? ` with ${o.shipment.carrier}` : ''}
+                {o.shipment.trackingNumber ? <span className="block break-all text-xs text-slate-600">Tracking {o.shipment.trackingNumber}</span> : null}
+              </p>
+            ) : null}
           </Card>
           <Card title="Payments">
             {c.payments.length === 0 ? (

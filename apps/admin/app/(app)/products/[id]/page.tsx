@@ -7,7 +7,9 @@ import { toast } from 'sonner';
 import { ImagesCard } from '@/components/images-card';
 import { ProductForm } from '@/components/product-form';
 import { StockCard } from '@/components/stock-card';
+import { useMe } from '@/components/me';
 import { Badge, Button, Card, ErrorState, PageHeader, Skeleton, TextLink } from '@/components/ui';
+import { auditHref } from '@/lib/audit';
 import { formatDateTime } from '@/lib/format';
 import { errorMessage, useTRPC } from '@/lib/trpc';
 
@@ -18,6 +20,7 @@ export default function EditProductPage() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
+  const me = useMe();
   const product = useQuery(trpc.products.byId.queryOptions({ id: productId }, { enabled: Number.isInteger(productId) && productId > 0 }));
   const archive = useMutation(
     trpc.products.delete.mutationOptions({
@@ -44,7 +47,10 @@ export default function EditProductPage() {
 
   return (
     <>
-      <p className="mb-2 text-sm"><TextLink href="/products">← Products</TextLink></p>
+      <p className="mb-2 flex justify-between gap-4 text-sm">
+        <TextLink href="/products">← Products</TextLink>
+        {me.role === 'admin' ? <TextLink href={auditHref('product', p.id)}>Audit log</TextLink> : null}
+      </p>
       <PageHeader
         title={p.name}
         description={`${p.sku ? `SKU ${p.sku} · ` : ''}Updated ${formatDateTime(p.updatedAt)}`}
