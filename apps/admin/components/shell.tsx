@@ -16,6 +16,7 @@ const nav: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: '/categories', label: 'Categories' },
   { href: '/orders', label: 'Orders' },
   { href: '/customers', label: 'Customers' },
+  { href: '/reviews', label: 'Reviews' },
   { href: '/coupons', label: 'Coupons' },
   { href: '/shipping-methods', label: 'Shipping' },
   { href: '/tax-rates', label: 'Tax rates' },

@@ -19,6 +19,7 @@ import { measureCeiling, pgbenchAvailable, prepareCeiling } from './ceiling';
 import { measure, type LoadSettings, type Step, type Target } from './load';
 import { formatMarkdown, formatTable, fromLoad, writeResults, type Row } from './report';
 import { checkConservation, startStore, type Buyer, type Store } from './store';
+import { measureTransactionHelper } from './structure';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const profileDir = process.env.BENCH_CPU_PROF || undefined;
@@ -33,7 +34,7 @@ const PALETTE: LoadSettings = { ...READS, connections: 2 };
 const BUYERS = 50;
 const SPREAD = 1000;
 /** Hard stop for the whole run, whatever hangs. */
-const RUN_LIMIT_MS = (quick ? 4 : 9) * 60 * 1000;
+const RUN_LIMIT_MS = (quick ? 6 : 14) * 60 * 1000;
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -344,6 +345,14 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
     held(row, undefined, { p99: 25, text: `p99 ≤ 25 ms at ${UNCACHED.connections} connections` });
     rows.push(row);
   }
+  const cost = await measureTransactionHelper(store.database.url, { connections: UNCACHED.connections, seconds: 2 * READS.durationSeconds });
+  check(cost.effectsRun > 0, 'transaction(): no after-commit effect ran');
+  const bareRow: Row = { name: 'bare db.transaction, one-row update (ceiling)', group: 'structure', unit: 'tx', rps: cost.bare, okRps: cost.bare, p50: null, p99: null, statusCodes: {}, errors: 0 };
+  const helperRow: Row = { ...bareRow, name: 'core transaction() + one afterCommit effect, same update', rps: cost.helper, okRps: cost.helper };
+  held(helperRow, bareRow, { ratio: 0.95, text: '≥ 0.95: the after-commit helper costs nothing measurable (#18)' });
+  log(`transaction(): ${Math.round(cost.helper)} tx/s against bare ${Math.round(cost.bare)} tx/s`);
+  rows.push(bareRow, helperRow);
+
   const palette = paletteQueries();
   const paletteRow = await measureRow({
     name: `⌘K palette (tRPC reports.search), 200 queries over ${PRODUCTS} products, customers and orders`,

@@ -33,6 +33,7 @@ import { registerSecurityHeaders } from './security-headers';
 import { buildMetricsServer, registerMetrics } from './metrics';
 import { registerMedia } from './media';
 import { registerLiveStreams } from './live';
+import { registerExports } from './exports';
 
 const require = createRequire(import.meta.url);
 
@@ -247,6 +248,7 @@ export async function buildServer({ config, runtime }: BuildOptions) {
   });
 
   await registerMedia(app, { config, contextFor });
+  registerExports(app, { deps, contextFor });
 
   app.get<{ Params: { id: string } }>(INVOICE_PATH.replace('{id}', ':id'), async (req, reply) => {
     const answer = await invoiceDownload(await contextFor(req, reply), { id: req.params.id });

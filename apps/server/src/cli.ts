@@ -9,7 +9,7 @@ const usage = `Usage:
   commerce setup                          migrate, load the sample catalog if empty, ensure the admin
   commerce seed [--products N]            as setup, plus N synthetic products
   commerce migrate                        apply migrations
-  commerce maintenance                    delete expired sessions and idempotency keys
+  commerce maintenance                    delete expired sessions, idempotency keys and old delivered outbox rows
   commerce expire-orders                  cancel orders unpaid after PAYMENT_TIMEOUT_MINUTES (stock returned)
   commerce create-admin --email E --password P   create an admin, or make that user an admin and set its password`;
 

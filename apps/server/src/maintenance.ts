@@ -1,10 +1,10 @@
-import { cancelOpenPayments, expireUnpaidOrders, lucia, ordersWithOpenPayments, purgeExpiredIdempotencyKeys } from '@commerce/core';
+import { cancelOpenPayments, expireUnpaidOrders, lucia, ordersWithOpenPayments, purgeDeliveredOutbox, purgeExpiredIdempotencyKeys } from '@commerce/core';
 import type { Runtime } from './deps';
 
-/** Deletes rows whose time is up: expired sessions and idempotency keys. Safe on every process at once. */
-export async function runMaintenance(runtime: Runtime): Promise<{ idempotencyKeys: number }> {
+/** Deletes rows whose time is up: expired sessions, idempotency keys, outbox rows delivered long ago. Safe on every process at once. */
+export async function runMaintenance(runtime: Runtime): Promise<{ idempotencyKeys: number; outbox: number }> {
   await lucia(runtime.deps).deleteExpiredSessions();
-  return { idempotencyKeys: await purgeExpiredIdempotencyKeys(runtime.deps) };
+  return { idempotencyKeys: await purgeExpiredIdempotencyKeys(runtime.deps), outbox: await purgeDeliveredOutbox(runtime.deps) };
 }
 
 /** Open payments of cancelled orders retried per sweep: a provider outage must not make a sweep endless. */

@@ -43,6 +43,7 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'reports.search': staff,
   'customers.list': staff,
   'customers.byId': staff,
+  'customers.addresses': staff,
   'live.events': staff,
 
   'users.list': admin,
@@ -54,6 +55,8 @@ export const accessMatrix: Record<string, readonly Role[]> = {
   'products.create': staff,
   'products.update': staff,
   'products.delete': staff,
+  'products.bulk': staff,
+  'products.importCsv': staff,
 
   'productImages.delete': staff,
 

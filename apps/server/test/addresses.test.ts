@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trpcQuery } from './auth-helpers';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
 import { address, createProduct, keyHeader } from './orders-helpers';
 
@@ -194,5 +195,18 @@ describe('addressId on orders and checkout', () => {
     expect(other.body.reason).toBe('idempotency_key_reused');
     const typed = await server.request('POST', '/api/orders', { token, body: { items, shippingAddress: address }, headers: keyHeader('addr-1') });
     expect(typed.status).toBe(409);
+  });
+});
+
+describe("staff read of a customer's addresses (customers.addresses, tRPC)", () => {
+  it('answers the address book to staff, refuses a customer (even for their own), 404s an unknown id', async () => {
+    const { token, userId } = await createUserWithToken(server.runtime, 'customer');
+    expect((await save(token, { ...address, isDefaultShipping: true })).status).toBe(200);
+    const staff = (await createUserWithToken(server.runtime, 'staff')).token;
+    const res = await server.request('GET', trpcQuery('customers.addresses', { id: userId }), { token: staff });
+    expect(res.status).toBe(200);
+    expect(res.body.result.data.items).toEqual(await list(token));
+    expect((await server.request('GET', trpcQuery('customers.addresses', { id: userId }), { token })).status).toBe(403);
+    expect((await server.request('GET', trpcQuery('customers.addresses', { id: 2_000_000_000 }), { token: staff })).status).toBe(404);
   });
 });

@@ -169,6 +169,9 @@ describe('moderation', () => {
     res = await server.request('GET', `/api/reviews?status=pending&limit=50`, { token: staff });
     expect(res.body.items.map((r: { id: number }) => r.id)).toEqual(expect.arrayContaining([a.id, c.id]));
     expect(res.body.items.every((r: { status: string }) => r.status === 'pending')).toBe(true);
+    res = await server.request('GET', `/api/reviews?productId=${p}&rating=4`, { token: staff });
+    expect(res.body.items.map((r: { id: number }) => r.id)).toEqual([b.id]);
+    expect((await server.request('GET', '/api/reviews?rating=6', { token: staff })).status).toBe(400);
     expect((await server.request('GET', '/api/reviews?status=nope', { token: staff })).status).toBe(400);
     expect((await server.request('GET', '/api/reviews?limit=51', { token: staff })).status).toBe(400);
   });

@@ -3,6 +3,8 @@ export { createContext, detachedRequest, SESSION_COOKIE, type Context, type Requ
 export {
   createOpenApiDocument,
   INVOICE_PATH,
+  ORDERS_EXPORT_PATH,
+  PRODUCTS_EXPORT_PATH,
   OPENAPI_BASE_PATH,
   PAYPAL_WEBHOOK_PATH,
   PRODUCT_IMAGES_PATH,
@@ -10,5 +12,5 @@ export {
   STRIPE_WEBHOOK_PATH,
   successStatusOf,
 } from './openapi';
-export { invoiceDownload, productImageUpload, type RestAnswer, type UploadRequest } from './uploads';
+export { exportRefusal, invoiceDownload, productImageUpload, type RestAnswer, type UploadRequest } from './uploads';
 export { appErrorResponse, databaseUnavailable, errorHeaders } from './errors';

@@ -1,4 +1,4 @@
-import { defaultSettings, MAX_STREAM_PRODUCTS, productImageOutput, reasonOf, stockFigure, type Reason } from '@commerce/core';
+import { defaultSettings, MAX_STREAM_PRODUCTS, orderCsvColumns, orderStatusSchema, productCsvColumns, productImageOutput, reasonOf, stockFigure, type Reason } from '@commerce/core';
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { errorResponses, statusOfRule } from './errors';
@@ -427,6 +427,68 @@ function describeInvoice(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** The CSV exports: Fastify routes in apps/server (streamed text/csv, which trpc-to-openapi cannot answer). */
+export const PRODUCTS_EXPORT_PATH = `${OPENAPI_BASE_PATH}/exports/products.csv`;
+export const ORDERS_EXPORT_PATH = `${OPENAPI_BASE_PATH}/exports/orders.csv`;
+
+function describeExports(document: OpenAPIObject): OpenAPIObject {
+  const texts = errorResponses({ access: 'staff', input: true });
+  const responses = Object.fromEntries(
+    Object.entries(texts).map(([status, description]) => [
+      status,
+      { description, ...(status === '429' && { headers: { 'Retry-After': retryAfterHeader } }), content: errorContent },
+    ]),
+  );
+  const query = (name: string, schema: Record<string, unknown>, description: string) => ({ in: 'query' as const, name, required: false, description, schema });
+  const csv = (what: string, columns: readonly string[]) => ({
+    '200': {
+      description: `${what}, streamed (rows are read in batches as the client takes them, so memory stays flat however many there are). Columns: ${columns.map((c) => `\`${c}\``).join(', ')}.`,
+      content: { 'text/csv': { schema: { type: 'string' } } },
+    },
+    ...responses,
+  });
+  const id = { type: 'integer', exclusiveMinimum: 0, maximum: 2_147_483_647 };
+  const flag = { type: 'boolean' };
+  document.paths = {
+    ...document.paths,
+    [PRODUCTS_EXPORT_PATH.slice(OPENAPI_BASE_PATH.length)]: {
+      get: {
+        operationId: 'exports-products',
+        tags: ['catalog'],
+        summary: 'Export products as CSV, one row per live variant (staff)',
+        description:
+          'The staff product list\'s filters. Importing the same file again (admin, products.importCsv) changes nothing: rows match variants by `sku`.',
+        security: [{ bearerAuth: [] }],
+        parameters: [
+          query('q', { type: 'string', maxLength: 200 }, 'Full-text search over name and description, or an exact sku'),
+          query('categoryId', id, 'A category and its subcategories'),
+          query('minPriceCents', { type: 'integer', minimum: 0 }, 'Inclusive'),
+          query('maxPriceCents', { type: 'integer', minimum: 0 }, 'Inclusive'),
+          query('inStock', flag, 'Only products with or without stock'),
+          query('active', flag, 'Only active or inactive products'),
+        ],
+        responses: csv('The products', productCsvColumns),
+      },
+    },
+    [ORDERS_EXPORT_PATH.slice(OPENAPI_BASE_PATH.length)]: {
+      get: {
+        operationId: 'exports-orders',
+        tags: ['orders'],
+        summary: 'Export orders as CSV, newest first (staff)',
+        description: 'The staff order list\'s filters. Amounts are integer minor units of `currency`.',
+        security: [{ bearerAuth: [] }],
+        parameters: [
+          query('status', { type: 'string', enum: [...orderStatusSchema.options] }, 'One status'),
+          query('userId', id, "One customer's orders"),
+          query('customer', { type: 'string', maxLength: 200 }, "Part of the customer's email or name"),
+        ],
+        responses: csv('The orders', orderCsvColumns),
+      },
+    },
+  };
+  return document;
+}
+
 /** The live stock stream is Server-Sent Events, which trpc-to-openapi cannot serve: described by hand. */
 function describeStockStream(document: OpenAPIObject): OpenAPIObject {
   const { $schema: _, ...figure } = z.toJSONSchema(stockFigure, { io: 'output' });
@@ -479,7 +541,7 @@ export function createOpenApiDocument(baseUrl = OPENAPI_BASE_PATH) {
   });
   generated.info.license = LICENSE;
   return describeEveryOperation(
-    describeInvoice(describeStockStream(describeImageUpload(describeWebhooks(describeSuccessStatuses(describeErrors(generated)))))),
+    describeExports(describeInvoice(describeStockStream(describeImageUpload(describeWebhooks(describeSuccessStatuses(describeErrors(generated))))))),
   );
 }
 

@@ -36,6 +36,8 @@ const uploadsRouter = router({
     .mutation(({ ctx, input }) =>
       uploadProductImage(ctx.deps, { actor: ctx.actor, productId: input.id, file: input.file, alt: input.alt, variantId: input.variantId }),
     ),
+  /** Run before a CSV export streams: only staff read the whole catalog and every order. */
+  exportAllowed: staffProcedure.query(() => true),
   /** The order's invoice as PDF bytes (owner, staff): the route sends them as application/pdf. */
   invoice: authedProcedure.input(z.object({ id: formId })).query(({ ctx, input }) => getInvoice(ctx.deps, ctx.viewer, input.id)),
 });
@@ -109,5 +111,15 @@ export async function invoiceDownload(ctx: Context, request: { id: string }): Pr
     };
   } catch (error) {
     return restError(ctx, 'uploads.invoice', error);
+  }
+}
+
+/** GET /api/exports/*.csv: null when the caller is staff, else the error answer (401, 403) every REST route writes. */
+export async function exportRefusal(ctx: Context): Promise<RestAnswer | null> {
+  try {
+    await createUploadsCaller(ctx).exportAllowed();
+    return null;
+  } catch (error) {
+    return restError(ctx, 'uploads.exportAllowed', error);
   }
 }

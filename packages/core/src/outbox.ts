@@ -1,4 +1,5 @@
 import { outbox, type Transaction } from '@commerce/db';
+import { and, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Deps } from './deps';
 
 /** The business events the store tells of: customers' emails and admins' webhooks follow from them. */
@@ -49,3 +50,24 @@ export async function enqueue(deps: Pick<Deps, 'clock'>, tx: Transaction, messag
 /** A store event, e.g. `emit(deps, tx, 'order.paid', { orderId })`. */
 export const emit = (deps: Pick<Deps, 'clock'>, tx: Transaction, type: StoreEventType, payload: Record<string, unknown>) =>
   enqueue(deps, tx, { type, payload });
+
+/** How long a delivered row is kept: its event id answers "was this sent?" for a week. */
+export const OUTBOX_KEEP_DAYS = 7;
+const PURGE_BATCH = 10_000;
+
+/**
+ * Deletes rows delivered more than OUTBOX_KEEP_DAYS ago, so the outbox holds what is due or
+ * recent rather than every event since the store opened. Rows that failed stay: people look at
+ * them. A bounded batch per call (a periodic job), so a first purge of a large backlog never
+ * holds one long lock; safe on every process at once.
+ */
+export async function purgeDeliveredOutbox(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - OUTBOX_KEEP_DAYS * 24 * 3600 * 1000);
+  const old = deps.db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(isNotNull(outbox.completedAt), lte(outbox.completedAt, before)))
+    .limit(PURGE_BATCH);
+  const deleted = await deps.db.delete(outbox).where(inArray(outbox.id, old)).returning({ id: outbox.id });
+  return deleted.length;
+}

@@ -1,4 +1,4 @@
-import { customerOutput, customerPageOutput, getCustomer, idInput, listCustomers, listCustomersInput } from '@commerce/core';
+import { addressListOutput, customerAddresses, customerOutput, customerPageOutput, getCustomer, idInput, listCustomers, listCustomersInput } from '@commerce/core';
 import { router, staffProcedure } from '../trpc';
 
 /** People with their order totals, for the admin (tRPC only); role changes stay in `users` (admin). */
@@ -11,4 +11,8 @@ export const customersRouter = router({
     .input(idInput)
     .output(customerOutput)
     .query(({ ctx, input }) => getCustomer(ctx.deps, input.id)),
+  addresses: staffProcedure
+    .input(idInput)
+    .output(addressListOutput)
+    .query(({ ctx, input }) => customerAddresses(ctx.deps, input.id)),
 });

@@ -1,11 +1,17 @@
 import {
   archiveProduct,
+  bulkProductsInput,
+  bulkProductsOutput,
+  bulkUpdateProducts,
   createProduct,
   createProductInput,
   getProduct,
   listProducts,
   listProductsInput,
   idInput,
+  importPlanOutput,
+  importProductsCsv,
+  importProductsCsvInput,
   productOutput,
   productPageOutput,
   updateProduct,
@@ -118,4 +124,16 @@ export const productsRouter = router({
     .input(idInput)
     .output(z.object({ success: z.literal(true) }))
     .mutation(({ ctx, input }) => archiveProduct(ctx.deps, ctx.actor, input.id)),
+
+  /** The admin's bulk actions (tRPC only): selected products, or every one matching a list filter. */
+  bulk: staffProcedure
+    .input(bulkProductsInput)
+    .output(bulkProductsOutput)
+    .mutation(({ ctx, input }) => bulkUpdateProducts(ctx.deps, input)),
+
+  /** The admin's CSV import (tRPC only): a dry run, or `apply` in one transaction; rows match variants by sku. */
+  importCsv: staffProcedure
+    .input(importProductsCsvInput)
+    .output(importPlanOutput)
+    .mutation(({ ctx, input }) => importProductsCsv(ctx.deps, input)),
 });

@@ -67,6 +67,14 @@ export async function listAddresses(deps: Deps, viewer: Viewer): Promise<{ items
   return { items: rows.map(toAddressDto) };
 }
 
+/** A customer's address book as staff see it (at most MAX_ADDRESSES rows; an unknown id is a 404). */
+export async function customerAddresses(deps: Deps, userId: number): Promise<{ items: AddressDto[] }> {
+  const [user] = await deps.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+  if (!user) throw notFound('Customer');
+  const rows = await deps.db.select().from(addresses).where(eq(addresses.userId, userId)).orderBy(asc(addresses.id)).limit(MAX_ADDRESSES);
+  return { items: rows.map(toAddressDto) };
+}
+
 export async function createAddress(deps: Deps, viewer: Viewer, input: CreateAddressInput): Promise<AddressDto> {
   const userId = signedInUserId(viewer);
   const { isDefaultShipping = false, isDefaultBilling = false, ...fields } = input;

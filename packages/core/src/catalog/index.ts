@@ -7,3 +7,5 @@ export * from './inventory';
 export * from './version';
 export { slugify } from './slugs';
 export * from './images';
+export * from './bulk';
+export * from './csv';

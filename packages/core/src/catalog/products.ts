@@ -9,7 +9,7 @@ import { emit } from '../outbox';
 import { isStaff, type Viewer } from '../viewer';
 import { categoryTreeIds } from './categories';
 import { removeImageFilesAfterCommit, toImageDto, type ProductImageRow } from './images';
-import type { CreateProductInput, ListProductsInput, ProductDto, UpdateProductInput } from './schemas';
+import type { CreateProductInput, ListProductsInput, ProductDto, ProductFilter, UpdateProductInput } from './schemas';
 import { withUniqueSlug } from './slugs';
 import {
   checkOptionValues,
@@ -133,7 +133,8 @@ export const skuLookupQuery = (deps: Deps, q: string) =>
     .from(productVariants)
     .where(sql`lower(${productVariants.sku}) = lower(${q}) and ${productVariants.archivedAt} is null`);
 
-async function listConditions(deps: Deps, viewer: Viewer, input: ListProductsInput): Promise<SQL[]> {
+/** The conditions of a product filter as `viewer` may apply it (a list page, a bulk action, an export). */
+export async function listConditions(deps: Deps, viewer: Viewer, input: ProductFilter): Promise<SQL[]> {
   const conditions: SQL[] = [];
   if (!isStaff(viewer) || input.active === true) conditions.push(publicRow);
   else conditions.push(input.active === false ? inactiveRow : staffRow);

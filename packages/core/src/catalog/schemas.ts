@@ -11,21 +11,29 @@ export const MAX_IMAGES = 20;
 
 const queryPrice = z.number().int().min(0).max(MAX_PRICE_CENTS);
 
+const productFilterFields = {
+  q: text(0, 200).optional(),
+  categoryId: idSchema.optional(),
+  minPriceCents: queryPrice.optional(),
+  maxPriceCents: queryPrice.optional(),
+  inStock: queryBoolean.optional(),
+  /** Staff only; ignored for everyone else, who only ever see active products. */
+  active: queryBoolean.optional(),
+};
+
+const priceBoundsInOrder = [
+  (q: { minPriceCents?: number | undefined; maxPriceCents?: number | undefined }) =>
+    q.minPriceCents === undefined || q.maxPriceCents === undefined || q.minPriceCents <= q.maxPriceCents,
+  { path: ['minPriceCents'], message: 'minPriceCents must not exceed maxPriceCents' },
+] as [(q: { minPriceCents?: number | undefined; maxPriceCents?: number | undefined }) => boolean, { path: string[]; message: string }];
+
+/** What a product list is filtered by, without its page and order: bulk actions and exports take it too. */
+export const productFilterInput = z.object(productFilterFields).refine(...priceBoundsInOrder);
+export type ProductFilter = z.output<typeof productFilterInput>;
+
 export const listProductsInput = pageQuery
-  .extend({
-    q: text(0, 200).optional(),
-    categoryId: idSchema.optional(),
-    minPriceCents: queryPrice.optional(),
-    maxPriceCents: queryPrice.optional(),
-    inStock: queryBoolean.optional(),
-    /** Staff only; ignored for everyone else, who only ever see active products. */
-    active: queryBoolean.optional(),
-    sort: z.enum(productSorts).default('newest'),
-  })
-  .refine((q) => q.minPriceCents === undefined || q.maxPriceCents === undefined || q.minPriceCents <= q.maxPriceCents, {
-    path: ['minPriceCents'],
-    message: 'minPriceCents must not exceed maxPriceCents',
-  });
+  .extend({ ...productFilterFields, sort: z.enum(productSorts).default('newest') })
+  .refine(...priceBoundsInOrder);
 export type ListProductsInput = z.output<typeof listProductsInput>;
 
 /** An outside image, by URL (uploads go through POST /products/{id}/images). */
@@ -261,3 +269,69 @@ export const stockFigure = z.object({
   available: z.boolean(),
 });
 export type StockFigure = z.output<typeof stockFigure>;
+
+/** The most products one bulk action (or one "everything matching" selection) may change. */
+export const MAX_BULK_PRODUCTS = 100_000;
+/** The most products a bulk action may name one by one; beyond that, select by filter. */
+export const MAX_BULK_IDS = 1000;
+export const MIN_PRICE_CHANGE_PERCENT = -90;
+export const MAX_PRICE_CHANGE_PERCENT = 1000;
+
+export const bulkProductsInput = z.object({
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('ids'), ids: z.array(idSchema).min(1).max(MAX_BULK_IDS) }),
+    /** Every product the staff list shows with this filter (archived ones never). */
+    z.object({ kind: z.literal('filter'), filter: productFilterInput }),
+  ]),
+  action: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('activate') }),
+    z.object({ type: z.literal('deactivate') }),
+    z.object({ type: z.literal('archive') }),
+    z.object({ type: z.literal('setCategory'), categoryId: idSchema.nullable() }),
+    z.object({
+      type: z.literal('changePrice'),
+      /** Whole percent applied to every live variant's price, rounded half away from zero to a minor unit. */
+      percent: z
+        .number()
+        .int()
+        .min(MIN_PRICE_CHANGE_PERCENT)
+        .max(MAX_PRICE_CHANGE_PERCENT)
+        .refine((p) => p !== 0, 'must not be 0'),
+    }),
+  ]),
+});
+export type BulkProductsInput = z.output<typeof bulkProductsInput>;
+
+/** How many products the action changed (those it would have left as they were are not counted). */
+export const bulkProductsOutput = z.object({ changed: z.number().int() });
+export type BulkProductsResult = z.output<typeof bulkProductsOutput>;
+
+/** The most rows one products CSV import may hold (the request body limit bounds it too). */
+export const MAX_IMPORT_ROWS = 5000;
+
+export const importProductsCsvInput = z.object({
+  /** The file's text, header first (see the export for its columns). */
+  csv: z.string().min(1, 'the file is empty').max(1_000_000, 'at most 1 MB of CSV per import'),
+  /** false: a dry run that only says what would happen; true: do it, in one transaction, unless a row is refused. */
+  apply: z.boolean().default(false),
+});
+
+const importProblem = z.object({
+  /** 1 is the header. */
+  line: z.number().int(),
+  /** The column at fault, by its header; null when the line itself is unreadable. */
+  column: z.string().nullable(),
+  message: z.string(),
+});
+export type ImportProblem = z.output<typeof importProblem>;
+
+export const importPlanOutput = z.object({
+  rows: z.number().int(),
+  create: z.array(z.object({ line: z.number().int(), sku: z.string(), name: z.string() })),
+  update: z.array(z.object({ line: z.number().int(), sku: z.string(), fields: z.array(z.string()) })),
+  unchanged: z.number().int(),
+  errors: z.array(importProblem),
+  /** True once carried out; a file with errors is never applied. */
+  applied: z.boolean(),
+});
+export type ImportPlan = z.output<typeof importPlanOutput>;

@@ -5,13 +5,14 @@ import { notFound } from '../errors';
 import { canTransition } from '../orders/status';
 import { offsetOf, pageOf, type Page } from '../pagination';
 import { personMatches } from '../auth/users';
-import type { ListStaffOrdersInput, OrderContextDto, StaffOrderRowDto } from './schemas';
+import type { ListStaffOrdersInput, OrderContextDto, StaffOrderFilter, StaffOrderRowDto } from './schemas';
 
 // Named in full: drizzle writes a lone-table column unqualified, which the subquery would
 // read as its own order_items.id.
 const outerOrder = sql.raw('"orders"."id"');
 
-function staffOrderFilter(deps: Deps, input: ListStaffOrdersInput): SQL | undefined {
+/** The staff orders list's filter (status, customer), shared with the CSV export. */
+export function staffOrderFilter(deps: Deps, input: StaffOrderFilter): SQL | undefined {
   const filters: SQL[] = [];
   if (input.status) filters.push(eq(orders.status, input.status));
   if (input.userId) filters.push(eq(orders.userId, input.userId));

@@ -52,12 +52,15 @@ export const customerOutput = z.object({
 export type CustomerDto = z.output<typeof customerOutput>;
 export const customerPageOutput = pageOutput(customerOutput);
 
-export const listStaffOrdersInput = pageQuery.extend({
+export const staffOrderFilterInput = z.object({
   status: orderStatusSchema.optional(),
   userId: idSchema.optional(),
   /** Substring of the customer's email or name, case-insensitive. */
   customer: textSchema(0, 200).optional(),
 });
+export type StaffOrderFilter = z.output<typeof staffOrderFilterInput>;
+
+export const listStaffOrdersInput = pageQuery.extend(staffOrderFilterInput.shape);
 export type ListStaffOrdersInput = z.output<typeof listStaffOrdersInput>;
 
 const personOutput = z.object({ id: z.number().int(), email: z.string(), name: z.string().nullable() });

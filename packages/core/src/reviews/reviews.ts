@@ -263,6 +263,7 @@ export function staffReviewQueries(deps: Deps, input: ListReviewsInput) {
   const conditions: SQL[] = [];
   if (input.status) conditions.push(eq(reviews.status, input.status));
   if (input.productId !== undefined) conditions.push(eq(reviews.productId, input.productId));
+  if (input.rating !== undefined) conditions.push(eq(reviews.rating, input.rating));
   const where = conditions.length ? and(...conditions) : undefined;
   return {
     page: selectReviews(deps.db)
@@ -274,7 +275,7 @@ export function staffReviewQueries(deps: Deps, input: ListReviewsInput) {
   };
 }
 
-/** GET /api/reviews (staff): every status, newest first, by status and/or product. */
+/** GET /api/reviews (staff): every status, newest first, by status, product and/or rating. */
 export async function listReviews(deps: Deps, viewer: Viewer, input: ListReviewsInput): Promise<Page<ReviewDto>> {
   if (!isStaff(viewer)) throw new AppError('FORBIDDEN', 'Staff or admin role required');
   return reviewPage(deps, staffReviewQueries(deps, input), input);

@@ -42,6 +42,7 @@ export type ProductReviewsInput = z.output<typeof productReviewsInput>;
 export const listReviewsInput = pageQuery.extend({
   status: reviewStatusSchema.optional(),
   productId: idSchema.optional(),
+  rating: ratingSchema.optional(),
 });
 export type ListReviewsInput = z.output<typeof listReviewsInput>;
 

@@ -3,7 +3,8 @@
 import { productSorts } from '@commerce/core/schemas';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { BulkActions } from '@/components/bulk-actions';
 import { Thumb } from '@/components/thumb';
 import { Badge, Card, EmptyState, ErrorState, Input, PageHeader, Pagination, Select, TableSkeleton, td, TextLink, th } from '@/components/ui';
 import { money } from '@/lib/format';
@@ -37,6 +38,43 @@ export default function ProductsPage() {
     sort: isSort(sort) ? sort : 'newest',
   };
   const list = useQuery({ ...trpc.products.list.queryOptions(input), placeholderData: keepPreviousData });
+  // Selection belongs to one filter: changing the filter starts it afresh (paging keeps it).
+  const filter = useMemo(
+    () => ({ q: input.q, categoryId: input.categoryId, active: input.active, inStock: input.inStock }),
+    [input.q, input.categoryId, input.active, input.inStock],
+  );
+  const filterKey = JSON.stringify(filter);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const clearSelection = () => {
+    setSelected(new Set());
+    setAllMatching(false);
+  };
+  useEffect(clearSelection, [filterKey]);
+  const pageIds = list.data?.items.map((p) => p.id) ?? [];
+  const pageFullySelected = pageIds.length > 0 && pageIds.every((id) => allMatching || selected.has(id));
+  const toggle = (id: number) => {
+    // Unticking one row of "everything matching" leaves the rest of this page ticked.
+    const from = allMatching ? new Set(pageIds) : null;
+    setAllMatching(false);
+    setSelected((current) => {
+      const next = new Set(from ?? current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  };
+  const togglePage = () => {
+    setAllMatching(false);
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const id of pageIds) {
+        if (pageFullySelected) next.delete(id);
+        else next.add(id);
+      }
+      return next;
+    });
+  };
   const [search, setSearch] = useState(q);
   useEffect(() => setSearch(q), [q]);
   const submitSearch = (event: FormEvent) => {
@@ -98,11 +136,23 @@ export default function ProductsPage() {
           <EmptyState>No products match these filters.</EmptyState>
         ) : (
           <>
+            <BulkActions
+              selectedIds={[...selected]}
+              matching={allMatching ? { filter, total: list.data.total } : null}
+              pageFullySelected={pageFullySelected}
+              total={list.data.total}
+              onSelectMatching={() => setAllMatching(true)}
+              onClear={clearSelection}
+              categories={categoryOptions}
+            />
             <div className="overflow-x-auto" aria-busy={list.isFetching}>
               <table className="w-full min-w-[22rem]">
                 <caption className="sr-only">Products</caption>
                 <thead className="bg-slate-50">
                   <tr>
+                    <th scope="col" className="w-10 py-2.5 pl-4">
+                      <input type="checkbox" className="size-4" aria-label="Select every product on this page" checked={pageFullySelected} onChange={togglePage} />
+                    </th>
                     <th scope="col" className={th}>Product</th>
                     <th scope="col" className={`${th} hidden md:table-cell`}>Category</th>
                     <th scope="col" className={`${th} text-right`}>Price</th>
@@ -113,6 +163,15 @@ export default function ProductsPage() {
                 <tbody className="divide-y divide-slate-100">
                   {list.data.items.map((product) => (
                     <tr key={product.id} className="hover:bg-slate-50">
+                      <td className="w-10 py-3 pl-4">
+                        <input
+                          type="checkbox"
+                          className="size-4"
+                          aria-label={`Select ${product.name}`}
+                          checked={allMatching || selected.has(product.id)}
+                          onChange={() => toggle(product.id)}
+                        />
+                      </td>
                       <td className={td}>
                         <div className="flex items-center gap-3">
                           <Thumb src={product.images[0]?.sizes.thumb} alt="" className="size-10" />

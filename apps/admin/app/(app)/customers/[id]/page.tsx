@@ -74,6 +74,49 @@ function RoleCard({ customer }: { customer: Customer }) {
   );
 }
 
+function AddressesCard({ customerId }: { customerId: number }) {
+  const trpc = useTRPC();
+  const addresses = useQuery(trpc.customers.addresses.queryOptions({ id: customerId }));
+  return (
+    <Card title="Addresses">
+      {addresses.isPending ? (
+        <TableSkeleton rows={2} label="Loading addresses" />
+      ) : addresses.isError ? (
+        <ErrorState error={addresses.error} onRetry={() => void addresses.refetch()} what="addresses" />
+      ) : addresses.data.items.length === 0 ? (
+        <EmptyState>No saved addresses.</EmptyState>
+      ) : (
+        <ul className="divide-y divide-slate-100">
+          {addresses.data.items.map((a) => (
+            <li key={a.id} className="space-y-1 p-4 text-sm text-slate-800">
+              {a.isDefaultShipping || a.isDefaultBilling ? (
+                <p className="flex flex-wrap gap-1.5">
+                  {a.isDefaultShipping ? <Badge tone="green">Default shipping</Badge> : null}
+                  {a.isDefaultBilling ? <Badge tone="green">Default billing</Badge> : null}
+                </p>
+              ) : null}
+              <address className="break-words not-italic">
+                <span className="font-medium">{a.name}</span>
+                <br />
+                {a.line1}
+                {a.line2 ? <>, {a.line2}</> : null}
+                <br />
+                {[a.postalCode, a.city, a.region].filter(Boolean).join(' ')}, {a.country}
+                {a.phone ? (
+                  <>
+                    <br />
+                    {a.phone}
+                  </>
+                ) : null}
+              </address>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
 export default function CustomerPage() {
   const { id } = useParams<{ id: string }>();
   const customerId = Number(id);
@@ -169,6 +212,7 @@ export default function CustomerPage() {
               </div>
             </dl>
           </Card>
+          {c.closedAt ? null : <AddressesCard customerId={c.id} />}
           {me.role === 'admin' && !c.closedAt ? <RoleCard key={c.id} customer={c} /> : null}
         </div>
       </div>
