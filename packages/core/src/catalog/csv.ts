@@ -292,7 +292,7 @@ async function planAndApply(deps: Deps, tx: Transaction, csv: string, apply: boo
       if (Object.keys(changes.variant).length) {
         await tx.update(productVariants).set({ ...changes.variant, updatedAt: deps.clock.now() }).where(eq(productVariants.id, variant.id));
         if (changes.variant.stock !== undefined || changes.variant.isActive !== undefined) {
-          publishStock(deps, tx, { productId: variant.productId, variantId: variant.id, stock: row.stock, live: changes.variant.isActive ?? variant.isActive });
+          await publishStock(deps, tx, { productId: variant.productId, variantId: variant.id, stock: row.stock, live: changes.variant.isActive ?? variant.isActive });
         }
       }
       if (Object.keys(changes.product).length) {
