@@ -93,7 +93,7 @@ export function registerLiveStreams(app: FastifyInstance, { deps, maxStreams, he
 function stockEventText(message: LiveMessage, productIds: ReadonlySet<number>): string | null {
   const { event } = message;
   if (event.type === 'reset') return `id: ${message.id}\nevent: reset\ndata: {}\n\n`;
-  if (event.type !== 'stock' || !productIds.has(event.productId)) return null;
+  if (event.type !== 'stock' || !event.public || !productIds.has(event.productId)) return null;
   const { productId, variantId, stock, available } = event;
   return `id: ${message.id}\nevent: stock\ndata: ${JSON.stringify({ productId, variantId, stock, available })}\n\n`;
 }

@@ -68,6 +68,22 @@ describe('GET /api/events/stock', () => {
     }
   });
 
+  it('tells nothing of a product hidden from the public (inactive), neither its figures nor its changes', async () => {
+    const shown = await createProduct(4);
+    const hidden = await createProduct(4);
+    expect((await httpRequest(a.url, 'PUT', `/api/products/${hidden.id}`, { token: staffToken, body: { isActive: false } })).status).toBe(200);
+    const stream = await openSse(`${b.url}/api/events/stock?productIds=${hidden.id},${shown.id}`);
+    try {
+      expect(figure(await stream.next(stockEvent))).toMatchObject({ productId: shown.id, stock: 4 });
+      expect((await adjust(hidden.id, -1)).status).toBe(200);
+      expect((await adjust(shown.id, -1)).status).toBe(200);
+      // The next stock event is the shown product's: the hidden one's change was never sent.
+      expect(figure(await stream.next(stockEvent))).toMatchObject({ productId: shown.id, stock: 3 });
+    } finally {
+      stream.close();
+    }
+  });
+
   it('a reconnect with Last-Event-ID gets the changes made while it was away, in order', async () => {
     const product = await createProduct(10);
     const first = await openSse(`${b.url}/api/events/stock?productIds=${product.id}`);

@@ -85,7 +85,7 @@ async function publishAvailability(deps: Deps, tx: Transaction, ids: readonly nu
       for (let i = 0; i < variants.length; i += 500) {
         await Promise.all(
           variants.slice(i, i + 500).map((v) =>
-            deps.live.publish({ type: 'stock', productId: v.productId, variantId: v.variantId, stock: v.stock, available: productLive && v.isActive && v.stock > 0 }),
+            deps.live.publish({ type: 'stock', productId: v.productId, variantId: v.variantId, stock: v.stock, available: productLive && v.isActive && v.stock > 0, public: productLive }),
           ),
         );
       }

@@ -295,7 +295,7 @@ async function planAndApply(deps: Deps, tx: Transaction, { actor, csv, apply }: 
         const before = Object.fromEntries(Object.keys(changes.variant).map((key) => [key, variant[key as keyof ExistingVariant]]));
         await recordChange(deps, tx, { actor, entity: 'variant', id: variant.id, action: 'update', before, after: changes.variant });
         if (changes.variant.stock !== undefined || changes.variant.isActive !== undefined) {
-          publishStock(deps, tx, { productId: variant.productId, variantId: variant.id, stock: row.stock, live: changes.variant.isActive ?? variant.isActive });
+          await publishStock(deps, tx, { productId: variant.productId, variantId: variant.id, stock: row.stock, live: changes.variant.isActive ?? variant.isActive });
         }
       }
       if (Object.keys(changes.product).length) {

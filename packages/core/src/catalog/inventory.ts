@@ -46,7 +46,7 @@ async function writeStock(
     await recordChange(deps, tx, { actor, entity: 'variant', id: variantId, action: 'update', before: before ?? null, after: { stock: row.stock } });
     await syncProduct(tx, row.productId);
     catalogChanged(deps, tx);
-    publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: row.isActive });
+    await publishStock(deps, tx, { productId: row.productId, variantId, stock: row.stock, live: row.isActive });
   }
   return row;
 }

@@ -257,7 +257,7 @@ export async function updateVariant(
     await recordChange(deps, tx, { actor, entity: 'variant', id: ids.variantId, action: 'update', before: current, after: updated! });
     catalogChanged(deps, tx);
     if (updated && (updated.stock !== current.stock || updated.isActive !== current.isActive)) {
-      publishStock(deps, tx, { productId: ids.productId, variantId: ids.variantId, stock: updated.stock, live: updated.isActive });
+      await publishStock(deps, tx, { productId: ids.productId, variantId: ids.variantId, stock: updated.stock, live: updated.isActive });
     }
     return updated!;
   });
@@ -281,7 +281,7 @@ export async function archiveVariant(deps: Deps, actor: Actor, ids: { productId:
     await recordChange(deps, tx, { actor, entity: 'variant', id: ids.variantId, action: 'archive', before: current, after: archived! });
     await syncProduct(tx, ids.productId);
     catalogChanged(deps, tx);
-    publishStock(deps, tx, { productId: ids.productId, variantId: ids.variantId, stock: current.stock, live: false });
+    await publishStock(deps, tx, { productId: ids.productId, variantId: ids.variantId, stock: current.stock, live: false });
   });
   return { success: true };
 }

@@ -5,7 +5,8 @@
 export type LiveEvent =
   | { type: 'order.created'; orderId: number; userId: number }
   | { type: 'order.status'; orderId: number; from: string; to: string }
-  | { type: 'stock'; productId: number; variantId: number; stock: number; available: boolean };
+  // `public`: the product is for sale (active, not archived); storefronts hear of no other.
+  | { type: 'stock'; productId: number; variantId: number; stock: number; available: boolean; public: boolean };
 
 /**
  * An event with its id on the bus. Ids grow with time across every process, so a listener that

@@ -11,7 +11,7 @@ import { RedisLiveBus } from './redis-bus';
 const redisPrefix = testKeyPrefix();
 afterAll(() => deleteKeysWithPrefix(testRedisUrl, redisPrefix));
 
-const stock = (variantId: number, n: number): LiveEvent => ({ type: 'stock', productId: 1, variantId, stock: n, available: n > 0 });
+const stock = (variantId: number, n: number): LiveEvent => ({ type: 'stock', productId: 1, variantId, stock: n, available: n > 0, public: true });
 
 /** Reads `count` messages from a subscription, then ends it. */
 async function take(bus: LiveBus, count: number, lastEventId?: string): Promise<LiveMessage[]> {

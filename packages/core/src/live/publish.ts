@@ -1,4 +1,5 @@
-import type { Transaction } from '@commerce/db';
+import { products, type Transaction } from '@commerce/db';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { afterCommit } from '../transaction';
 import type { LiveEvent } from './events';
@@ -11,12 +12,19 @@ export function publishAfterCommit(deps: Pick<Deps, 'live'>, tx: Transaction, ev
   afterCommit(tx, { run: () => deps.live.publish(event) });
 }
 
-/** A variant's stock or availability changed in `tx`: storefronts showing it hear the new figure. */
-export function publishStock(
+/**
+ * A variant's stock or availability changed in `tx`: storefronts showing it hear the new figure,
+ * unless its product is hidden from them (inactive or archived). `productPublic` when the caller
+ * knows it (an order only takes stock of products for sale); otherwise it is read in `tx`.
+ */
+export async function publishStock(
   deps: Pick<Deps, 'live'>,
   tx: Transaction,
-  variant: { productId: number; variantId: number; stock: number; live: boolean },
-): void {
+  variant: { productId: number; variantId: number; stock: number; live: boolean; productPublic?: boolean },
+): Promise<void> {
   const { productId, variantId, stock, live } = variant;
-  publishAfterCommit(deps, tx, { type: 'stock', productId, variantId, stock, available: live && stock > 0 });
+  const isPublic =
+    variant.productPublic ??
+    (await tx.select({ id: products.id }).from(products).where(and(eq(products.id, productId), eq(products.isActive, true), isNull(products.archivedAt)))).length > 0;
+  publishAfterCommit(deps, tx, { type: 'stock', productId, variantId, stock, available: live && isPublic && stock > 0, public: isPublic });
 }

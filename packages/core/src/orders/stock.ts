@@ -204,7 +204,7 @@ export async function takeStock(
     // show after the cache lifetime.
     if (stock === 0) catalogChanged(deps, tx);
     await tellOfLowStock(deps, tx, { productId, variantId, before: stock + quantity, after: stock, threshold: row.low_stock_threshold });
-    publishStock(deps, tx, { productId, variantId, stock, live: true });
+    await publishStock(deps, tx, { productId, variantId, stock, live: true, productPublic: true });
   }
   if (!single) await moveProductStock(tx, sorted, -1);
 }
@@ -254,7 +254,7 @@ export async function returnStock(deps: Deps, tx: Transaction, lines: readonly V
       .where(eq(productVariants.id, line.variantId))
       .returning({ stock: productVariants.stock, live: sql<boolean>`${productVariants.isActive} and ${productVariants.archivedAt} is null` });
     if (row?.live) counted.push(line);
-    if (row) publishStock(deps, tx, { productId: line.productId, variantId: line.variantId, stock: row.stock, live: row.live });
+    if (row) await publishStock(deps, tx, { productId: line.productId, variantId: line.variantId, stock: row.stock, live: row.live });
   }
   await moveProductStock(tx, counted, 1);
   if (lines.length) catalogChanged(deps, tx);
