@@ -129,11 +129,11 @@ export const productsRouter = router({
   bulk: staffProcedure
     .input(bulkProductsInput)
     .output(bulkProductsOutput)
-    .mutation(({ ctx, input }) => bulkUpdateProducts(ctx.deps, input)),
+    .mutation(({ ctx, input }) => bulkUpdateProducts(ctx.deps, ctx.actor, input)),
 
   /** The admin's CSV import (tRPC only): a dry run, or `apply` in one transaction; rows match variants by sku. */
   importCsv: staffProcedure
     .input(importProductsCsvInput)
     .output(importPlanOutput)
-    .mutation(({ ctx, input }) => importProductsCsv(ctx.deps, input)),
+    .mutation(({ ctx, input }) => importProductsCsv(ctx.deps, ctx.actor, input)),
 });

@@ -1,4 +1,4 @@
-import { categories, outbox, products, productVariants } from '@commerce/db';
+import { auditLog, categories, outbox, products, productVariants } from '@commerce/db';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors';
@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const run = (input: unknown) => bulkUpdateProducts(t.deps, bulkProductsInput.parse(input));
+const staff = { kind: 'staff' as const, userId: null, ip: '203.0.113.9' };
+const run = (input: unknown) => bulkUpdateProducts(t.deps, staff, bulkProductsInput.parse(input));
 const rowsOf = (ids: number[]) =>
   t.deps.db
     .select({ id: products.id, isActive: products.isActive, archivedAt: products.archivedAt, categoryId: products.categoryId, priceCents: products.priceCents })
@@ -45,6 +46,11 @@ describe('bulk actions on products', () => {
 
     expect((await rowsOf(ids)).map((r) => r.isActive)).toEqual([false, false, false]);
     expect((await rowsOf([other.id]))[0]!.isActive).toBe(true);
+    const audited = await t.deps.db.select().from(auditLog).where(inArray(auditLog.entityId, ids.map(String)));
+    expect(audited.map((e) => [e.entityType, e.entityId, e.changes])).toEqual([
+      ['product', String(ids[1]), { isActive: { before: true, after: false } }],
+      ['product', String(ids[2]), { isActive: { before: true, after: false } }],
+    ]);
     expect(published.map((e) => (e.type === 'stock' ? [e.productId, e.available] : null))).toEqual([
       [ids[1], false],
       [ids[2], false],
@@ -84,6 +90,11 @@ describe('bulk actions on products', () => {
     // 1149 × 0.5 = 574.5 → 575; 6 × 0.5 = 3.
     expect(await pricesOf(id)).toEqual([575, 3]);
     expect((await rowsOf([id]))[0]!.priceCents).toBe(3);
+    // Each variant's change is in the audit trail, written in the same transaction.
+    const trail = await t.deps.db.select().from(auditLog).where(eq(auditLog.entityType, 'variant'));
+    expect(trail.filter((e) => e.changes.priceCents?.after === 575)).toEqual([
+      expect.objectContaining({ action: 'update', actorKind: 'staff', ip: '203.0.113.9', changes: { priceCents: { before: 1149, after: 575 } } }),
+    ]);
   });
 
   it('refuses a price past the limit, changing nothing', async () => {

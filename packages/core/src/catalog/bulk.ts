@@ -1,5 +1,6 @@
-import { categories, outbox, products, productVariants, type Transaction } from '@commerce/db';
+import { auditLog, categories, outbox, products, productVariants, users, type Transaction } from '@commerce/db';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { afterCommit, transaction } from '../transaction';
@@ -50,6 +51,27 @@ export async function emitUpdated(deps: Deps, tx: Transaction, ids: readonly num
 }
 
 /**
+ * One audit entry per row of `table` matching `where`, written by one insert-select before the
+ * change (so `changes` can read each row's value before it), in the same transaction.
+ */
+async function recordBulk(
+  deps: Deps,
+  tx: Transaction,
+  { actor, entity, action, table, where, changes }: { actor: Actor; entity: 'product' | 'variant'; action: 'update' | 'archive'; table: typeof products | typeof productVariants; where: SQL; changes: SQL },
+): Promise<void> {
+  if (actor.kind === 'system') return;
+  const person = (column: typeof users.email | typeof users.name) =>
+    actor.userId === null ? sql`null` : sql`(select ${column} from ${users} where ${users.id} = ${actor.userId})`;
+  await tx.execute(sql`
+    insert into ${auditLog} (created_at, actor_kind, actor_user_id, actor_email, actor_name, ip, entity_type, entity_id, action, changes)
+    select ${deps.clock.now().toISOString()}::timestamptz, ${actor.kind}, ${actor.userId}::int, ${person(users.email)}, ${person(users.name)}, ${actor.ip}::text,
+      ${entity}, ${table.id}::text, ${action}, ${changes}
+    from ${table} where ${where}`);
+}
+
+const change = (field: string, before: SQL, after: SQL) => sql`jsonb_build_object(${field}::text, jsonb_build_object('before', ${before}, 'after', ${after}))`;
+
+/**
  * Storefronts following a product hear that its variants' availability changed. One effect
  * for the lot, published in parallel batches: a bulk change can touch 100 000 products.
  */
@@ -63,7 +85,7 @@ async function publishAvailability(deps: Deps, tx: Transaction, ids: readonly nu
       for (let i = 0; i < variants.length; i += 500) {
         await Promise.all(
           variants.slice(i, i + 500).map((v) =>
-            deps.live.publish({ type: 'stock', productId: v.productId, variantId: v.variantId, stock: v.stock, available: productLive && v.isActive && v.stock > 0 }),
+            deps.live.publish({ type: 'stock', productId: v.productId, variantId: v.variantId, stock: v.stock, available: productLive && v.isActive && v.stock > 0, public: productLive }),
           ),
         );
       }
@@ -77,7 +99,7 @@ async function publishAvailability(deps: Deps, tx: Transaction, ids: readonly nu
  */
 const repriced = (percent: number) => sql`round(${productVariants.priceCents} * ${100 + percent}::numeric / 100)::int`;
 
-async function changePrices(deps: Deps, tx: Transaction, ids: readonly number[], percent: number): Promise<void> {
+async function changePrices(deps: Deps, tx: Transaction, { actor, ids, percent }: { actor: Actor; ids: readonly number[]; percent: number }): Promise<void> {
   const live = and(idIn(productVariants.productId, ids), sql`${productVariants.archivedAt} is null`);
   const [over] = await tx
     .select({ sku: productVariants.sku, productId: productVariants.productId })
@@ -90,6 +112,14 @@ async function changePrices(deps: Deps, tx: Transaction, ids: readonly number[],
       productId: over.productId,
     });
   }
+  await recordBulk(deps, tx, {
+    actor,
+    entity: 'variant',
+    action: 'update',
+    table: productVariants,
+    where: and(live, sql`${repriced(percent)} <> ${productVariants.priceCents}`)!,
+    changes: change('priceCents', sql`${productVariants.priceCents}`, repriced(percent)),
+  });
   // Variants first, then the product rows: the order in which orders take them.
   await tx.update(productVariants).set({ priceCents: repriced(percent), updatedAt: deps.clock.now() }).where(live);
   await tx
@@ -106,7 +136,7 @@ async function changePrices(deps: Deps, tx: Transaction, ids: readonly number[],
  * transaction: a few set-based statements whatever the count, the catalog caches dropped and
  * storefronts told once it commits. Products the action would leave as they are are not counted.
  */
-export async function bulkUpdateProducts(deps: Deps, input: BulkProductsInput): Promise<BulkProductsResult> {
+export async function bulkUpdateProducts(deps: Deps, actor: Actor, input: BulkProductsInput): Promise<BulkProductsResult> {
   const { action } = input;
   if (action.type === 'setCategory' && action.categoryId !== null) {
     const [category] = await deps.db.select({ id: categories.id }).from(categories).where(eq(categories.id, action.categoryId));
@@ -115,7 +145,7 @@ export async function bulkUpdateProducts(deps: Deps, input: BulkProductsInput): 
   const target = await targetOf(deps, input);
   const now = deps.clock.now();
   const changed = await transaction(deps, async (tx) => {
-    const ids = await apply(deps, tx, { action, target, now });
+    const ids = await apply(deps, tx, { actor, action, target, now });
     if (ids.length) {
       await emitUpdated(deps, tx, ids);
       catalogChanged(deps, tx);
@@ -125,13 +155,18 @@ export async function bulkUpdateProducts(deps: Deps, input: BulkProductsInput): 
   return { changed: changed.length };
 }
 
-async function apply(deps: Deps, tx: Transaction, { action, target, now }: { action: BulkProductsInput['action']; target: SQL; now: Date }): Promise<number[]> {
+async function apply(
+  deps: Deps,
+  tx: Transaction,
+  { actor, action, target, now }: { actor: Actor; action: BulkProductsInput['action']; target: SQL; now: Date },
+): Promise<number[]> {
     switch (action.type) {
       case 'activate':
       case 'deactivate': {
         const isActive = action.type === 'activate';
         const ids = await lockTarget(tx, target, sql`${products.isActive} <> ${isActive}`);
         if (ids.length) {
+          await recordBulk(deps, tx, { actor, entity: 'product', action: 'update', table: products, where: idIn(products.id, ids), changes: change('isActive', sql`${products.isActive}`, sql`${isActive}::boolean`) });
           await tx.update(products).set({ isActive, updatedAt: now }).where(idIn(products.id, ids));
           await publishAvailability(deps, tx, ids, isActive);
         }
@@ -140,6 +175,7 @@ async function apply(deps: Deps, tx: Transaction, { action, target, now }: { act
       case 'archive': {
         const ids = await lockTarget(tx, target, sql`${products.archivedAt} is null`);
         if (ids.length) {
+          await recordBulk(deps, tx, { actor, entity: 'product', action: 'archive', table: products, where: idIn(products.id, ids), changes: change('archivedAt', sql`null::text`, sql`${now.toISOString()}::text`) });
           await tx.update(products).set({ archivedAt: now, updatedAt: now }).where(idIn(products.id, ids));
           await publishAvailability(deps, tx, ids, false);
         }
@@ -147,12 +183,15 @@ async function apply(deps: Deps, tx: Transaction, { action, target, now }: { act
       }
       case 'setCategory': {
         const ids = await lockTarget(tx, target, sql`${products.categoryId} is distinct from ${action.categoryId}`);
-        if (ids.length) await tx.update(products).set({ categoryId: action.categoryId, updatedAt: now }).where(idIn(products.id, ids));
+        if (ids.length) {
+          await recordBulk(deps, tx, { actor, entity: 'product', action: 'update', table: products, where: idIn(products.id, ids), changes: change('categoryId', sql`${products.categoryId}`, sql`${action.categoryId}::int`) });
+          await tx.update(products).set({ categoryId: action.categoryId, updatedAt: now }).where(idIn(products.id, ids));
+        }
         return ids;
       }
       case 'changePrice': {
         const ids = await lockTarget(tx, target, undefined);
-        if (ids.length) await changePrices(deps, tx, ids, action.percent);
+        if (ids.length) await changePrices(deps, tx, { actor, ids, percent: action.percent });
         return ids;
       }
     }

@@ -1,4 +1,4 @@
-import { products, productVariants } from '@commerce/db';
+import { auditLog, products, productVariants } from '@commerce/db';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, insertTestProduct, type TestDeps } from '../testing';
@@ -6,6 +6,7 @@ import { importProductsCsv, productCsvColumns, productCsvRows } from './csv';
 import { productFilterInput } from './schemas';
 
 let t: TestDeps;
+const staff = { kind: 'staff' as const, userId: null, ip: null };
 let ids: number[];
 beforeAll(async () => {
   t = await createTestDeps();
@@ -46,9 +47,9 @@ describe('products CSV', () => {
     expect(rows[2]![10]).toBe('Size=S');
     const before = await state();
     const csv = toCsv(rows);
-    const dry = await importProductsCsv(t.deps, { csv, apply: false });
+    const dry = await importProductsCsv(t.deps, staff, { csv, apply: false });
     expect(dry).toEqual({ rows: 4, create: [], update: [], unchanged: 4, errors: [], applied: false });
-    const applied = await importProductsCsv(t.deps, { csv, apply: true });
+    const applied = await importProductsCsv(t.deps, staff, { csv, apply: true });
     expect(applied).toMatchObject({ unchanged: 4, create: [], update: [], applied: true });
     expect(await state()).toEqual(before);
   });
@@ -62,7 +63,7 @@ describe('products CSV', () => {
     lines.push('CSV-BAD,Csvtest bad,maybe,,,12.50,-1,true,,,');
     lines.push('CSV-ODD,"Csvtest unclosed,true,,,1,1,true,,,');
     const before = await state();
-    const dry = await importProductsCsv(t.deps, { csv: lines.join('\n'), apply: true });
+    const dry = await importProductsCsv(t.deps, staff, { csv: lines.join('\n'), apply: true });
     expect(dry.applied).toBe(false);
     expect(dry.update).toEqual([{ line: 2, sku: 'CSV-0', fields: ['price_cents', 'product_name'] }]);
     expect(dry.create).toEqual([{ line: 6, sku: 'CSV-NEW-1', name: 'Csvtest mug' }]);
@@ -76,7 +77,7 @@ describe('products CSV', () => {
     );
     expect(await state()).toEqual(before);
 
-    const good = await importProductsCsv(t.deps, { csv: lines.slice(0, 6).join('\n'), apply: true });
+    const good = await importProductsCsv(t.deps, staff, { csv: lines.slice(0, 6).join('\n'), apply: true });
     expect(good).toMatchObject({ applied: true, errors: [] });
     const after = await state();
     expect(after[0]).toMatchObject({ price: 1250, name: 'Csvtest kettle, steel' });
@@ -84,17 +85,25 @@ describe('products CSV', () => {
     expect(mug).toMatchObject({ priceCents: 800, stock: 12, title: 'Default' });
     const [mugProduct] = await t.deps.db.select({ price: products.priceCents, stock: products.stock }).from(products).where(eq(products.id, mug!.productId));
     expect(mugProduct).toEqual({ price: 800, stock: 12 });
+    const trail = await t.deps.db.select().from(auditLog).where(inArray(auditLog.entityId, [String(ids[0]), String(mug!.productId), String(after[0]!.id)]));
+    expect(trail.map((e) => [e.entityType, e.action, Object.keys(e.changes).sort()])).toEqual(
+      expect.arrayContaining([
+        ['variant', 'update', ['priceCents']],
+        ['product', 'update', ['name']],
+        ['product', 'create', ['name', 'priceCents', 'sku', 'stock']],
+      ]),
+    );
   });
 
   it('refuses unknown and missing columns, an unknown category, a repeated sku, and rows of one product that disagree', async () => {
-    let plan = await importProductsCsv(t.deps, { csv: 'sku,product_name,colour\nA,B,red\n', apply: false });
+    let plan = await importProductsCsv(t.deps, staff, { csv: 'sku,product_name,colour\nA,B,red\n', apply: false });
     expect(plan.errors).toEqual(
       expect.arrayContaining([
         { line: 1, column: 'colour', message: expect.stringContaining('unknown column') },
         { line: 1, column: 'price_cents', message: 'required column is missing' },
       ]),
     );
-    plan = await importProductsCsv(t.deps, {
+    plan = await importProductsCsv(t.deps, staff, {
       csv: 'sku,product_name,price_cents,stock,category_id\nCSV-X,X,1,1,999999\nCSV-Y,Y,1,1,\ncsv-y,Y,1,1,\nCSV-SHIRT-0,Csvtest shirt,2000,10,\nCSV-SHIRT-1,Another name,2100,10,\n',
       apply: false,
     });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { categories, products, productVariants, type Transaction } from '@commerce/db';
 import { parse } from 'csv-parse/sync';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { publishStock } from '../live';
 import { transaction } from '../transaction';
@@ -212,7 +213,7 @@ const fieldNames: Record<string, string> = {
  * out there: rows whose sku matches a live variant update it and its product, other rows
  * create a single-variant product. A file with any refused row changes nothing.
  */
-async function planAndApply(deps: Deps, tx: Transaction, csv: string, apply: boolean): Promise<ImportPlan> {
+async function planAndApply(deps: Deps, tx: Transaction, { actor, csv, apply }: { actor: Actor; csv: string; apply: boolean }): Promise<ImportPlan> {
   const { rows, problems } = readRows(csv);
   const seen = new Map<string, number>();
   for (const row of rows) {
@@ -291,12 +292,17 @@ async function planAndApply(deps: Deps, tx: Transaction, csv: string, apply: boo
     if (variant && changes) {
       if (Object.keys(changes.variant).length) {
         await tx.update(productVariants).set({ ...changes.variant, updatedAt: deps.clock.now() }).where(eq(productVariants.id, variant.id));
+        const before = Object.fromEntries(Object.keys(changes.variant).map((key) => [key, variant[key as keyof ExistingVariant]]));
+        await recordChange(deps, tx, { actor, entity: 'variant', id: variant.id, action: 'update', before, after: changes.variant });
         if (changes.variant.stock !== undefined || changes.variant.isActive !== undefined) {
-          publishStock(deps, tx, { productId: variant.productId, variantId: variant.id, stock: row.stock, live: changes.variant.isActive ?? variant.isActive });
+          await publishStock(deps, tx, { productId: variant.productId, variantId: variant.id, stock: row.stock, live: changes.variant.isActive ?? variant.isActive });
         }
       }
       if (Object.keys(changes.product).length) {
         await tx.update(products).set({ ...changes.product, updatedAt: deps.clock.now() }).where(eq(products.id, variant.productId));
+        const before = { name: variant.productName, isActive: variant.productActive, categoryId: variant.categoryId };
+        const picked = Object.fromEntries(Object.keys(changes.product).map((key) => [key, before[key as keyof typeof before]]));
+        await recordChange(deps, tx, { actor, entity: 'product', id: variant.productId, action: 'update', before: picked, after: changes.product });
       }
       touched.add(variant.productId);
     } else {
@@ -322,6 +328,7 @@ async function planAndApply(deps: Deps, tx: Transaction, csv: string, apply: boo
         stock: row.stock,
         isActive: row.variantActive ?? true,
       });
+      await recordChange(deps, tx, { actor, entity: 'product', id: created!.id, action: 'create', before: null, after: { name: row.name, sku: row.sku, priceCents: row.priceCents, stock: row.stock } });
       touched.add(created!.id);
     }
   }
@@ -335,6 +342,6 @@ async function planAndApply(deps: Deps, tx: Transaction, csv: string, apply: boo
 }
 
 /** POST products.importCsv (staff): a dry run, or (`apply`) the same plan carried out in one transaction. */
-export async function importProductsCsv(deps: Deps, input: { csv: string; apply: boolean }): Promise<ImportPlan> {
-  return transaction(deps, (tx) => planAndApply(deps, tx, input.csv, input.apply));
+export async function importProductsCsv(deps: Deps, actor: Actor, input: { csv: string; apply: boolean }): Promise<ImportPlan> {
+  return transaction(deps, (tx) => planAndApply(deps, tx, { actor, ...input }));
 }
