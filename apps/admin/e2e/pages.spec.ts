@@ -62,6 +62,7 @@ async function pages(): Promise<{ name: string; path: string; heading: string | 
     { name: 'home', path: '/', heading: 'Home' },
     { name: 'products', path: '/products', heading: 'Products' },
     { name: 'product-new', path: '/products/new', heading: 'New product' },
+    { name: 'product-import', path: '/products/import', heading: 'Import products' },
     { name: 'product-edit', path: `/products/${product.id}`, heading: product.name },
     { name: 'product-variants', path: `/products/${tee.id}`, heading: tee.name },
     { name: 'categories', path: '/categories', heading: 'Categories' },

@@ -43,3 +43,11 @@ export function useUrlState() {
   );
   return { get, int, set };
 }
+
+/** A CSV export's address for a list's filters (empty ones dropped): a plain link, so the browser downloads it with the session cookie. */
+export function exportHref(name: 'products' | 'orders', filter: Record<string, string | number | boolean | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') query.set(key, String(value));
+  const search = query.toString();
+  return `/api/exports/${name}.csv${search ? `?${search}` : ''}`;
+}

@@ -3,10 +3,10 @@
 import { orderStatusSchema } from '@commerce/core/schemas';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { Card, EmptyState, ErrorState, Input, PageHeader, Pagination, Select, StatusBadge, TableSkeleton, td, TextLink, th } from '@/components/ui';
+import { Card, EmptyState, ErrorState, Input, linkButton, PageHeader, Pagination, Select, StatusBadge, TableSkeleton, td, TextLink, th } from '@/components/ui';
 import { formatDateTime, money, statusLabels } from '@/lib/format';
 import { useTRPC, type RouterInputs } from '@/lib/trpc';
-import { useUrlState } from '@/lib/url-state';
+import { exportHref, useUrlState } from '@/lib/url-state';
 
 const PAGE_SIZE = 20;
 
@@ -32,7 +32,15 @@ export default function OrdersPage() {
 
   return (
     <>
-      <PageHeader title="Orders" description="Newest first. Open an order to move it along." />
+      <PageHeader
+        title="Orders"
+        description="Newest first. Open an order to move it along."
+        actions={
+          <a href={exportHref('orders', { status: input.status, userId: input.userId, customer: input.customer })} download className={linkButton.secondary}>
+            Export CSV
+          </a>
+        }
+      />
       <Card>
         <div className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-[2fr_1fr]">
           <form role="search" onSubmit={submit} className="flex gap-2">

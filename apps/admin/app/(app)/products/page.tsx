@@ -6,11 +6,11 @@ import Link from 'next/link';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { BulkActions } from '@/components/bulk-actions';
 import { Thumb } from '@/components/thumb';
-import { Badge, Card, EmptyState, ErrorState, Input, PageHeader, Pagination, Select, TableSkeleton, td, TextLink, th } from '@/components/ui';
+import { Badge, Card, EmptyState, ErrorState, Input, linkButton, PageHeader, Pagination, Select, TableSkeleton, td, TextLink, th } from '@/components/ui';
 import { money } from '@/lib/format';
 import { useTRPC, type RouterInputs } from '@/lib/trpc';
 import { useCategories } from '@/lib/use-categories';
-import { useUrlState } from '@/lib/url-state';
+import { exportHref, useUrlState } from '@/lib/url-state';
 
 const PAGE_SIZE = 20;
 const sortLabels: Record<(typeof productSorts)[number], string> = {
@@ -88,9 +88,17 @@ export default function ProductsPage() {
         title="Products"
         description="Search by name, description or exact SKU."
         actions={
-          <Link href="/products/new" className="inline-flex min-h-10 items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-            New product
-          </Link>
+          <>
+            <a href={exportHref('products', filter)} download className={linkButton.secondary}>
+              Export CSV
+            </a>
+            <Link href="/products/import" className={linkButton.secondary}>
+              Import CSV
+            </Link>
+            <Link href="/products/new" className={linkButton.primary}>
+              New product
+            </Link>
+          </>
         }
       />
       <Card>
