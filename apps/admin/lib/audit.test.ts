@@ -5,6 +5,7 @@ describe('audit log formatting', () => {
   it('names fields as a shop owner says them', () => {
     expect(fieldLabel('priceCents')).toBe('Price');
     expect(fieldLabel('trackingNumber')).toBe('Tracking number');
+    expect(fieldLabel('minSubtotalCents')).toBe('Min subtotal');
   });
 
   it('shows amounts, flags, statuses and empty values readably', () => {

@@ -51,11 +51,12 @@ const fieldNames: Record<string, string> = {
   variantId: 'Variant id',
 };
 
-/** `lowStockThreshold` → "Low stock threshold", unless named above. */
+/** `perCustomerLimit` → "Per customer limit", unless named above. */
 export function fieldLabel(key: string): string {
   const known = fieldNames[key];
   if (known) return known;
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  // Amounts are shown as money, so their unit is no part of the name: minSubtotalCents → "Min subtotal".
+  const words = key.replace(/Cents$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -1,3 +1,4 @@
+import { renderInvoicePdf } from '@commerce/core';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithToken, startTestServer, type TestServer } from './helpers';
@@ -67,9 +68,34 @@ describe('invoices', () => {
       expect(parsed.getPageCount()).toBe(1);
       const text = pdfText(pdf);
       const [number] = (await numbers()).slice(-1);
-      for (const expected of ['Invoice Shop', '1 Harbour Road, Portsmouth', `Invoice ${number}`, 'Blue Teapot', '$25.99', '$77.97', 'Currency: USD']) {
+      for (const expected of ['Invoice Shop', '1 Harbour Road, Portsmouth', `Invoice ${number}`, 'Blue Teapot', '$25.99', 'Subtotal', '$77.97', 'Tax', '$0.00', 'Currency: USD']) {
         expect(text).toContain(expected);
       }
+    }
+  });
+
+  it('shows what was charged: subtotal, the coupon discount, shipping by its method, tax and total', async () => {
+    const pdf = await renderInvoicePdf({
+      store: { name: 'Invoice Shop', address: '' },
+      number: 'INV-2026-000042',
+      issuedAt: new Date('2026-11-30T12:00:00Z'),
+      order: {
+        id: 42,
+        items: [{ productId: 1, variantId: 1, name: 'Blue Teapot', variantTitle: 'Default', sku: null, quantity: 2, unitPriceCents: 2500, lineTotalCents: 5000, discountCents: 500, taxCents: 900 }],
+        subtotalCents: 5000,
+        discountCents: 500,
+        shippingCents: 595,
+        taxCents: 900,
+        totalCents: 5995,
+        couponCode: 'SPRING10',
+        shippingMethod: { id: 1, name: 'Standard', minDays: 3, maxDays: 5 },
+        currency: 'USD',
+        shippingAddress: null,
+      },
+    });
+    const text = pdfText(pdf);
+    for (const expected of ['Subtotal', '$50.00', 'Discount (SPRING10)', '-$5.00', 'Shipping (Standard)', '$5.95', 'Tax', '$9.00', 'Total', '$59.95']) {
+      expect(text).toContain(expected);
     }
   });
 });

@@ -39,7 +39,8 @@ describe('order emails over SMTP', () => {
     expect(placed.status).toBe(200);
     const orderId = (placed.body as { id: number }).id;
     for (const status of ['paid', 'shipped', 'refunded']) {
-      const moved = await server.request('PUT', `/api/orders/${orderId}/status`, { token: staff.token, body: { status } });
+      const shipment = status === 'shipped' ? { carrier: 'Parcelforce', trackingNumber: 'PF-889-221' } : {};
+      const moved = await server.request('PUT', `/api/orders/${orderId}/status`, { token: staff.token, body: { status, ...shipment } });
       expect(moved.status).toBe(200);
     }
     smtp.received.length = 0;
@@ -58,6 +59,12 @@ describe('order emails over SMTP', () => {
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;Mug&quot;');
     expect(html).toContain('$25.00');
+    // What was charged, line by line, as the order keeps it.
+    expect(receivedMail.text).toMatch(/Subtotal[^\n]*\$25\.00/);
+    expect(receivedMail.text).toMatch(/Tax[^\n]*\$0\.00/);
+    const shippedMail = mails.find((mail) => mail.subject?.endsWith('shipped'))!;
+    expect(shippedMail.text).toContain('Parcelforce');
+    expect(shippedMail.text).toContain('PF-889-221');
   });
 
   it('tries again, after a backoff on the clock, an email the SMTP server refused', async () => {

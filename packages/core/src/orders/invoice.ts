@@ -29,10 +29,13 @@ interface InvoiceContent {
   store: { name: string; address: string };
   number: string;
   issuedAt: Date;
-  order: Pick<OrderDetailDto, 'id' | 'items' | 'totalCents' | 'currency' | 'shippingAddress'>;
+  order: Pick<
+    OrderDetailDto,
+    'id' | 'items' | 'subtotalCents' | 'discountCents' | 'shippingCents' | 'taxCents' | 'totalCents' | 'couponCode' | 'shippingMethod' | 'currency' | 'shippingAddress'
+  >;
 }
 
-/** One A4 page per ~30 lines: the store, the number and date, the lines, the total and the currency. */
+/** One A4 page per ~30 lines: the store, the number and date, the lines, what was charged (as the order keeps it) and the currency. */
 export function renderInvoicePdf({ store, number, issuedAt, order }: InvoiceContent): Promise<Buffer> {
   // Uncompressed: a few KB more, and the text stays searchable by tools that read the raw file.
   const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: `Invoice ${number}`, Author: store.name } });
@@ -73,6 +76,10 @@ export function renderInvoicePdf({ store, number, issuedAt, order }: InvoiceCont
     row([name, String(line.quantity), money(line.unitPriceCents), money(line.lineTotalCents)]);
   }
   doc.moveDown(0.5);
+  row(['Subtotal', '', '', money(order.subtotalCents)]);
+  if (order.discountCents > 0) row([order.couponCode ? `Discount (${order.couponCode})` : 'Discount', '', '', money(-order.discountCents)]);
+  if (order.shippingMethod || order.shippingCents > 0) row([order.shippingMethod ? `Shipping (${order.shippingMethod.name})` : 'Shipping', '', '', money(order.shippingCents)]);
+  row(['Tax', '', '', money(order.taxCents)]);
   row(['Total', '', '', money(order.totalCents)], true);
   doc.end();
   return done;

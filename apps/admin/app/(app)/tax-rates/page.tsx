@@ -151,7 +151,7 @@ export default function TaxRatesPage() {
                     </td>
                     <td className={`${td} text-right tabular-nums`}>{percent(r.ratePercent)}</td>
                     <td className={`${td} text-right`}>
-                      <div className="flex justify-end gap-1">
+                      <div className="flex flex-wrap justify-end gap-1">
                         <Button kind="ghost" aria-label={`Edit ${r.country}${r.region ? ` ${r.region}` : ''}`} onClick={() => url.set({ edit: r.id })}>
                           Edit
                         </Button>
