@@ -304,7 +304,8 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
         {
           method: 'POST',
           path: '/api/orders/0/pay',
-          body: JSON.stringify({ provider: 'offline' }),
+          // No provider named: the server's default, the offline one without a Stripe key (PAYMENTS_OFFLINE).
+          body: '{}',
           setup: (request, context) => {
             if (context.orderId === undefined) return undefined as unknown as typeof request;
             request.path = `/api/orders/${context.orderId as number}/pay`;
