@@ -7,7 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { validate, type FieldErrors } from '@/lib/forms';
 import { centsFromInput, centsToInput, isoToLocalInput, localInputToIso, money, percent } from '@/lib/format';
-import { errorField, errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { showRefusal, useTRPC, type RouterOutputs } from '@/lib/trpc';
 import { useCategories } from '@/lib/use-categories';
 import { Button, Card, ConfirmButton, cx, described, Field, Input, inputClass, Select } from './ui';
 
@@ -35,11 +35,7 @@ export function CouponForm({ coupon }: { coupon?: Coupon }) {
   const [productIds, setProductIds] = useState<number[]>(coupon?.productIds ?? []);
   const [categoryIds, setCategoryIds] = useState<number[]>(coupon?.categoryIds ?? []);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.coupons.list.queryKey() });
-  const refused = (error: unknown) => {
-    const field = errorField(error);
-    setErrors(field ? { [field]: errorMessage(error) } : {});
-    toast.error(errorMessage(error));
-  };
+  const refused = (error: unknown) => showRefusal(error, setErrors);
   const create = useMutation(
     trpc.coupons.create.mutationOptions({
       onSuccess: (created) => (toast.success(`Created ${created.code}`), void refresh(), router.push('/coupons')),

@@ -4,6 +4,7 @@ import type { AppRouter, RouterInputs, RouterOutputs } from '@commerce/api';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { toast } from 'sonner';
 
 export type { RouterInputs, RouterOutputs };
 
@@ -63,6 +64,13 @@ export function makeQueryClient() {
 /** The input field a refusal names (`data.field`), e.g. `sku` when another product has it. */
 export function errorField(error: unknown): string | undefined {
   return error instanceof TRPCClientError ? (error.data as { field?: string } | undefined)?.field : undefined;
+}
+
+/** A refused write as a form shows it: the message beside the field it names (other field errors cleared), and in a toast. */
+export function showRefusal(error: unknown, setErrors: (errors: Record<string, string>) => void): void {
+  const field = errorField(error);
+  setErrors(field ? { [field]: errorMessage(error) } : {});
+  toast.error(errorMessage(error));
 }
 
 /** The rule a refusal names (`data.reason`, e.g. `sku_taken`, `last_variant`), if any. */

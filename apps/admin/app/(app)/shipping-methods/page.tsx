@@ -7,7 +7,7 @@ import { toast } from 'sonner';
 import { Button, Card, ConfirmButton, described, EmptyState, ErrorState, Field, Input, PageHeader, TableSkeleton } from '@/components/ui';
 import { validate, type FieldErrors } from '@/lib/forms';
 import { centsFromInput, centsToInput, money } from '@/lib/format';
-import { errorField, errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { errorMessage, showRefusal, useTRPC, type RouterOutputs } from '@/lib/trpc';
 import { useUrlState } from '@/lib/url-state';
 
 type Method = RouterOutputs['shippingMethods']['list']['items'][number];
@@ -29,11 +29,7 @@ function MethodForm({ method, onDone }: { method?: Method | undefined; onDone: (
   const queryClient = useQueryClient();
   const [errors, setErrors] = useState<FieldErrors>({});
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.shippingMethods.list.pathKey() });
-  const refused = (error: unknown) => {
-    const field = errorField(error);
-    setErrors(field ? { [field]: errorMessage(error) } : {});
-    toast.error(errorMessage(error));
-  };
+  const refused = (error: unknown) => showRefusal(error, setErrors);
   const create = useMutation(trpc.shippingMethods.create.mutationOptions({ onError: refused }));
   const update = useMutation(trpc.shippingMethods.update.mutationOptions({ onError: refused }));
 

@@ -7,7 +7,7 @@ import { toast } from 'sonner';
 import { Badge, Button, Card, ConfirmButton, described, EmptyState, ErrorState, Field, Input, PageHeader, TableSkeleton, td, th } from '@/components/ui';
 import { validate, type FieldErrors } from '@/lib/forms';
 import { percent } from '@/lib/format';
-import { errorField, errorMessage, useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { errorMessage, showRefusal, useTRPC, type RouterOutputs } from '@/lib/trpc';
 import { useUrlState } from '@/lib/url-state';
 
 type Rate = RouterOutputs['taxRates']['list']['items'][number];
@@ -16,11 +16,7 @@ function RateForm({ rate, onDone }: { rate?: Rate | undefined; onDone: () => voi
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [errors, setErrors] = useState<FieldErrors>({});
-  const refused = (error: unknown) => {
-    const field = errorField(error);
-    setErrors(field ? { [field]: errorMessage(error) } : {});
-    toast.error(errorMessage(error));
-  };
+  const refused = (error: unknown) => showRefusal(error, setErrors);
   const create = useMutation(trpc.taxRates.create.mutationOptions({ onError: refused }));
   const update = useMutation(trpc.taxRates.update.mutationOptions({ onError: refused }));
 

@@ -7,7 +7,7 @@ import { eventsText, SecretOnce, WebhookForm, type Endpoint } from '@/components
 import { Badge, Card, EmptyState, ErrorState, PageHeader, Pagination, TableSkeleton, TextLink } from '@/components/ui';
 import type { FieldErrors } from '@/lib/forms';
 import { formatDate } from '@/lib/format';
-import { errorField, errorMessage, useTRPC } from '@/lib/trpc';
+import { showRefusal, useTRPC } from '@/lib/trpc';
 import { useUrlState } from '@/lib/url-state';
 
 const PAGE_SIZE = 20;
@@ -71,11 +71,7 @@ export default function WebhooksPage() {
                   form.reset();
                   void queryClient.invalidateQueries({ queryKey: trpc.webhookEndpoints.list.pathKey() });
                 },
-                onError: (error) => {
-                  const field = errorField(error);
-                  setErrors(field ? { [field]: errorMessage(error) } : {});
-                  toast.error(errorMessage(error));
-                },
+                onError: (error) => showRefusal(error, setErrors),
               })
             }
           />

@@ -8,7 +8,7 @@ import { eventsText, WebhookForm, type Endpoint } from '@/components/webhook-for
 import { Badge, Button, Card, ConfirmButton, EmptyState, ErrorState, PageHeader, Pagination, Skeleton, TableSkeleton, TextLink } from '@/components/ui';
 import type { FieldErrors } from '@/lib/forms';
 import { formatDateTime } from '@/lib/format';
-import { errorField, errorMessage, useTRPC, useTRPCClient, type RouterOutputs } from '@/lib/trpc';
+import { errorMessage, showRefusal, useTRPC, useTRPCClient, type RouterOutputs } from '@/lib/trpc';
 import { useUrlState } from '@/lib/url-state';
 
 type Delivery = RouterOutputs['webhookEndpoints']['deliveries']['items'][number];
@@ -109,11 +109,7 @@ export default function WebhookEndpointPage() {
         setErrors({});
         void refreshEndpoints();
       },
-      onError: (error) => {
-        const field = errorField(error);
-        setErrors(field ? { [field]: errorMessage(error) } : {});
-        toast.error(errorMessage(error));
-      },
+      onError: (error) => showRefusal(error, setErrors),
     }),
   );
   const remove = useMutation(
