@@ -132,12 +132,13 @@ export async function startStore(options: StoreOptions): Promise<Store> {
       RATE_LIMIT_REGISTER_PER_IP: '1000000',
       PENDING_ORDERS_PER_CUSTOMER: '1000000',
       PENDING_UNITS_PER_CUSTOMER: '100000000',
+      ...(process.env.BENCH_OUTBOX_POLL_MS && { OUTBOX_POLL_MS: process.env.BENCH_OUTBOX_POLL_MS }),
       ...(process.env.BENCH_POOL_MAX && { DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX }),
     };
     const cached = await spawnServer(env, { cpuProfileDir: options.cpuProfileDir });
     started.push(cached);
     log(`server (${cached.mode}) listening in ${Math.round(cached.startMs)} ms, pid ${cached.pid}`);
-    const uncached = await spawnServer({ ...env, CATALOG_CACHE_SECONDS: '0' });
+    const uncached = await spawnServer({ ...env, CATALOG_CACHE_SECONDS: '0' }, { cpuProfileDir: options.cpuProfileDir });
     started.push(uncached);
 
     const buyers: Buyer[] = [];

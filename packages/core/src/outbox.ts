@@ -1,4 +1,4 @@
-import { outbox, type Transaction } from '@commerce/db';
+import { outbox, type Database, type Transaction } from '@commerce/db';
 import { and, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Deps } from './deps';
 
@@ -32,8 +32,9 @@ export interface OutboxMessage {
  * Writes `message` to the outbox inside `tx`: it exists exactly when the change that caused it
  * commits, and a dispatcher delivers it at least once after that (see notifications/dispatcher).
  * Core code calls this wherever something others must hear of happens; it costs one insert.
+ * Given the database instead of a transaction, the insert is a transaction of its own.
  */
-export async function enqueue(deps: Pick<Deps, 'clock'>, tx: Transaction, message: OutboxMessage): Promise<void> {
+export async function enqueue(deps: Pick<Deps, 'clock'>, tx: Transaction | Database, message: OutboxMessage): Promise<void> {
   const now = deps.clock.now();
   await tx
     .insert(outbox)

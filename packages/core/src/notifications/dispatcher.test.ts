@@ -91,6 +91,33 @@ describe('the outbox and its dispatcher', () => {
     expect(await open()).toEqual([]);
   });
 
+  it('settles a batch at once: done rows completed, a secret payload erased, a failed one left to retry', async () => {
+    await clear();
+    await transaction(deps, async (tx) => {
+      await enqueue(deps, tx, { type: 'test.secret', payload: { token: 'reset-token' } });
+      await enqueue(deps, tx, { type: 'test.plain', payload: { n: 1 } });
+      await enqueue(deps, tx, { type: 'test.down', payload: { n: 2 } });
+    });
+    const dispatcher = new Dispatcher(deps, {
+      handlers: {
+        'test.secret': { run: async () => {}, sensitive: true },
+        'test.plain': { run: async () => {} },
+        'test.down': {
+          run: async () => {
+            throw new Error('receiver down');
+          },
+        },
+      },
+    });
+    expect(await dispatcher.runOnce()).toBe(3);
+    const rows = await deps.db.select().from(outbox).where(eq(outbox.lockedBy, dispatcher.workerId)).orderBy(outbox.id);
+    expect(rows.map((row) => [row.type, row.payload, row.completedAt !== null, row.lastError])).toEqual([
+      ['test.secret', {}, true, null],
+      ['test.plain', { n: 1 }, true, null],
+      ['test.down', { n: 2 }, false, 'receiver down'],
+    ]);
+  });
+
   it('backs off on the clock after a failure and gives up after the last try', async () => {
     await clear();
     await transaction(deps, (tx) => enqueue(deps, tx, { type: 'test.fail', payload: { secret: 'x' } }));

@@ -108,7 +108,8 @@ export class Dispatcher {
   async runOnce(): Promise<number> {
     await this.options.beforeClaim?.();
     const jobs = await this.claim();
-    await Promise.all(jobs.map((job) => this.deliver(job)));
+    const delivered = (await Promise.all(jobs.map(async (job) => ((await this.deliver(job)) ? [job] : [])))).flat();
+    await this.settleDelivered(delivered);
     return jobs.length;
   }
 
@@ -119,37 +120,57 @@ export class Dispatcher {
     return total;
   }
 
-  private async deliver(job: OutboxJob): Promise<void> {
+  /** Runs one job's handler; true when it succeeded (settled with its batch), else settles it now. */
+  private async deliver(job: OutboxJob): Promise<boolean> {
     const handler = this.options.handlers[job.type];
-    // Only rows this worker still holds are settled: if its lease ran out and another worker
-    // took the row, that worker settles it.
-    const held = and(eq(outbox.id, job.id), eq(outbox.lockedBy, this.workerId), eq(outbox.attempts, job.attempts));
-    const erase = handler?.sensitive ? { payload: {} } : {};
     try {
       if (!handler) throw new Error(`no handler for outbox type ${job.type}`);
       await handler.run(job);
-      await this.deps.db
-        .update(outbox)
-        .set({ completedAt: this.deps.clock.now(), lockedUntil: null, lastError: null, ...erase })
-        .where(held);
+      return true;
     } catch (error) {
       this.options.onError?.(error, job);
       const now = this.deps.clock.now();
       const maxAttempts = handler?.maxAttempts ?? 10;
+      const erase = handler?.sensitive ? { payload: {} } : {};
       if (job.attempts >= maxAttempts) {
         await handler?.onGiveUp?.(job, error).catch((e: unknown) => this.options.onError?.(e, job));
         await this.deps.db
           .update(outbox)
           .set({ failedAt: now, lockedUntil: null, lastError: errorText(error), ...erase })
-          .where(held);
+          .where(this.held([job]));
       } else {
         const delay = (handler?.backoffSeconds ?? defaultBackoff)(job.attempts);
         await this.deps.db
           .update(outbox)
           .set({ runAt: new Date(now.getTime() + delay * 1000), lockedUntil: null, lastError: errorText(error) })
-          .where(held);
+          .where(this.held([job]));
       }
+      return false;
     }
+  }
+
+  /**
+   * Only rows this worker still holds, at the try it made, are settled: if its lease ran out and
+   * another worker (or this one, again) took a row, that claim settles it.
+   */
+  private held(jobs: readonly OutboxJob[]) {
+    const claims = sql.join(jobs.map((job) => sql`(${job.id}::bigint, ${job.attempts}::int)`), sql`, `);
+    return and(eq(outbox.lockedBy, this.workerId), sql`(${outbox.id}, ${outbox.attempts}) in (${claims})`);
+  }
+
+  /** Marks a batch's delivered rows done in one statement, erasing secret payloads. */
+  private async settleDelivered(jobs: readonly OutboxJob[]): Promise<void> {
+    if (!jobs.length) return;
+    const sensitive = jobs.filter((job) => this.options.handlers[job.type]?.sensitive).map((job) => job.id);
+    await this.deps.db
+      .update(outbox)
+      .set({
+        completedAt: this.deps.clock.now(),
+        lockedUntil: null,
+        lastError: null,
+        ...(sensitive.length && { payload: sql`case when ${inArray(outbox.id, sensitive)} then '{}'::jsonb else ${outbox.payload} end` }),
+      })
+      .where(this.held(jobs));
   }
 
   /** Polls every `intervalMs` (sooner while batches come back full) until `stop`. */

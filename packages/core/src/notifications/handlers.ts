@@ -64,24 +64,28 @@ async function eventData(deps: Deps, type: StoreEventType, payload: Record<strin
  */
 async function fanOut(deps: Deps, job: OutboxJob): Promise<void> {
   const type = job.type as StoreEventType;
+  const endpoints = await deps.db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.isActive, true), arrayContains(webhookEndpoints.events, [type])));
+  const email = orderEmailOf[type];
+  const emailJob = email && { type: EMAIL_SEND, payload: { template: email, orderId: job.payload.orderId }, dedupeKey: `email:${job.eventId}` };
+  // Most stores have no endpoint: the event asks for an email at most, one insert on its own,
+  // and the order is not read back for a body nobody receives.
+  if (!endpoints.length) {
+    if (emailJob) await enqueue(deps, deps.db, emailJob);
+    return;
+  }
+  // An endpoint paused or deleted from here on is settled by its delivery's own try.
   const body = JSON.stringify({ id: job.eventId, type, createdAt: job.createdAt.toISOString(), data: await eventData(deps, type, job.payload) });
   await transaction(deps, async (tx) => {
-    const endpoints = await tx
-      .select({ id: webhookEndpoints.id })
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.isActive, true), arrayContains(webhookEndpoints.events, [type])));
-    if (endpoints.length) {
-      const created = await tx
-        .insert(webhookDeliveries)
-        .values(endpoints.map((e) => ({ endpointId: e.id, eventId: job.eventId, eventType: type, body, nextAttemptAt: deps.clock.now() })))
-        .onConflictDoNothing()
-        .returning({ id: webhookDeliveries.id });
-      for (const { id } of created) await enqueue(deps, tx, { type: WEBHOOK_DELIVER, payload: { deliveryId: id } });
-    }
-    const email = orderEmailOf[type];
-    if (email) {
-      await enqueue(deps, tx, { type: EMAIL_SEND, payload: { template: email, orderId: job.payload.orderId }, dedupeKey: `email:${job.eventId}` });
-    }
+    const created = await tx
+      .insert(webhookDeliveries)
+      .values(endpoints.map((e) => ({ endpointId: e.id, eventId: job.eventId, eventType: type, body, nextAttemptAt: deps.clock.now() })))
+      .onConflictDoNothing()
+      .returning({ id: webhookDeliveries.id });
+    for (const { id } of created) await enqueue(deps, tx, { type: WEBHOOK_DELIVER, payload: { deliveryId: id } });
+    if (emailJob) await enqueue(deps, tx, emailJob);
   });
 }
 

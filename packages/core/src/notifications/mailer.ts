@@ -43,9 +43,13 @@ export function createMailer({ smtpUrl, mailDir, from, log }: MailerOptions): Ma
   return {
     send: async (message) => {
       const info = await transport.sendMail({ from, ...message });
-      await mkdir(mailDir, { recursive: true });
       const file = path.join(mailDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
-      await writeFile(file, info.message as Buffer);
+      // The directory is made when it is missing, not before every email.
+      await writeFile(file, info.message as Buffer).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(mailDir, { recursive: true });
+        await writeFile(file, info.message as Buffer);
+      });
       log?.('email written to a file (SMTP_URL is not set)', { file, to: message.to, subject: message.subject });
     },
     close: () => transport.close(),

@@ -1,4 +1,4 @@
-import { orderEvents, orderItems, orders, users, type ShippingAddress, type Transaction } from '@commerce/db';
+import { orderEvents, orderItems, orders, queryRows, users, type ShippingAddress, type Transaction } from '@commerce/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { destinationOf } from '../addresses/addresses';
 import type { Deps } from '../deps';
@@ -41,8 +41,9 @@ export async function submitOrder(deps: Deps, submission: OrderSubmission): Prom
         if (replay) return replay.replayOrderId;
       }
       const written = await submission.write(tx);
-      if (key) await recordIdempotentOrder(tx, userId, key, written);
-      await emit(deps, tx, 'order.created', { orderId: written });
+      // Pipelined, one round trip; the event is written after the stock moved, so a low-stock
+      // event the sale caused comes before it in the outbox, as it always has.
+      await Promise.all([key && recordIdempotentOrder(tx, userId, key, written), emit(deps, tx, 'order.created', { orderId: written })]);
       afterCommit(tx, { run: async () => deps.observer?.orderCreated() });
       publishAfterCommit(deps, tx, { type: 'order.created', orderId: written, userId });
       return written;
@@ -73,21 +74,36 @@ export interface OrderToWrite {
   unavailable: Unavailable;
 }
 
+/** A customer's unpaid orders and the units in them. */
+interface Pending {
+  orders: number;
+  units: number;
+}
+
+/**
+ * Locks the customer's row, then counts what they hold unpaid: their concurrent orders are
+ * counted one after another, never both against the same total. The two statements go out
+ * together (one round trip); Postgres still runs the count once the lock is granted, with a
+ * snapshot taken then.
+ */
+async function lockAndReadPending(tx: Transaction, userId: number): Promise<Pending> {
+  const [, [held]] = await Promise.all([
+    tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update'),
+    tx
+      .select({ orders: sql<number>`count(distinct ${orders.id})::int`, units: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int` })
+      .from(orders)
+      .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+      .where(and(eq(orders.userId, userId), eq(orders.status, 'pending'))),
+  ]);
+  return { orders: Number(held?.orders ?? 0), units: Number(held?.units ?? 0) };
+}
+
 /**
  * A customer holds at most `maxOrders` unpaid orders and `maxUnits` units in them, so nobody can
- * take a product's whole stock off sale without paying. The user's row is locked first: the
- * customer's concurrent orders are counted one after another, never both against the same total.
+ * take a product's whole stock off sale without paying.
  */
-async function checkPendingLimits(deps: Deps, tx: Transaction, { userId, units }: { userId: number; units: number }) {
+function checkPendingLimits(deps: Deps, pending: Pending, units: number) {
   const { maxOrders, maxUnits } = deps.settings.pendingOrders;
-  if (maxOrders === 0 && maxUnits === 0) return;
-  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
-  const [held] = await tx
-    .select({ orders: sql<number>`count(distinct ${orders.id})::int`, units: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int` })
-    .from(orders)
-    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-    .where(and(eq(orders.userId, userId), eq(orders.status, 'pending')));
-  const pending = { orders: Number(held?.orders ?? 0), units: Number(held?.units ?? 0) };
   if (maxOrders > 0 && pending.orders + 1 > maxOrders) {
     throw new AppError(
       'PENDING_ORDER_LIMIT',
@@ -109,10 +125,14 @@ async function checkPendingLimits(deps: Deps, tx: Transaction, { userId, units }
  */
 export async function writeOrder(deps: Deps, tx: Transaction, order: OrderToWrite): Promise<number> {
   const { actor, unavailable } = order;
-  const lines = await resolveLines(tx, { lines: order.lines, unavailable });
-  if (actor.kind === 'customer') {
-    await checkPendingLimits(deps, tx, { userId: actor.userId, units: lines.reduce((sum, line) => sum + line.quantity, 0) });
-  }
+  const { maxOrders, maxUnits } = deps.settings.pendingOrders;
+  const limited = actor.kind === 'customer' && (maxOrders > 0 || maxUnits > 0);
+  // Read together; the lines are checked first, as they always were.
+  const [lines, pending] = await Promise.all([
+    resolveLines(tx, { lines: order.lines, unavailable }),
+    limited ? lockAndReadPending(tx, actor.userId) : null,
+  ]);
+  if (pending) checkPendingLimits(deps, pending, lines.reduce((sum, line) => sum + line.quantity, 0));
   const taken = await priceLines(deps, tx, { lines, unavailable });
   // Priced from the lines' current prices, by the same function as the cart's preview; the
   // stock statement at the end takes each unit only at that price.
@@ -121,7 +141,7 @@ export async function writeOrder(deps: Deps, tx: Transaction, order: OrderToWrit
     { lines: taken.lines, couponCode: order.couponCode, destination: order.shippingAddress, shippingMethodId: order.shippingMethodId, now: deps.clock.now() },
     'order',
   );
-  const [row] = await tx
+  const written = tx
     .insert(orders)
     .values({
       userId: actor.userId,
@@ -137,15 +157,21 @@ export async function writeOrder(deps: Deps, tx: Transaction, order: OrderToWrit
       shippingAddress: order.shippingAddress,
     })
     .returning({ id: orders.id });
-  const orderId = row!.id;
-  await tx.insert(orderItems).values(taken.lines.map((line, i) => ({ orderId, ...line, ...breakdown.lines[i]! })));
+  // The order, its lines and its first event in one statement (one round trip): the lines and
+  // the event take the new order's id from the first insert.
+  const orderId = sql`(select id from written)`;
+  const [row] = await queryRows<{ id: number }>(
+    tx,
+    sql`with written as (${written.getSQL()}),
+      lines as (${tx.insert(orderItems).values(taken.lines.map((line, i) => ({ orderId, ...line, ...breakdown.lines[i]! }))).getSQL()}),
+      event as (${tx.insert(orderEvents).values({ orderId, fromStatus: null, toStatus: 'pending', actorUserId: actor.userId, actorKind: actor.kind }).getSQL()})
+      select id from written`,
+  );
+  const id = Number(row!.id);
   // Last: the coupon's row lock is the one every order using it waits for; held the shortest.
-  if (coupon) await redeemCoupon(tx, { coupon, orderId, userId: actor.userId });
-  await tx
-    .insert(orderEvents)
-    .values({ orderId, fromStatus: null, toStatus: 'pending', actorUserId: actor.userId, actorKind: actor.kind });
+  if (coupon) await redeemCoupon(tx, { coupon, orderId: id, userId: actor.userId });
   await takeStock(deps, tx, { lines: taken.lines, unavailable });
-  return orderId;
+  return id;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { orderEvents, orderItems, orders, type Database, type Transaction } from '@commerce/db';
+import { orderEvents, orderItems, orders, type Database, type OrderStatus, type Transaction } from '@commerce/db';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
@@ -48,28 +48,35 @@ function toOrderDto(row: OrderRow, items: ItemRow[]): OrderDto {
   };
 }
 
-/** An order with its lines and timeline, or null. */
+type EventJson = { fromStatus: OrderStatus | null; toStatus: OrderStatus; actorUserId: number | null; actorKind: ActorKind; note: string | null; createdAt: string };
+
+/**
+ * An order with its lines and timeline, or null. One statement (the lines and events as JSON
+ * beside the order's row): every order placed is read back, and each query is a round trip
+ * and a pool connection.
+ */
 export async function loadOrder(db: Db, id: number): Promise<OrderDetailDto | null> {
-  const [[row], items, events] = await Promise.all([
-    db.select().from(orders).where(eq(orders.id, id)),
-    db.select(itemColumns).from(orderItems).where(eq(orderItems.orderId, id)).orderBy(asc(orderItems.id)),
-    db
-      .select({
-        fromStatus: orderEvents.fromStatus,
-        toStatus: orderEvents.toStatus,
-        actorUserId: orderEvents.actorUserId,
-        actorKind: orderEvents.actorKind,
-        note: orderEvents.note,
-        createdAt: orderEvents.createdAt,
-      })
-      .from(orderEvents)
-      .where(eq(orderEvents.orderId, id))
-      .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
-  ]);
+  const [row] = await db
+    .select({
+      order: orders,
+      items: sql<Omit<ItemRow, 'orderId'>[]>`coalesce((
+        select json_agg(json_build_object(
+          'productId', i.product_id, 'variantId', i.variant_id, 'name', i.name, 'variantTitle', i.variant_title,
+          'sku', i.sku, 'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents,
+          'lineTotalCents', i.line_total_cents, 'discountCents', i.discount_cents, 'taxCents', i.tax_cents
+        ) order by i.id) from ${orderItems} i where i.order_id = ${id}), '[]')`,
+      events: sql<EventJson[]>`coalesce((
+        select json_agg(json_build_object(
+          'fromStatus', e.from_status, 'toStatus', e.to_status, 'actorUserId', e.actor_user_id,
+          'actorKind', e.actor_kind, 'note', e.note, 'createdAt', e.created_at
+        ) order by e.created_at, e.id) from ${orderEvents} e where e.order_id = ${id}), '[]')`,
+    })
+    .from(orders)
+    .where(eq(orders.id, id));
   if (!row) return null;
   return {
-    ...toOrderDto(row, items),
-    events: events.map((e) => ({ ...e, actorKind: e.actorKind as ActorKind, createdAt: e.createdAt.toISOString() })),
+    ...toOrderDto(row.order, row.items.map((item) => ({ ...item, orderId: id }))),
+    events: row.events.map((e) => ({ ...e, createdAt: new Date(e.createdAt).toISOString() })),
   };
 }
 
