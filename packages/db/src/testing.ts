@@ -39,12 +39,9 @@ async function ensureTemplate(admin: postgres.Sql): Promise<string> {
       await admin.unsafe(`create database "${building}"`);
       await migratePostgresUrl(withDatabase(testServerUrl, building));
       await admin.unsafe(`alter database "${building}" rename to "${template}"`);
-      // Templates made for older schemas are ours and no longer used.
-      const stale = await admin`
-        select datname from pg_database
-        where datname like ${`${PREFIX}tpl_%`} and datname <> ${template}`;
-      for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}"`);
     }
+    // Templates of other schema versions are left alone: another checkout (a branch, a worktree)
+    // running its tests at the same time may be cloning from one this instant.
   } finally {
     await admin`select pg_advisory_unlock(${TEMPLATE_LOCK_ID})`;
   }
