@@ -1,28 +1,33 @@
 // Profiling aid (not part of `pnpm bench`): one scenario against a server started with --cpu-prof.
-//   PROF=/tmp/prof SCENARIO=me|cart|order|trpc npx tsx src/probe.ts
+//   PROF=/tmp/prof SCENARIO=me|cart|order|hot|trpc npx tsx src/probe.ts
 import { measure, type Step } from './load';
 import { startStore } from './store';
 
 const store = await startStore({ products: 1000, buyers: 50, spread: 100, log: console.log, cpuProfileDir: process.env.PROF });
 let next = 0;
-const signedIn: Step['setup'] = (request, context) => {
+const signedIn = (request: Parameters<NonNullable<Step['setup']>>[0], context: Record<string, unknown>) => {
   context.token ??= store.buyers[next++ % store.buyers.length]!.token;
   request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
   return request;
 };
-const steps: Record<string, Step> = {
-  me: { path: '/api/auth/me', setup: signedIn },
-  cart: { path: '/api/cart', setup: signedIn },
-  trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
-  order: {
+/** POST /api/orders of one unit of the product `pick` chooses, as the connection's buyer. */
+function orderOf(pick: () => number): Step {
+  return {
     method: 'POST',
     path: '/api/orders',
     body: '{}',
     setup: (request, context) => {
-      request.body = JSON.stringify({ items: [{ productId: store.spread[Math.floor(Math.random() * store.spread.length)], quantity: 1 }] });
+      request.body = JSON.stringify({ items: [{ productId: pick(), quantity: 1 }] });
       return signedIn(request, context);
     },
-  },
+  };
+}
+const steps: Record<string, Step> = {
+  me: { path: '/api/auth/me', setup: signedIn },
+  cart: { path: '/api/cart', setup: signedIn },
+  trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
+  order: orderOf(() => store.spread[Math.floor(Math.random() * store.spread.length)]!),
+  hot: orderOf(() => store.hot),
 };
 const scenario = process.env.SCENARIO ?? 'me';
 const result = await measure({ origin: store.cached.url, steps: [steps[scenario]!] }, { connections: Number(process.env.CONN ?? 50), warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) });
