@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startBareFastify, startNodeHttp, type Listening } from './floors';
 import { measureCeiling, pgbenchAvailable, prepareCeiling } from './ceiling';
 import { measure, type LoadSettings, type Step, type Target } from './load';
+import { paletteQueries } from './palette';
 import { formatMarkdown, formatTable, fromLoad, writeResults, type Row } from './report';
 import { checkConservation, startStore, type Buyer, type Store } from './store';
 import { measureTransactionHelper } from './structure';
@@ -81,15 +82,6 @@ const addToCart = (products: readonly number[], asBuyer: ReturnType<typeof asBuy
     return asBuyer(request, context);
   },
 });
-
-/** What staff type into ⌘K: parts of names and emails, product words, order numbers, and misses. */
-function paletteQueries(): string[] {
-  const typed = ['ada', 'hopper', 'grace.h', 'torvalds', 'inbox', 'shop.test', 'lamarr', 'sophie', 'wilson.1', 'ken thompson', 'lamp', 'walnut chair', 'mug', 'syn-4243-1', 'zzqx', 'example.com', '#42', '1042', '99999', 'backus'];
-  return Array.from({ length: 200 }, (_, i) => {
-    const q = typed[i % typed.length]!;
-    return `/trpc/reports.search?input=${encodeURIComponent(JSON.stringify({ q: i < typed.length ? q : `${q}${i % 3 === 0 ? '' : String(i % 10)}`, limit: 5 }))}`;
-  });
-}
 
 /** 200 varied list and search requests: words of the synthetic names, sorts, categories, prices, stock, pages. */
 function catalogShapes(categoryIds: number[]): { lists: string[]; searches: string[] } {

@@ -1,4 +1,5 @@
 import { orderEvents, orderItems, orders, payments, users, type OrderStatus } from '@commerce/db';
+import { gte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -6,7 +7,7 @@ import { createTestDeps, insertTestProduct, type TestDeps } from '../testing';
 import { getCustomer, listCustomers } from './customers';
 import { dashboardSummary, salesByDay } from './dashboard';
 import { listStaffOrders, orderContext } from './orders';
-import { searchEverything } from './search';
+import { RECENT, searchEverything } from './search';
 
 // Wednesday 2026-03-18, 15:00 UTC.
 const now = new Date('2026-03-18T15:00:00Z');
@@ -176,5 +177,37 @@ describe('searchEverything (the ⌘K palette)', () => {
       expect(found.orders.map((o) => o.id)).toEqual([first!.id]);
     }
     expect((await searchEverything(deps, { q: '#2147483647', limit: 5 })).orders).toEqual([]);
+  });
+
+  it('looks for a fragment under 3 characters among the newest people and orders', async () => {
+    const found = await searchEverything(deps, { q: 'bo', limit: 5 });
+    expect(found.customers.map((c) => c.email)).toEqual(['bob@example.test']);
+    const expected = (await listStaffOrders(deps, { page: 1, limit: 5, userId: bob })).items.map((o) => o.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(found.orders.map((o) => o.id)).toEqual(expected);
+  });
+
+  it('still finds people and orders older than the newest RECENT, newest first', async () => {
+    // RECENT newer people, each with a newer order: alice and her orders fall out of the window.
+    const since = at('2026-03-01T00:00:00Z');
+    await deps.db.execute(sql`
+      with people as (
+        insert into users (email, name, password_hash, created_at)
+        select 'zed-' || n || '@example.test', 'Zed ' || n, 'x', ${since.toISOString()}::timestamptz + n * interval '1 second'
+        from generate_series(1, ${RECENT}) n returning id, created_at)
+      insert into orders (user_id, status, subtotal_cents, total_cents, currency, created_at, updated_at)
+      select id, 'paid', 100, 100, 'USD', created_at + interval '30 days', created_at + interval '30 days' from people`);
+    try {
+      const found = await searchEverything(deps, { q: 'alice', limit: 5 });
+      expect(found.customers.map((c) => c.id)).toEqual([alice]);
+      const expected = (await listStaffOrders(deps, { page: 1, limit: 5, userId: alice })).items.map((o) => o.id);
+      expect(found.orders.map((o) => o.id)).toEqual(expected);
+      const zed = await searchEverything(deps, { q: 'zed-1@', limit: 5 });
+      expect(zed.customers.map((c) => c.email)).toEqual(['zed-1@example.test']);
+      expect(zed.orders.map((o) => o.email)).toEqual(['zed-1@example.test']);
+    } finally {
+      await deps.db.delete(orders).where(gte(orders.createdAt, at('2026-03-20T00:00:00Z')));
+      await deps.db.delete(users).where(gte(users.createdAt, since));
+    }
   });
 });
