@@ -187,6 +187,14 @@ describe('searchEverything (the ⌘K palette)', () => {
     expect(found.orders.map((o) => o.id)).toEqual(expected);
   });
 
+  it('takes quotes and backslashes in a term literally', async () => {
+    for (const q of ["alice' or 'x'='x", 'ali\\ce', "o'brien"]) {
+      const found = await searchEverything(deps, { q, limit: 5 });
+      expect(found.customers).toEqual([]);
+      expect(found.orders).toEqual([]);
+    }
+  });
+
   it('still finds people and orders older than the newest RECENT, newest first', async () => {
     // RECENT newer people, each with a newer order: alice and her orders fall out of the window.
     const since = at('2026-03-01T00:00:00Z');
