@@ -1,5 +1,8 @@
-// Profiling aid (not part of `pnpm bench`): one scenario against a server started with --cpu-prof.
-//   PROF=/tmp/prof SCENARIO=me|cart|order|trpc npx tsx src/probe.ts
+// Profiling aid (not part of `pnpm bench`): scenarios against a server started with --cpu-prof.
+//   PROF=/tmp/prof SCENARIO=me,cart,ceiling npx tsx src/probe.ts   (any of me|cart|order|trpc|ceiling, in order)
+// `ceiling` is the bench's node:http row (the 10-product page), so a share can be read in the same run.
+import { readFileSync } from 'node:fs';
+import { startNodeHttp } from './floors';
 import { measure, type Step } from './load';
 import { startStore } from './store';
 
@@ -24,8 +27,25 @@ const steps: Record<string, Step> = {
     },
   },
 };
-const scenario = process.env.SCENARIO ?? 'me';
-const result = await measure({ origin: store.cached.url, steps: [steps[scenario]!] }, { connections: Number(process.env.CONN ?? 50), warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) });
-console.log(scenario, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes));
+const page = await (await fetch(`${store.cached.url}/api/products?limit=10`)).text();
+const nodeHttp = await startNodeHttp(page);
+const settings = { connections: Number(process.env.CONN ?? 50), warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) };
+// The server's CPU time (user + system, in clock ticks of 10 ms) per answer: unlike req/s, it
+// barely moves with what else the machine runs. Warm-up included on both sides.
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+};
+for (const scenario of (process.env.SCENARIO ?? 'me').split(',')) {
+  const ceiling = scenario === 'ceiling';
+  const target = ceiling ? { origin: nodeHttp.url, steps: [{ path: '/' }] } : { origin: store.cached.url, steps: [steps[scenario]!] };
+  const before = cpuTicks(store.cached.pid);
+  const result = await measure(target, settings);
+  const answers = result.requests * (1 + settings.warmupSeconds / settings.durationSeconds);
+  // The ceiling runs in this process, beside the load generator: its CPU time is not its own.
+  const cpu = ceiling ? '' : `server cpu ${(((cpuTicks(store.cached.pid) - before) * 10) / answers).toFixed(2)} ms/answer`;
+  console.log(scenario, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, cpu, JSON.stringify(result.statusCodes));
+}
+await nodeHttp.close();
 await store.close();
 process.exit(0);
