@@ -37,7 +37,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, config: Conf
     // Swagger UI and JSON answers need nothing cross-origin-isolated.
     crossOriginEmbedderPolicy: false,
   });
-  app.addHook('onRequest', (req, reply, done) => setHeaders(req.raw, reply.raw, done));
+  // helmet 8 throws instead of calling back with an error, and calls back with none.
+  app.addHook('onRequest', (req, reply, done) => setHeaders(req.raw, reply.raw, () => done()));
 
   // Whether CORS headers are sent depends on Origin, so every answer must say so to caches.
   // The tRPC adapter answers with a fetch Response whose own Vary replaces the one
