@@ -1,12 +1,13 @@
 // Profiling aid (not part of `pnpm bench`): scenarios against a server started with --cpu-prof.
-//   PROF=/tmp/prof SCENARIO=me,cart,ceiling npx tsx src/probe.ts   (any of me|cart|order|trpc|ceiling, in order)
+//   PROF=/tmp/prof SCENARIO=me,cart,ceiling npx tsx src/probe.ts   (any of me|cart|order|trpc|ceiling, in order;
+//   PRODUCTS=100000 for the full run's catalog)
 // `ceiling` is the bench's node:http row (the 10-product page), so a share can be read in the same run.
 import { readFileSync } from 'node:fs';
 import { startNodeHttp } from './floors';
 import { measure, type Step } from './load';
 import { startStore } from './store';
 
-const store = await startStore({ products: 1000, buyers: 50, spread: 100, log: console.log, cpuProfileDir: process.env.PROF });
+const store = await startStore({ products: Number(process.env.PRODUCTS ?? 1000), buyers: 50, spread: 100, log: console.log, cpuProfileDir: process.env.PROF });
 let next = 0;
 const signedIn: Step['setup'] = (request, context) => {
   context.token ??= store.buyers[next++ % store.buyers.length]!.token;
@@ -46,6 +47,7 @@ for (const scenario of (process.env.SCENARIO ?? 'me').split(',')) {
   const cpu = ceiling ? '' : `server cpu ${(((cpuTicks(store.cached.pid) - before) * 10) / answers).toFixed(2)} ms/answer`;
   console.log(scenario, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, cpu, JSON.stringify(result.statusCodes));
 }
+console.log(`server RSS at most ${Math.round(store.cached.rss.maxBytes / 2 ** 20)} MB (cached), ${Math.round(store.uncached.rss.maxBytes / 2 ** 20)} MB (uncached)`);
 await nodeHttp.close();
 await store.close();
 process.exit(0);
