@@ -1,5 +1,5 @@
 // Profiling aid (not part of `pnpm bench`): scenarios against a server started with --cpu-prof.
-//   PROF=/tmp/prof SCENARIO=me,cart,ceiling npx tsx src/probe.ts   (any of me|cart|order|trpc|ceiling, in order;
+//   PROF=/tmp/prof SCENARIO=me,cart,ceiling npx tsx src/probe.ts   (any of me|cart|order|hot|trpc|ceiling, in order;
 //   PRODUCTS=100000 for the full run's catalog)
 // `ceiling` is the bench's node:http row (the 10-product page), so a share can be read in the same run.
 import { readFileSync } from 'node:fs';
@@ -9,24 +9,29 @@ import { startStore } from './store';
 
 const store = await startStore({ products: Number(process.env.PRODUCTS ?? 1000), buyers: 50, spread: 100, log: console.log, cpuProfileDir: process.env.PROF });
 let next = 0;
-const signedIn: Step['setup'] = (request, context) => {
+const signedIn = (request: Parameters<NonNullable<Step['setup']>>[0], context: Record<string, unknown>) => {
   context.token ??= store.buyers[next++ % store.buyers.length]!.token;
   request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
   return request;
 };
-const steps: Record<string, Step> = {
-  me: { path: '/api/auth/me', setup: signedIn },
-  cart: { path: '/api/cart', setup: signedIn },
-  trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
-  order: {
+/** POST /api/orders of one unit of the product `pick` chooses, as the connection's buyer. */
+function orderOf(pick: () => number): Step {
+  return {
     method: 'POST',
     path: '/api/orders',
     body: '{}',
     setup: (request, context) => {
-      request.body = JSON.stringify({ items: [{ productId: store.spread[Math.floor(Math.random() * store.spread.length)], quantity: 1 }] });
+      request.body = JSON.stringify({ items: [{ productId: pick(), quantity: 1 }] });
       return signedIn(request, context);
     },
-  },
+  };
+}
+const steps: Record<string, Step> = {
+  me: { path: '/api/auth/me', setup: signedIn },
+  cart: { path: '/api/cart', setup: signedIn },
+  trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
+  order: orderOf(() => store.spread[Math.floor(Math.random() * store.spread.length)]!),
+  hot: orderOf(() => store.hot),
 };
 const page = await (await fetch(`${store.cached.url}/api/products?limit=10`)).text();
 const nodeHttp = await startNodeHttp(page);
