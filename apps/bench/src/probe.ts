@@ -1,19 +1,35 @@
 // Profiling aid (not part of `pnpm bench`): one scenario against a server started with --cpu-prof.
-//   PROF=/tmp/prof SCENARIO=me|cart|order|trpc npx tsx src/probe.ts
+//   PROF=/tmp/prof SCENARIO=me|cart|order|trpc|lists|searches npx tsx src/probe.ts
+// `lists` and `searches` drive the uncached server at 100 000 products and 10 connections through
+// the bench's 200 shapes, then request every shape from 10 workers and print the slowest ones.
 import { measure, type Step } from './load';
+import { catalogShapes } from './shapes';
 import { startStore } from './store';
 
-const store = await startStore({ products: 1000, buyers: 50, spread: 100, log: console.log, cpuProfileDir: process.env.PROF });
+const scenario = process.env.SCENARIO ?? 'me';
+const catalog = scenario === 'lists' || scenario === 'searches';
+const store = await startStore({
+  products: Number(process.env.PRODUCTS ?? (catalog ? 100_000 : 1000)),
+  buyers: 50,
+  spread: 100,
+  log: console.log,
+  cpuProfileDir: process.env.PROF,
+});
 let next = 0;
 const signedIn: Step['setup'] = (request, context) => {
   context.token ??= store.buyers[next++ % store.buyers.length]!.token;
   request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
   return request;
 };
+const categories = (await (await fetch(`${store.uncached.url}/api/categories`)).json()) as { items: { id: number }[] };
+const shapes = catalogShapes(categories.items.map((c) => c.id));
+const cycling = (paths: string[]): Step => ({ path: paths[0]!, setup: (request) => ({ ...request, path: paths[next++ % paths.length] }) });
 const steps: Record<string, Step> = {
   me: { path: '/api/auth/me', setup: signedIn },
   cart: { path: '/api/cart', setup: signedIn },
   trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
+  lists: cycling(shapes.lists),
+  searches: cycling(shapes.searches),
   order: {
     method: 'POST',
     path: '/api/orders',
@@ -24,8 +40,39 @@ const steps: Record<string, Step> = {
     },
   },
 };
-const scenario = process.env.SCENARIO ?? 'me';
-const result = await measure({ origin: store.cached.url, steps: [steps[scenario]!] }, { connections: Number(process.env.CONN ?? 50), warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) });
+const origin = catalog ? store.uncached.url : store.cached.url;
+const connections = Number(process.env.CONN ?? (catalog ? 10 : 50));
+const result = await measure({ origin, steps: [steps[scenario]!] }, { connections, warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) });
 console.log(scenario, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes));
+
+if (catalog) {
+  // Per shape: every path ROUNDS times from `connections` workers at once (the first round
+  // after the load above: counts already cached, as in a long run).
+  const paths = scenario === 'lists' ? shapes.lists : shapes.searches;
+  const times = new Map<string, number[]>(paths.map((path) => [path, []]));
+  const queue = Array.from({ length: Number(process.env.ROUNDS ?? 3) }, () => paths).flat();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+        const start = performance.now();
+        const response = await fetch(`${origin}${path}`);
+        await response.arrayBuffer();
+        if (response.status !== 200) console.log(response.status, path);
+        times.get(path)!.push(performance.now() - start);
+      }
+    }),
+  );
+  const all = [...times.values()].flat().sort((a, b) => a - b);
+  const at = (q: number) => all[Math.min(all.length - 1, Math.floor(q * all.length))]!.toFixed(1);
+  console.log(`per-shape pass: ${all.length} requests, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms; slowest shapes (median ms):`);
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  for (const [path, list] of [...times].sort((a, b) => median(b[1]) - median(a[1])).slice(0, 15)) {
+    console.log(median(list).toFixed(1).padStart(7), decodeURIComponent(path));
+  }
+}
+if (process.env.KEEP) {
+  console.log(`KEEP: database ${store.database.url}; Ctrl-C or kill ${process.pid} to drop it`);
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+}
 await store.close();
 process.exit(0);
