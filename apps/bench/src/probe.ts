@@ -1,5 +1,5 @@
 // Profiling aid (not part of `pnpm bench`): one scenario against a server started with --cpu-prof.
-//   PROF=/tmp/prof SCENARIO=me|cart|order|trpc|lists|searches npx tsx src/probe.ts
+//   PROF=/tmp/prof SCENARIO=me|cart|order|hot|trpc|lists|searches npx tsx src/probe.ts
 // `lists` and `searches` drive the uncached server at 100 000 products and 10 connections through
 // the bench's 200 shapes, then request every shape from 10 workers and print the slowest ones.
 import { measure, type Step } from './load';
@@ -16,7 +16,7 @@ const store = await startStore({
   cpuProfileDir: process.env.PROF,
 });
 let next = 0;
-const signedIn: Step['setup'] = (request, context) => {
+const signedIn = (request: Parameters<NonNullable<Step['setup']>>[0], context: Record<string, unknown>) => {
   context.token ??= store.buyers[next++ % store.buyers.length]!.token;
   request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
   return request;
@@ -24,21 +24,26 @@ const signedIn: Step['setup'] = (request, context) => {
 const categories = (await (await fetch(`${store.uncached.url}/api/categories`)).json()) as { items: { id: number }[] };
 const shapes = catalogShapes(categories.items.map((c) => c.id));
 const cycling = (paths: string[]): Step => ({ path: paths[0]!, setup: (request) => ({ ...request, path: paths[next++ % paths.length] }) });
+/** POST /api/orders of one unit of the product `pick` chooses, as the connection's buyer. */
+function orderOf(pick: () => number): Step {
+  return {
+    method: 'POST',
+    path: '/api/orders',
+    body: '{}',
+    setup: (request, context) => {
+      request.body = JSON.stringify({ items: [{ productId: pick(), quantity: 1 }] });
+      return signedIn(request, context);
+    },
+  };
+}
 const steps: Record<string, Step> = {
   me: { path: '/api/auth/me', setup: signedIn },
   cart: { path: '/api/cart', setup: signedIn },
   trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
   lists: cycling(shapes.lists),
   searches: cycling(shapes.searches),
-  order: {
-    method: 'POST',
-    path: '/api/orders',
-    body: '{}',
-    setup: (request, context) => {
-      request.body = JSON.stringify({ items: [{ productId: store.spread[Math.floor(Math.random() * store.spread.length)], quantity: 1 }] });
-      return signedIn(request, context);
-    },
-  },
+  order: orderOf(() => store.spread[Math.floor(Math.random() * store.spread.length)]!),
+  hot: orderOf(() => store.hot),
 };
 const origin = catalog ? store.uncached.url : store.cached.url;
 const connections = Number(process.env.CONN ?? (catalog ? 10 : 50));

@@ -114,16 +114,17 @@ async function readCart(deps: Deps, userId: number): Promise<CartDto> {
 
 /**
  * Locks the user's cart row for the rest of the transaction, so one user's concurrent cart
- * changes and checkouts apply one after another. `create` makes the row on first use; the
- * insert cannot race with itself (on conflict do nothing).
+ * changes and checkouts apply one after another. `create` makes the row on first use, in the
+ * same statement (an upsert locks the row it inserts or updates, and cannot race with itself).
  */
 export async function lockCart(tx: Transaction, userId: number, create: boolean): Promise<number | undefined> {
-  if (create) await tx.insert(carts).values({ userId }).onConflictDoNothing({ target: carts.userId });
-  const [cart] = await tx
-    .update(carts)
-    .set({ updatedAt: sql`now()` })
-    .where(eq(carts.userId, userId))
-    .returning({ id: carts.id });
+  const [cart] = create
+    ? await tx
+        .insert(carts)
+        .values({ userId })
+        .onConflictDoUpdate({ target: carts.userId, set: { updatedAt: sql`now()` } })
+        .returning({ id: carts.id })
+    : await tx.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.userId, userId)).returning({ id: carts.id });
   return cart?.id;
 }
 
@@ -156,11 +157,13 @@ async function linesOf(tx: Transaction, cartId: number, ref: CartLineRef) {
     );
 }
 
-/** The line an addition goes to: the variant for sale that `ref` means, and what the cart holds of it. */
+/**
+ * The line an addition goes to: the variant for sale that `ref` means, and what the cart holds
+ * of it. The product's lines are read with the variant (pipelined: one round trip).
+ */
 async function addedLine(tx: Transaction, cartId: number, ref: CartLineRef) {
-  const variantId = await variantForSale(tx, ref, 'body');
-  const [line] = await linesOf(tx, cartId, { ...ref, variantId });
-  return { variantId, current: line?.quantity ?? 0 };
+  const [variantId, lines] = await Promise.all([variantForSale(tx, ref, 'body'), linesOf(tx, cartId, ref)]);
+  return { variantId, current: lines.find((line) => line.variantId === variantId)?.quantity ?? 0 };
 }
 
 /**
@@ -188,19 +191,19 @@ async function writeLine(
   const { ref, from } = change;
   await transaction(deps, async (tx) => {
     const cartId = (await lockCart(tx, userId, true))!;
-    // Adding always needs the variant for sale; changing a line already there does not.
-    const { variantId, current } = from === 'body' ? await addedLine(tx, cartId, ref) : await lineFor(tx, cartId, ref, from);
-    if (current === 0) {
-      const [count] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(cartItems)
-        .where(eq(cartItems.cartId, cartId));
-      if (Number(count?.n ?? 0) >= MAX_CART_LINES) {
-        throw new AppError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} different products`, {
-          productId: ref.productId,
-          variantId,
-        });
-      }
+    const countLines = async () => {
+      const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(cartItems).where(eq(cartItems.cartId, cartId));
+      return Number(count?.n ?? 0);
+    };
+    // Adding always needs the variant for sale, and reads the cart's size with it (one round
+    // trip); changing a line already there needs neither.
+    const [{ variantId, current }, counted] =
+      from === 'body' ? await Promise.all([addedLine(tx, cartId, ref), countLines()]) : [await lineFor(tx, cartId, ref, from), undefined];
+    if (current === 0 && (counted ?? (await countLines())) >= MAX_CART_LINES) {
+      throw new AppError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} different products`, {
+        productId: ref.productId,
+        variantId,
+      });
     }
     const quantity = change.quantityFrom(current);
     if (quantity > MAX_LINE_QUANTITY) {

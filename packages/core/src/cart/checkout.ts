@@ -24,12 +24,13 @@ export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput)
     input,
     write: async (tx) => {
       const cartId = await lockCart(tx, actor.userId, false);
-      const lines = cartId === undefined ? [] : await cartLines(tx, eq(carts.id, cartId));
-      if (cartId === undefined || lines.length === 0) throw new AppError('CART_EMPTY', 'The cart is empty');
+      if (cartId === undefined) throw new AppError('CART_EMPTY', 'The cart is empty');
+      // The body's choices, else the cart's (the cart row is locked: they cannot change meanwhile);
+      // read with the lines, one round trip.
+      const [lines, stored] = await Promise.all([cartLines(tx, eq(carts.id, cartId)), cartChoices(tx, actor.userId)]);
+      if (lines.length === 0) throw new AppError('CART_EMPTY', 'The cart is empty');
       const gone = lines.find((line) => line.archived || !line.isActive);
       if (gone) throw lineUnavailable(gone);
-      // The body's choices, else the cart's (the cart row is locked: they cannot change meanwhile).
-      const stored = await cartChoices(tx, actor.userId);
       const orderId = await writeOrder(deps, tx, {
         actor,
         lines,
@@ -38,9 +39,8 @@ export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput)
         shippingMethodId: input.shippingMethodId ?? stored.shippingMethodId,
         unavailable: lineUnavailable,
       });
-      await tx.delete(cartItems).where(eq(cartItems.cartId, cartId));
       // The coupon was used; the destination stays for the next order.
-      await tx.update(carts).set({ couponCode: null }).where(eq(carts.id, cartId));
+      await Promise.all([tx.delete(cartItems).where(eq(cartItems.cartId, cartId)), tx.update(carts).set({ couponCode: null }).where(eq(carts.id, cartId))]);
       return orderId;
     },
   });

@@ -64,17 +64,19 @@ export async function quote(db: Db, request: QuoteRequest, mode: 'order' | 'prev
   if (coupon && mode === 'order') checkCouponLeft(coupon);
 
   const destination = request.destination ?? null;
-  let shippingMethod: ShippingMethodRow | null = null;
-  if (destination) {
-    try {
-      shippingMethod = await shippingMethodFor(db, { country: destination.country, shippingMethodId: request.shippingMethodId });
-    } catch (error) {
-      if (mode === 'order' || !(error instanceof AppError)) throw error;
-    }
-  } else if (request.shippingMethodId != null && mode === 'order') {
+  if (!destination && request.shippingMethodId != null && mode === 'order') {
     throw new AppError('BAD_REQUEST', 'shippingMethodId needs a shippingAddress to ship to', { field: 'shippingMethodId' });
   }
-  const taxRate = destination ? await taxRateFor(db, destination) : null;
+  // The method and the tax rate are read together (pipelined in a transaction).
+  const [shippingMethod, taxRate] = destination
+    ? await Promise.all([
+        shippingMethodFor(db, { country: destination.country, shippingMethodId: request.shippingMethodId }).catch((error: unknown) => {
+          if (mode === 'order' || !(error instanceof AppError)) throw error;
+          return null;
+        }),
+        taxRateFor(db, destination),
+      ])
+    : [null, null];
 
   const breakdown = priceOrder({ lines, coupon, shipping: shippingMethod, taxRate });
   if (mode === 'order' && breakdown.totalCents > MAX_CENTS) {
