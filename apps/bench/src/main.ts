@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { startBareFastify, startNodeHttp, type Listening } from './floors';
 import { measureCeiling, pgbenchAvailable, prepareCeiling } from './ceiling';
 import { measure, type LoadSettings, type Step, type Target } from './load';
-import { paletteQueries } from './palette';
 import { formatMarkdown, formatTable, fromLoad, writeResults, type Row } from './report';
+import { catalogShapes, paletteQueries } from './shapes';
 import { checkConservation, startStore, type Buyer, type Store } from './store';
 import { measureTransactionHelper } from './structure';
 
@@ -84,29 +84,6 @@ const addToCart = (products: readonly number[], asBuyer: ReturnType<typeof asBuy
 });
 
 /** 200 varied list and search requests: words of the synthetic names, sorts, categories, prices, stock, pages. */
-function catalogShapes(categoryIds: number[]): { lists: string[]; searches: string[] } {
-  const sorts = ['newest', 'price_asc', 'price_desc', 'name'];
-  const words = ['walnut', 'copper', 'linen', 'ceramic', 'wool', 'bamboo', 'steel', 'leather', 'cotton', 'glass', 'oak', 'marble'];
-  const things = ['lamp', 'chair', 'mug', 'backpack', 'jacket', 'speaker', 'kettle', 'notebook', 'blanket', 'watch', 'bottle', 'planter', 'desk', 'scarf'];
-  const lists: string[] = [];
-  const searches: string[] = [];
-  for (let i = 0; i < 200; i++) {
-    const params = new URLSearchParams({ limit: String([10, 20, 50][i % 3]), sort: sorts[i % 4]! });
-    if (i % 2 === 0) params.set('categoryId', String(categoryIds[i % categoryIds.length]));
-    if (i % 5 === 1) params.set('minPriceCents', String(1000 * (i % 7)));
-    if (i % 5 === 1) params.set('maxPriceCents', String(1000 * (i % 7) + 20_000));
-    if (i % 3 === 2) params.set('inStock', 'true');
-    params.set('page', String(1 + (i % 5)));
-    lists.push(`/api/products?${params}`);
-    const q = i % 4 === 3 ? `${words[i % 12]} ${things[(i * 7) % 14]}` : i % 4 === 2 ? things[i % 14]! : words[i % 12]!;
-    const search = new URLSearchParams({ q, limit: '10', sort: sorts[(i + 1) % 4]! });
-    if (i % 3 === 0) search.set('inStock', 'true');
-    if (i % 4 === 1) search.set('categoryId', String(categoryIds[i % categoryIds.length]));
-    searches.push(`/api/products?${search}`);
-  }
-  return { lists, searches };
-}
-
 interface Scenario {
   name: string;
   group: 'reads' | 'orders' | 'uncached';

@@ -1,19 +1,34 @@
-// Profiling aid (not part of `pnpm bench`): one scenario against a server started with --cpu-prof.
-//   PROF=/tmp/prof SCENARIO=me|cart|order|hot|trpc|palette npx tsx src/probe.ts
-// palette seeds 100 000 products, people and orders (PRODUCTS=… to change) and measures at 2 connections, uncached.
+// Profiling aid (not part of `pnpm bench`): scenarios against a server started with --cpu-prof.
+//   PROF=/tmp/prof SCENARIO=me,cart,ceiling npx tsx src/probe.ts   (any of me|cart|order|hot|trpc|lists|searches|ceiling, in order)
+// `ceiling` is the bench's node:http row (the 10-product page), so a share can be read in the same run.
+// `lists` and `searches` drive the uncached server at 100 000 products and 10 connections through
+// the bench's 200 shapes, then request every shape from 10 workers and print the slowest ones.
+import { readFileSync } from 'node:fs';
+import { startNodeHttp } from './floors';
 import { measure, type Step } from './load';
-import { paletteQueries } from './palette';
+import { catalogShapes } from './shapes';
 import { startStore } from './store';
 
-const scenario = process.env.SCENARIO ?? 'me';
-const palette = scenario === 'palette';
-const store = await startStore({ products: palette ? Number(process.env.PRODUCTS ?? 100_000) : 1000, buyers: 50, spread: 100, log: console.log, cpuProfileDir: process.env.PROF });
+const scenarios = (process.env.SCENARIO ?? 'me').split(',');
+const isCatalog = (scenario: string) => scenario === 'lists' || scenario === 'searches';
+const scenario = scenarios.find(isCatalog);
+const catalog = scenario !== undefined;
+const store = await startStore({
+  products: Number(process.env.PRODUCTS ?? (catalog ? 100_000 : 1000)),
+  buyers: 50,
+  spread: 100,
+  log: console.log,
+  cpuProfileDir: process.env.PROF,
+});
 let next = 0;
 const signedIn = (request: Parameters<NonNullable<Step['setup']>>[0], context: Record<string, unknown>) => {
   context.token ??= store.buyers[next++ % store.buyers.length]!.token;
   request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
   return request;
 };
+const categories = (await (await fetch(`${store.uncached.url}/api/categories`)).json()) as { items: { id: number }[] };
+const shapes = catalogShapes(categories.items.map((c) => c.id));
+const cycling = (paths: string[]): Step => ({ path: paths[0]!, setup: (request) => ({ ...request, path: paths[next++ % paths.length] }) });
 /** POST /api/orders of one unit of the product `pick` chooses, as the connection's buyer. */
 function orderOf(pick: () => number): Step {
   return {
@@ -26,30 +41,68 @@ function orderOf(pick: () => number): Step {
     },
   };
 }
-const terms = paletteQueries();
 const steps: Record<string, Step> = {
   me: { path: '/api/auth/me', setup: signedIn },
   cart: { path: '/api/cart', setup: signedIn },
   trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
+  lists: cycling(shapes.lists),
+  searches: cycling(shapes.searches),
   order: orderOf(() => store.spread[Math.floor(Math.random() * store.spread.length)]!),
   hot: orderOf(() => store.hot),
-  palette: { path: paletteQueries()[0]!, setup: (request) => ({ ...request, path: terms[Math.floor(Math.random() * terms.length)]!, headers: { ...request.headers, authorization: `Bearer ${store.adminToken}` } }) },
 };
-const result = await measure({ origin: palette ? store.uncached.url : store.cached.url, steps: [steps[scenario]!] }, { connections: Number(process.env.CONN ?? (palette ? 2 : 50)), warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) });
-console.log(scenario, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes));
-if (palette) {
-  // The slowest terms, one request at a time: which queries to EXPLAIN.
-  const times: [number, string][] = [];
-  for (const path of new Set(terms)) {
-    const started = performance.now();
-    await fetch(store.uncached.url + path, { headers: { authorization: `Bearer ${store.adminToken}` } }).then((r) => r.text());
-    times.push([Math.round(performance.now() - started), decodeURIComponent(path.slice(path.indexOf('=') + 1))]);
+const connections = Number(process.env.CONN ?? (catalog ? 10 : 50));
+const settings = { connections, warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) };
+const page = await (await fetch(`${store.cached.url}/api/products?limit=10`)).text();
+const nodeHttp = await startNodeHttp(page);
+// A server's CPU time (user + system, in clock ticks of 10 ms) per answer: unlike req/s, it
+// barely moves with what else the machine runs. Warm-up included on both sides.
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+};
+for (const name of scenarios) {
+  const server = isCatalog(name) ? store.uncached : store.cached;
+  const ceiling = name === 'ceiling';
+  const target = ceiling ? { origin: nodeHttp.url, steps: [{ path: '/' }] } : { origin: server.url, steps: [steps[name]!] };
+  const before = cpuTicks(server.pid);
+  const result = await measure(target, settings);
+  const answers = result.requests * (1 + settings.warmupSeconds / settings.durationSeconds);
+  // The ceiling runs in this process, beside the load generator: its CPU time is not its own.
+  const cpu = ceiling ? '' : `server cpu ${(((cpuTicks(server.pid) - before) * 10) / answers).toFixed(2)} ms/answer`;
+  console.log(name, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, cpu, JSON.stringify(result.statusCodes));
+}
+console.log(`server RSS at most ${Math.round(store.cached.rss.maxBytes / 2 ** 20)} MB (cached), ${Math.round(store.uncached.rss.maxBytes / 2 ** 20)} MB (uncached)`);
+await nodeHttp.close();
+
+if (catalog) {
+  // Per shape: every path ROUNDS times from `connections` workers at once (the first round
+  // after the load above: counts already cached, as in a long run).
+  const origin = store.uncached.url;
+  const paths = scenario === 'lists' ? shapes.lists : shapes.searches;
+  const times = new Map<string, number[]>(paths.map((path) => [path, []]));
+  const queue = Array.from({ length: Number(process.env.ROUNDS ?? 3) }, () => paths).flat();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+        const start = performance.now();
+        const response = await fetch(`${origin}${path}`);
+        await response.arrayBuffer();
+        if (response.status !== 200) console.log(response.status, path);
+        times.get(path)!.push(performance.now() - start);
+      }
+    }),
+  );
+  const all = [...times.values()].flat().sort((a, b) => a - b);
+  const at = (q: number) => all[Math.min(all.length - 1, Math.floor(q * all.length))]!.toFixed(1);
+  console.log(`per-shape pass: ${all.length} requests, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms; slowest shapes (median ms):`);
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  for (const [path, list] of [...times].sort((a, b) => median(b[1]) - median(a[1])).slice(0, 15)) {
+    console.log(median(list).toFixed(1).padStart(7), decodeURIComponent(path));
   }
-  for (const [ms, input] of times.sort((a, b) => b[0] - a[0]).slice(0, 8)) console.log(ms, 'ms', input);
-  if (process.env.HOLD) {
-    console.log('database', store.database.url, '- holding; ^C to stop');
-    await new Promise(() => {});
-  }
+}
+if (process.env.KEEP) {
+  console.log(`KEEP: database ${store.database.url}; Ctrl-C or kill ${process.pid} to drop it`);
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
 }
 await store.close();
 process.exit(0);

@@ -97,9 +97,13 @@ const procedureMetas = () =>
     ([path, procedure]) => [path, procedure._def.meta] as const,
   );
 
+/** Built on first use: the REST adapter asks on every answer, and the router never changes. */
+let successStatuses: Map<string, number> | undefined;
+
 /** The REST status of a procedure's success (202 for work accepted to happen later), for the REST adapter. */
 export function successStatusOf(path: string): number | undefined {
-  return procedureMetas().find(([p]) => p === path)?.[1]?.successStatus;
+  successStatuses ??= new Map(procedureMetas().flatMap(([p, meta]) => (meta?.successStatus ? [[p, meta.successStatus] as const] : [])));
+  return successStatuses.get(path);
 }
 
 /** Moves the generated 200 of an operation whose success is another status to that status. */

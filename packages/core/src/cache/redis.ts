@@ -20,6 +20,10 @@ export function createRedisClient({ url, keyPrefix, onError = () => {} }: RedisC
     maxRetriesPerRequest: 1,
     commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // Commands issued in the same tick (every signed-in request's session read and rate-limit
+    // count, across concurrent requests) go out in one write and come back in one read: the
+    // socket writes were the largest share of a signed-in read's CPU time.
+    enableAutoPipelining: true,
   });
   client.on('error', onError);
   return client;

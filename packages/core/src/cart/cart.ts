@@ -26,27 +26,31 @@ export function cartOwner(viewer: Viewer): number {
   return viewer.userId;
 }
 
+/** A line with its variant's and product's current state. */
+const lineColumns = {
+  productId: cartItems.productId,
+  variantId: cartItems.variantId,
+  quantity: cartItems.quantity,
+  name: products.name,
+  variantTitle: productVariants.title,
+  sku: productVariants.sku,
+  priceCents: productVariants.priceCents,
+  stock: productVariants.stock,
+  isActive: sql<boolean>`${products.isActive} and ${productVariants.isActive}`,
+  archived: sql<boolean>`${products.archivedAt} is not null or ${productVariants.archivedAt} is not null`,
+};
+const lineOrder = [asc(cartItems.addedAt), asc(cartItems.variantId)];
+
 /** Lines with their variants' and products' current state, oldest first. */
 export async function cartLines(db: Db, where: SQL) {
   return db
-    .select({
-      productId: cartItems.productId,
-      variantId: cartItems.variantId,
-      quantity: cartItems.quantity,
-      name: products.name,
-      variantTitle: productVariants.title,
-      sku: productVariants.sku,
-      priceCents: productVariants.priceCents,
-      stock: productVariants.stock,
-      isActive: sql<boolean>`${products.isActive} and ${productVariants.isActive}`,
-      archived: sql<boolean>`${products.archivedAt} is not null or ${productVariants.archivedAt} is not null`,
-    })
+    .select(lineColumns)
     .from(cartItems)
     .innerJoin(carts, eq(carts.id, cartItems.cartId))
     .innerJoin(productVariants, eq(productVariants.id, cartItems.variantId))
     .innerJoin(products, eq(products.id, cartItems.productId))
     .where(where)
-    .orderBy(asc(cartItems.addedAt), asc(cartItems.variantId));
+    .orderBy(...lineOrder);
 }
 type CartLine = Awaited<ReturnType<typeof cartLines>>[number];
 
@@ -69,12 +73,35 @@ export async function cartChoices(db: Db, userId: number) {
 }
 
 /**
+ * cartLines and cartChoices of one user in one round trip (a GET /cart reads nothing else when
+ * the cart has no coupon or destination): the cart row left-joined to its lines, so a cart
+ * without lines is one row with no line, and a user without a cart row no row at all.
+ */
+async function cartWithChoices(db: Db, userId: number) {
+  const rows = await db
+    .select({ ...lineColumns, couponCode: carts.couponCode, shippingAddress: carts.shippingAddress, shippingMethodId: carts.shippingMethodId })
+    .from(carts)
+    .leftJoin(cartItems, eq(cartItems.cartId, carts.id))
+    .leftJoin(productVariants, eq(productVariants.id, cartItems.variantId))
+    .leftJoin(products, eq(products.id, cartItems.productId))
+    .where(eq(carts.userId, userId))
+    .orderBy(...lineOrder);
+  const choices = {
+    couponCode: rows[0]?.couponCode ?? null,
+    shippingAddress: rows[0]?.shippingAddress ?? null,
+    shippingMethodId: rows[0]?.shippingMethodId ?? null,
+  };
+  const lines = rows.filter((row): row is typeof row & CartLine => row.productId !== null);
+  return { lines, choices };
+}
+
+/**
  * The cart priced as checkout would price it now (the same pricing function, in preview mode):
  * with the stored destination, shipping and tax; with the stored coupon when it still applies
  * (`couponError` says why not otherwise).
  */
 async function readCart(deps: Deps, userId: number): Promise<CartDto> {
-  const [lines, choices] = await Promise.all([cartLines(deps.db, eq(carts.userId, userId)), cartChoices(deps.db, userId)]);
+  const { lines, choices } = await cartWithChoices(deps.db, userId);
   const priced = lines.map((line) => ({ productId: line.productId, lineTotalCents: line.priceCents * line.quantity }));
   const { breakdown, shippingMethod, couponError } = await quote(
     deps.db,

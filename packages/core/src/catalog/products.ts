@@ -1,5 +1,5 @@
 import { productImages, productRatings, products, productVariants, type Transaction } from '@commerce/db';
-import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type AnyColumn, type SQL, type Subquery } from 'drizzle-orm';
 import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound, pgErrorCode, PG_FOREIGN_KEY_VIOLATION } from '../errors';
@@ -18,9 +18,11 @@ import {
   titleOf,
   toVariantDto,
   variantsAndImagesOf,
+  qualified,
+  relatedJson,
   variantWriteError,
   visibleVariant,
-  type VariantRow,
+  type ListedVariant,
 } from './variants';
 import { catalogChanged, countAtCatalogVersion } from './version';
 
@@ -32,7 +34,7 @@ export const asStaff: Viewer = { userId: 0, role: 'staff' };
 /** A product as `viewer` may see it, with its live variants and images. */
 export function toProductDto(
   row: ProductRow,
-  related: { variants: VariantRow[]; images: ProductImageRow[]; rating?: RatingRow | undefined },
+  related: { variants: ListedVariant[]; images: ProductImageRow[]; rating?: RatingRow | undefined },
   context: { viewer: Viewer; settings: Deps['settings'] },
 ): ProductDto {
   const { mediaBaseUrl, currency } = context.settings;
@@ -148,17 +150,45 @@ export async function listConditions(deps: Deps, viewer: Viewer, input: ProductF
   if (input.inStock === true) conditions.push(sql`${products.inStock}`);
   if (input.inStock === false) conditions.push(sql`not ${products.inStock}`);
   if (input.q) {
-    // Likewise resolved first, so the text search and the sku match combine as two index scans.
-    const bySku = (await skuLookupQuery(deps, input.q)).map((row) => row.productId);
+    // An array of the sku matches (an InitPlan, in the same statement): the text search and the
+    // sku match then combine as two index scans (a BitmapOr), with no round trip before them.
     const text = sql`${products.search} @@ websearch_to_tsquery('english', ${input.q})`;
-    conditions.push(bySku.length ? or(text, inArray(products.id, bySku))! : text);
+    conditions.push(or(text, sql`${products.id} = any(array(${skuLookupQuery(deps, input.q)}))`)!);
   }
   return conditions;
 }
 
+const pageQuery = (deps: Deps, where: SQL | undefined) => deps.db.select(productColumns).from(products).where(where);
+
+/** The product columns of a subquery over products (its own, aliased), typed as the table's. */
+const columnsOf = (rows: Subquery) =>
+  Object.fromEntries(Object.keys(productColumns).map((key) => [key, (rows as unknown as Record<string, AnyColumn>)[key]])) as unknown as typeof productColumns;
+
 /**
- * The two queries behind a product list page, unexecuted: `listProducts` runs them, and the
- * plan test EXPLAINs exactly these (`.toSQL()`), so an index it relies on cannot go missing.
+ * A page of products with their live variants, images and rating, in one statement. The page
+ * is chosen in a subquery (its LIMIT keeps it one), so the related rows are read for its rows
+ * only, never for those the OFFSET skips.
+ */
+function withRelated(deps: Deps, page: { as(alias: 'page'): Subquery }, sort: ListProductsInput['sort']) {
+  const rows = page.as('page');
+  const columns = columnsOf(rows);
+  const id = qualified('page', products.id);
+  const related = relatedJson(id);
+  return deps.db
+    .select({
+      row: columns,
+      variants: related.variants,
+      images: related.images,
+      rating: sql<RatingRow | null>`(select json_build_object('ratingCount', ${qualified('r', productRatings.ratingCount)},
+        'ratingSum', ${qualified('r', productRatings.ratingSum)}) from ${productRatings} r where ${qualified('r', productRatings.productId)} = ${id})`,
+    })
+    .from(rows)
+    .orderBy(...sortOrders[sort](columns));
+}
+
+/**
+ * The queries behind a product list page, unexecuted: `listProducts` runs them, and the plan
+ * test EXPLAINs exactly these (`.toSQL()`), so an index it relies on cannot go missing.
  */
 export async function productListQueries(deps: Deps, viewer: Viewer, input: ListProductsInput) {
   const where = and(...(await listConditions(deps, viewer, input)));
@@ -166,23 +196,25 @@ export async function productListQueries(deps: Deps, viewer: Viewer, input: List
   // A LIMIT makes Postgres plan the matches on their own (a subquery with one is never merged
   // into the outer query), so the outer order cannot pull them through a sort index. Far above
   // FEW_MATCHES: only used when the count says they are fewer, and products added since still fit.
-  const matches = deps.db.select(productColumns).from(products).where(where).limit(10 * FEW_MATCHES).as('matches');
+  const matches = pageQuery(deps, where).limit(10 * FEW_MATCHES).as('matches');
+  const page = pageQuery(deps, where)
+    .orderBy(...sortOrders[input.sort](products))
+    .limit(input.limit)
+    .offset(offset);
   return {
-    page: deps.db
-      .select(productColumns)
-      .from(products)
-      .where(where)
-      .orderBy(...sortOrders[input.sort](products))
-      .limit(input.limit)
-      .offset(offset),
+    page: withRelated(deps, page, input.sort),
     count: deps.db.select({ total: sql<number>`count(*)::int` }).from(products).where(where),
     ...(input.q && {
-      pageOfFewMatches: deps.db
-        .select()
-        .from(matches)
-        .orderBy(...sortOrders[input.sort](matches))
-        .limit(input.limit)
-        .offset(offset),
+      pageOfFewMatches: withRelated(
+        deps,
+        deps.db
+          .select(columnsOf(matches))
+          .from(matches)
+          .orderBy(...sortOrders[input.sort](matches))
+          .limit(input.limit)
+          .offset(offset),
+        input.sort,
+      ),
     }),
   };
 }
@@ -190,7 +222,7 @@ export async function productListQueries(deps: Deps, viewer: Viewer, input: List
 export async function listProducts(deps: Deps, viewer: Viewer, input: ListProductsInput): Promise<Page<ProductDto>> {
   const queries = await productListQueries(deps, viewer, input);
   const count = () => countAtCatalogVersion(deps, queries.count, async () => Number((await queries.count)[0]?.total ?? 0));
-  let rows: ProductRow[];
+  let rows: Awaited<typeof queries.page>;
   let total: number;
   if (queries.pageOfFewMatches) {
     // A search: how many products match (a count cached per shape) decides how the page is read.
@@ -199,7 +231,9 @@ export async function listProducts(deps: Deps, viewer: Viewer, input: ListProduc
   } else {
     [rows, total] = await Promise.all([queries.page, count()]);
   }
-  return pageOf(await productDtos(deps, viewer, rows), input.page, input.limit, total);
+  const context = { viewer, settings: deps.settings };
+  const items = rows.map(({ row, rating, ...related }) => toProductDto(row, { ...related, rating: rating ?? undefined }, context));
+  return pageOf(items, input.page, input.limit, total);
 }
 
 async function findProduct(db: Deps['db'] | Transaction, id: number): Promise<ProductRow | undefined> {

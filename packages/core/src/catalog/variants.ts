@@ -1,5 +1,5 @@
 import { productImages, products, productVariants, type ProductOption, type Transaction } from '@commerce/db';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, isUniqueViolation, notFound } from '../errors';
@@ -30,7 +30,13 @@ export const variantColumns = {
   updatedAt: productVariants.updatedAt,
 };
 
-export function toVariantDto(row: VariantRow, images: ProductImageRow[], mediaBaseUrl: string): VariantDto {
+/** What a variant's DTO is made of: a list page reads just these, as JSON (see `variantsJson`). */
+export type ListedVariant = Pick<
+  VariantRow,
+  'id' | 'productId' | 'sku' | 'title' | 'optionValues' | 'priceCents' | 'stock' | 'isActive' | 'archivedAt' | 'lowStockThreshold'
+>;
+
+export function toVariantDto(row: ListedVariant, images: ProductImageRow[], mediaBaseUrl: string): VariantDto {
   return {
     id: row.id,
     productId: row.productId,
@@ -65,6 +71,33 @@ const imagesOf = (db: Db, productIds: number[]) =>
     .from(productImages)
     .where(inArray(productImages.productId, productIds))
     .orderBy(asc(productImages.position), asc(productImages.id));
+
+/** `alias.column`: drizzle leaves the columns of a one-table query unqualified, which a correlated subquery cannot be. */
+export const qualified = (alias: string, column: AnyColumn) => sql`${sql.identifier(alias)}.${sql.identifier(column.name)}`;
+
+/**
+ * The live variants and the images of the product whose id is `productId`, in display order,
+ * as two JSON arrays: columns of a list page's own query, so a page is one round trip.
+ */
+export function relatedJson(productId: SQL) {
+  const v = (column: AnyColumn) => qualified('v', column);
+  const i = (column: AnyColumn) => qualified('i', column);
+  const pv = productVariants;
+  const pi = productImages;
+  return {
+    variants: sql<ListedVariant[]>`(select coalesce(json_agg(json_build_object(
+      'id', ${v(pv.id)}, 'productId', ${v(pv.productId)}, 'sku', ${v(pv.sku)}, 'title', ${v(pv.title)},
+      'optionValues', ${v(pv.optionValues)}, 'priceCents', ${v(pv.priceCents)}, 'stock', ${v(pv.stock)},
+      'isActive', ${v(pv.isActive)}, 'archivedAt', ${v(pv.archivedAt)}, 'lowStockThreshold', ${v(pv.lowStockThreshold)}
+      ) order by ${v(pv.position)}, ${v(pv.id)}), '[]')
+      from ${pv} v where ${v(pv.productId)} = ${productId} and ${v(pv.archivedAt)} is null)`,
+    images: sql<ProductImageRow[]>`(select coalesce(json_agg(json_build_object(
+      'id', ${i(pi.id)}, 'variantId', ${i(pi.variantId)}, 'storageKey', ${i(pi.storageKey)}, 'url', ${i(pi.url)},
+      'alt', ${i(pi.alt)}, 'width', ${i(pi.width)}, 'height', ${i(pi.height)}
+      ) order by ${i(pi.position)}, ${i(pi.id)}), '[]')
+      from ${pi} i where ${i(pi.productId)} = ${productId})`,
+  };
+}
 
 /** Live variants and images of some products, by product id, in display order. */
 export async function variantsAndImagesOf(db: Db, productIds: number[]) {
