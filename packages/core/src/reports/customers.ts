@@ -12,7 +12,7 @@ import type { CustomerDto, ListCustomersInput } from './schemas';
 // The outer row is named in full: drizzle writes a lone-table column unqualified, which the
 // subquery would read as its own orders.id.
 const outerUser = sql.raw('"users"."id"');
-export const customerColumns = {
+const customerColumns = {
   id: users.id,
   email: users.email,
   name: users.name,
