@@ -1,10 +1,9 @@
 import { categories, productImages, products, productVariants } from '@commerce/db';
 import { and, asc, eq, isNotNull, notExists, notLike } from 'drizzle-orm';
-import sharp from 'sharp';
 import type { ProductImageDto } from '../catalog/images';
 import { systemActor } from '../audit';
 import type { Deps } from '../deps';
-import { prepareImage } from './process';
+import { loadSharp, prepareImage } from './process';
 import { storeImage } from './product-images';
 
 export const pictureShapes = ['tshirt', 'mug', 'box'] as const;
@@ -69,6 +68,7 @@ export function productPictureSvg({ color, label, shape = 'tshirt' }: Omit<Gener
  */
 export async function attachGeneratedImage(deps: Deps, options: GeneratedImageOptions): Promise<ProductImageDto> {
   // JPEG: the picture has no transparency, and it encodes several times faster than PNG.
+  const sharp = await loadSharp();
   const picture = await sharp(Buffer.from(productPictureSvg(options))).jpeg({ quality: 92 }).toBuffer();
   const prepared = await prepareImage(picture, { maxBytes: Number.MAX_SAFE_INTEGER, maxPixels: SIZE * SIZE });
   // The seed's pictures, not a person's change.

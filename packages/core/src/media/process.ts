@@ -1,9 +1,20 @@
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { AppError } from '../errors';
 import { imageSizes } from '../catalog/images';
 
-// Decoded pixels are not cached between images: the memory is better left to the next upload.
-sharp.cache(false);
+let sharpLoaded: Promise<(typeof import('sharp'))['default']> | undefined;
+
+/**
+ * sharp, loaded with the first image: libvips adds about 30 MB of resident memory to a process
+ * that may never see one.
+ */
+export function loadSharp(): Promise<(typeof import('sharp'))['default']> {
+  return (sharpLoaded ??= import('sharp').then(({ default: sharp }) => {
+    // Decoded pixels are not cached between images: the memory is better left to the next upload.
+    sharp.cache(false);
+    return sharp;
+  }));
+}
 
 /** Long side, in pixels, of each WebP rendition; smaller images are never enlarged. */
 export const renditionPixels = { thumb: 200, medium: 600, large: 1200 } as const satisfies Record<
@@ -77,6 +88,7 @@ async function prepare(bytes: Buffer, limits: ImageLimits): Promise<PreparedImag
     throw new AppError('PAYLOAD_TOO_LARGE', `The image is larger than ${limits.maxBytes} bytes`, { field: 'file' });
   }
   const format = await recognise(bytes, limits.maxPixels);
+  const sharp = await loadSharp();
   const upright = () => sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' }).rotate();
   try {
     const original = await encodeOriginal(upright(), format).toBuffer({ resolveWithObject: true });
@@ -104,6 +116,7 @@ async function prepare(bytes: Buffer, limits: ImageLimits): Promise<PreparedImag
 }
 
 async function recognise(bytes: Buffer, maxPixels: number): Promise<AcceptedFormat> {
+  const sharp = await loadSharp();
   let metadata: Metadata;
   try {
     // Reads the header only: no pixel is decoded yet.
