@@ -168,6 +168,28 @@ export async function startStore(options: StoreOptions): Promise<Store> {
   }
 }
 
+/**
+ * Waits until the servers' dispatchers have delivered every outbox row due now (the emails the
+ * order scenarios caused), at most `limitMs`: answers how many were waiting and how long they took.
+ */
+export async function drainOutbox(store: Store, limitMs: number): Promise<{ rows: number; seconds: number; drained: boolean }> {
+  const open = async () => {
+    const [row] = await queryRows<{ n: number }>(
+      store.handle.db,
+      sql`select count(*)::int as n from outbox where completed_at is null and failed_at is null and run_at <= now()`,
+    );
+    return Number(row?.n ?? 0);
+  };
+  const started = performance.now();
+  const rows = await open();
+  let left = rows;
+  while (left > 0 && performance.now() - started < limitMs) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    left = await open();
+  }
+  return { rows, seconds: (performance.now() - started) / 1000, drained: left === 0 };
+}
+
 export interface Conservation {
   variants: number;
   /** Variants whose stock + units sold in the run differs from their stock before it. */
