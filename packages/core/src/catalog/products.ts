@@ -236,6 +236,40 @@ export async function listProducts(deps: Deps, viewer: Viewer, input: ListProduc
   return pageOf(items, input.page, input.limit, total);
 }
 
+/**
+ * The ⌘K palette's products: the newest `limit` that staff find with `q`, as listProducts finds
+ * them, with what the palette shows. No count (a common word's first count reads the whole
+ * table): up to FEW_MATCHES matches are read through the text index and sorted, and only when
+ * there are more (a common word, dense in every part of the sort index) are the newest read off
+ * the sort index.
+ */
+export async function findProductsForPalette(deps: Deps, q: string, limit: number) {
+  const where = and(...(await listConditions(deps, asStaff, { q })));
+  // The sku shown for a product with one live variant (as toProductDto), read for the rows shown only.
+  const onlySku = (alias: string) => sql<string | null>`(select case when count(*) = 1 then min(v.sku) end from ${productVariants} v
+    where v.product_id = ${qualified(alias, products.id)} and v.archived_at is null)`;
+  const columns = { id: products.id, name: products.name, isActive: products.isActive, stock: products.stock, createdAt: products.createdAt };
+  const matches = deps.db.select(columns).from(products).where(where).limit(FEW_MATCHES + 1).as('matches');
+  const newest = deps.db
+    .select({ id: matches.id, name: matches.name, isActive: matches.isActive, stock: matches.stock, createdAt: matches.createdAt, matched: sql<number>`count(*) over ()`.as('matched') })
+    .from(matches)
+    .orderBy(desc(matches.createdAt), desc(matches.id))
+    .limit(limit)
+    .as('newest');
+  const few = await deps.db
+    .select({ id: newest.id, name: newest.name, isActive: newest.isActive, stock: newest.stock, sku: onlySku('newest'), matched: newest.matched })
+    .from(newest)
+    .orderBy(desc(newest.createdAt), desc(newest.id));
+  if (few.length === 0 || Number(few[0]!.matched) <= FEW_MATCHES) return few.map(({ matched: _matched, ...row }) => row);
+  const { createdAt: _createdAt, ...shown } = columns;
+  return deps.db
+    .select({ ...shown, sku: onlySku('products') })
+    .from(products)
+    .where(where)
+    .orderBy(...sortOrders.newest(products))
+    .limit(limit);
+}
+
 async function findProduct(db: Deps['db'] | Transaction, id: number): Promise<ProductRow | undefined> {
   const [row] = await db.select(productColumns).from(products).where(eq(products.id, id)).limit(1);
   return row;

@@ -1,6 +1,7 @@
-import { orderEvents, orderItems, orders, payments, users, type OrderStatus } from '@commerce/db';
-import { gte, sql } from 'drizzle-orm';
+import { orderEvents, orderItems, orders, payments, products, users, type OrderStatus } from '@commerce/db';
+import { eq, gte, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asStaff, listProducts } from '../catalog/products';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { createTestDeps, insertTestProduct, type TestDeps } from '../testing';
@@ -192,6 +193,31 @@ describe('searchEverything (the ⌘K palette)', () => {
       const found = await searchEverything(deps, { q, limit: 5 });
       expect(found.customers).toEqual([]);
       expect(found.orders).toEqual([]);
+    }
+  });
+
+  it('finds the products the list finds, newest first, among a few matches and among more than 2 000', async () => {
+    // 2 100 lanterns (more than the palette sorts from the text index), the newest written last,
+    // three of them lamps too.
+    await deps.db.execute(sql`
+      with made as (
+        insert into products (slug, name, price_cents, stock, created_at, updated_at)
+        select 'lantern-' || n, 'Lantern ' || n || case when n % 700 = 0 then ' lamp' else '' end, 100, 1,
+          now() + n * interval '1 minute', now()
+        from generate_series(1, 2100) n returning id)
+      insert into product_variants (product_id, title, sku, price_cents, stock)
+      select id, 'Default', 'LAN-' || id, 100, 1 from made`);
+    try {
+      const [lantern] = await deps.db.select({ id: products.id }).from(products).where(eq(products.slug, 'lantern-5'));
+      for (const q of ['lantern', 'lamp', `lan-${lantern!.id}`]) {
+        const listed = (await listProducts(deps, asStaff, { page: 1, limit: 5, q, sort: 'newest' })).items;
+        expect(listed.length).toBeGreaterThan(0);
+        const shown = listed.map(({ id, name, sku, isActive, stock }) => ({ id, name, sku, isActive, stock }));
+        expect((await searchEverything(deps, { q, limit: 5 })).products).toEqual(shown);
+      }
+    } finally {
+      await deps.db.execute(sql`delete from product_variants where product_id in (select id from products where slug like 'lantern-%')`);
+      await deps.db.delete(products).where(like(products.slug, 'lantern-%'));
     }
   });
 

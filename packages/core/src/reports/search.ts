@@ -1,6 +1,6 @@
 import { orders, users } from '@commerce/db';
 import { eq } from 'drizzle-orm';
-import { asStaff, listProducts } from '../catalog/products';
+import { findProductsForPalette } from '../catalog/products';
 import type { Deps } from '../deps';
 import { findCustomers } from './customers';
 import { findStaffOrders } from './orders';
@@ -22,7 +22,7 @@ export async function searchEverything(deps: Deps, { q, limit }: SearchEverythin
   const number = orderNumber(q);
   const page = { page: 1, limit };
   const [products, byCustomer, byNumber, customers] = await Promise.all([
-    listProducts(deps, asStaff, { ...page, q, sort: 'newest' }),
+    findProductsForPalette(deps, q, limit),
     number === undefined ? findStaffOrders(deps, { ...page, customer: q }) : undefined,
     number === undefined
       ? []
@@ -34,7 +34,7 @@ export async function searchEverything(deps: Deps, { q, limit }: SearchEverythin
     findCustomers(deps, { ...page, q }),
   ]);
   return {
-    products: products.items.map(({ id, name, sku, isActive, stock }) => ({ id, name, sku, isActive, stock })),
+    products,
     orders: byCustomer
       ? byCustomer.map(({ id, status, totalCents, currency, customer }) => ({ id, status, totalCents, currency, email: customer.email }))
       : byNumber,
