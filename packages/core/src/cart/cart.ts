@@ -63,21 +63,12 @@ export function unavailableReason(line: Pick<CartLine, 'quantity' | 'stock' | 'i
   return null;
 }
 
-/** What checkout takes from the cart when its body leaves it out (PUT /cart/coupon, PUT /cart/delivery). */
-export async function cartChoices(db: Db, userId: number) {
-  const [row] = await db
-    .select({ couponCode: carts.couponCode, shippingAddress: carts.shippingAddress, shippingMethodId: carts.shippingMethodId })
-    .from(carts)
-    .where(eq(carts.userId, userId));
-  return { couponCode: row?.couponCode ?? null, shippingAddress: row?.shippingAddress ?? null, shippingMethodId: row?.shippingMethodId ?? null };
-}
-
 /**
- * cartLines and cartChoices of one user in one round trip (a GET /cart reads nothing else when
- * the cart has no coupon or destination): the cart row left-joined to its lines, so a cart
- * without lines is one row with no line, and a user without a cart row no row at all.
+ * A user's cart lines and the choices checkout takes when its body leaves them out (PUT
+ * /cart/coupon, PUT /cart/delivery), in one round trip: the cart row left-joined to its lines,
+ * so a cart without lines is one row with no line, and a user without a cart row no row at all.
  */
-async function cartWithChoices(db: Db, userId: number) {
+export async function cartWithChoices(db: Db, userId: number) {
   const rows = await db
     .select({ ...lineColumns, couponCode: carts.couponCode, shippingAddress: carts.shippingAddress, shippingMethodId: carts.shippingMethodId })
     .from(carts)

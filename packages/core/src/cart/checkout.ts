@@ -8,7 +8,7 @@ import { submitOrder, writeOrder } from '../orders/create';
 import type { OrderDetailDto } from '../orders/schemas';
 import { lineUnavailable } from '../orders/stock';
 import type { Viewer } from '../viewer';
-import { cartChoices, cartLines, lockCart } from './cart';
+import { cartWithChoices, lockCart } from './cart';
 import type { CheckoutInput } from './schemas';
 
 /**
@@ -25,9 +25,8 @@ export async function checkout(deps: Deps, viewer: Viewer, input: CheckoutInput)
     write: async (tx) => {
       const cartId = await lockCart(tx, actor.userId, false);
       if (cartId === undefined) throw new AppError('CART_EMPTY', 'The cart is empty');
-      // The body's choices, else the cart's (the cart row is locked: they cannot change meanwhile);
-      // read with the lines, one round trip.
-      const [lines, stored] = await Promise.all([cartLines(tx, eq(carts.id, cartId)), cartChoices(tx, actor.userId)]);
+      // The body's choices, else the cart's (the cart row is locked: they cannot change meanwhile).
+      const { lines, choices: stored } = await cartWithChoices(tx, actor.userId);
       if (lines.length === 0) throw new AppError('CART_EMPTY', 'The cart is empty');
       const gone = lines.find((line) => line.archived || !line.isActive);
       if (gone) throw lineUnavailable(gone);

@@ -1,4 +1,4 @@
-import { productImages, productRatings, products, productVariants, type Transaction } from '@commerce/db';
+import { productImages, productRatings, products, productVariants, qualified, type Transaction } from '@commerce/db';
 import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type AnyColumn, type SQL, type Subquery } from 'drizzle-orm';
 import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
@@ -18,7 +18,6 @@ import {
   titleOf,
   toVariantDto,
   variantsAndImagesOf,
-  qualified,
   relatedJson,
   variantWriteError,
   visibleVariant,
@@ -160,9 +159,9 @@ export async function listConditions(deps: Deps, viewer: Viewer, input: ProductF
 
 const pageQuery = (deps: Deps, where: SQL | undefined) => deps.db.select(productColumns).from(products).where(where);
 
-/** The product columns of a subquery over products (its own, aliased), typed as the table's. */
-const columnsOf = (rows: Subquery) =>
-  Object.fromEntries(Object.keys(productColumns).map((key) => [key, (rows as unknown as Record<string, AnyColumn>)[key]])) as unknown as typeof productColumns;
+/** The columns `shape` names, as a subquery over products (its own, aliased) has them, typed as the table's. */
+const columnsOf = <T extends Record<string, AnyColumn> = typeof productColumns>(rows: Subquery, shape: T = productColumns as unknown as T) =>
+  Object.fromEntries(Object.keys(shape).map((key) => [key, (rows as unknown as Record<string, AnyColumn>)[key]])) as unknown as T;
 
 /**
  * A page of products with their live variants, images and rating, in one statement. The page
@@ -246,22 +245,23 @@ export async function listProducts(deps: Deps, viewer: Viewer, input: ListProduc
 export async function findProductsForPalette(deps: Deps, q: string, limit: number) {
   const where = and(...(await listConditions(deps, asStaff, { q })));
   // The sku shown for a product with one live variant (as toProductDto), read for the rows shown only.
-  const onlySku = (alias: string) => sql<string | null>`(select case when count(*) = 1 then min(v.sku) end from ${productVariants} v
-    where v.product_id = ${qualified(alias, products.id)} and v.archived_at is null)`;
-  const columns = { id: products.id, name: products.name, isActive: products.isActive, stock: products.stock, createdAt: products.createdAt };
-  const matches = deps.db.select(columns).from(products).where(where).limit(FEW_MATCHES + 1).as('matches');
+  const v = (column: AnyColumn) => qualified('v', column);
+  const onlySku = (alias: string) => sql<string | null>`(select case when count(*) = 1 then min(${v(productVariants.sku)}) end
+    from ${productVariants} v where ${v(productVariants.productId)} = ${qualified(alias, products.id)} and ${v(productVariants.archivedAt)} is null)`;
+  const shown = { id: products.id, name: products.name, isActive: products.isActive, stock: products.stock };
+  const sortable = { ...shown, createdAt: products.createdAt };
+  const matches = deps.db.select(sortable).from(products).where(where).limit(FEW_MATCHES + 1).as('matches');
   const newest = deps.db
-    .select({ id: matches.id, name: matches.name, isActive: matches.isActive, stock: matches.stock, createdAt: matches.createdAt, matched: sql<number>`count(*) over ()`.as('matched') })
+    .select({ ...columnsOf(matches, sortable), matched: sql<number>`count(*) over ()`.as('matched') })
     .from(matches)
     .orderBy(desc(matches.createdAt), desc(matches.id))
     .limit(limit)
     .as('newest');
   const few = await deps.db
-    .select({ id: newest.id, name: newest.name, isActive: newest.isActive, stock: newest.stock, sku: onlySku('newest'), matched: newest.matched })
+    .select({ ...columnsOf(newest, shown), sku: onlySku('newest'), matched: newest.matched })
     .from(newest)
     .orderBy(desc(newest.createdAt), desc(newest.id));
   if (few.length === 0 || Number(few[0]!.matched) <= FEW_MATCHES) return few.map(({ matched: _matched, ...row }) => row);
-  const { createdAt: _createdAt, ...shown } = columns;
   return deps.db
     .select({ ...shown, sku: onlySku('products') })
     .from(products)

@@ -1,4 +1,4 @@
-import { productImages, products, productVariants, type ProductOption, type Transaction } from '@commerce/db';
+import { productImages, products, productVariants, qualified, type ProductOption, type Transaction } from '@commerce/db';
 import { and, asc, eq, inArray, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
@@ -71,9 +71,6 @@ const imagesOf = (db: Db, productIds: number[]) =>
     .from(productImages)
     .where(inArray(productImages.productId, productIds))
     .orderBy(asc(productImages.position), asc(productImages.id));
-
-/** `alias.column`: drizzle leaves the columns of a one-table query unqualified, which a correlated subquery cannot be. */
-export const qualified = (alias: string, column: AnyColumn) => sql`${sql.identifier(alias)}.${sql.identifier(column.name)}`;
 
 /**
  * The live variants and the images of the product whose id is `productId`, in display order,

@@ -1,5 +1,5 @@
-import { orderEvents, orderItems, orders, type Database, type OrderStatus, type Transaction } from '@commerce/db';
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { orderEvents, orderItems, orders, qualified, type Database, type OrderStatus, type Transaction } from '@commerce/db';
+import { and, asc, desc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
 import { groupBy } from '../group-by';
@@ -56,20 +56,23 @@ type EventJson = { fromStatus: OrderStatus | null; toStatus: OrderStatus; actorU
  * and a pool connection.
  */
 export async function loadOrder(db: Db, id: number): Promise<OrderDetailDto | null> {
+  const i = (column: AnyColumn) => qualified('i', column);
+  const e = (column: AnyColumn) => qualified('e', column);
   const [row] = await db
     .select({
       order: orders,
       items: sql<Omit<ItemRow, 'orderId'>[]>`coalesce((
         select json_agg(json_build_object(
-          'productId', i.product_id, 'variantId', i.variant_id, 'name', i.name, 'variantTitle', i.variant_title,
-          'sku', i.sku, 'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents,
-          'lineTotalCents', i.line_total_cents, 'discountCents', i.discount_cents, 'taxCents', i.tax_cents
-        ) order by i.id) from ${orderItems} i where i.order_id = ${id}), '[]')`,
+          'productId', ${i(orderItems.productId)}, 'variantId', ${i(orderItems.variantId)}, 'name', ${i(orderItems.name)},
+          'variantTitle', ${i(orderItems.variantTitle)}, 'sku', ${i(orderItems.sku)}, 'quantity', ${i(orderItems.quantity)},
+          'unitPriceCents', ${i(orderItems.unitPriceCents)}, 'lineTotalCents', ${i(orderItems.lineTotalCents)},
+          'discountCents', ${i(orderItems.discountCents)}, 'taxCents', ${i(orderItems.taxCents)}
+        ) order by ${i(orderItems.id)}) from ${orderItems} i where ${i(orderItems.orderId)} = ${id}), '[]')`,
       events: sql<EventJson[]>`coalesce((
         select json_agg(json_build_object(
-          'fromStatus', e.from_status, 'toStatus', e.to_status, 'actorUserId', e.actor_user_id,
-          'actorKind', e.actor_kind, 'note', e.note, 'createdAt', e.created_at
-        ) order by e.created_at, e.id) from ${orderEvents} e where e.order_id = ${id}), '[]')`,
+          'fromStatus', ${e(orderEvents.fromStatus)}, 'toStatus', ${e(orderEvents.toStatus)}, 'actorUserId', ${e(orderEvents.actorUserId)},
+          'actorKind', ${e(orderEvents.actorKind)}, 'note', ${e(orderEvents.note)}, 'createdAt', ${e(orderEvents.createdAt)}
+        ) order by ${e(orderEvents.createdAt)}, ${e(orderEvents.id)}) from ${orderEvents} e where ${e(orderEvents.orderId)} = ${id}), '[]')`,
     })
     .from(orders)
     .where(eq(orders.id, id));
