@@ -28,12 +28,16 @@ const setRole = (userId: number, role: 'admin' | 'staff' | 'customer') =>
 
 describe('PUT /api/auth/me', () => {
   it('changes the name; blank or null clears it; bounded', async () => {
-    const { token } = await register();
+    const { email, token } = await register();
+    // Another session of the user, resolved (and cached, name and all) before the change.
+    const other = (await login(email)).body.token as string;
+    expect((await me(other)).body.name).toBe('Grace Hopper');
     let res = await server.request('PUT', '/api/auth/me', { token, body: { name: '  Ada  ' } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'Ada', role: 'customer' });
     expect(res.body).not.toHaveProperty('passwordHash');
     expect((await me(token)).body.name).toBe('Ada');
+    expect((await me(other)).body.name).toBe('Ada');
     res = await server.request('PUT', '/api/auth/me', { token, body: { name: '' } });
     expect(res.body.name).toBeNull();
     res = await server.request('PUT', '/api/auth/me', { token, body: { name: 'Ada', role: 'admin', email: 'x@example.test' } });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDb, products, productVariants, type DbHandle } from '@commerce/db';
+import { createDb, products, productVariants, users, type DbHandle, type UserRole } from '@commerce/db';
+import { eq } from 'drizzle-orm';
 import { createTestDatabase } from '@commerce/db/testing';
 import { createRedisClient, MemoryCache } from './cache';
 import { systemClock, type Clock } from './clock';
@@ -12,6 +13,7 @@ import { LocalMediaStorage } from './media/local';
 import { OfflinePaymentProvider } from './payments/offline';
 import type { MediaStorage } from './media/storage';
 import { paymentDeps } from './payments/order-payments';
+import type { Viewer } from './viewer';
 import type { PaymentProvider } from './payments/provider';
 
 export interface TestDepsOptions {
@@ -140,6 +142,13 @@ export async function insertTestProduct(
     )
     .returning({ id: productVariants.id });
   return { id: product!.id, variantIds: rows.map((r) => r.id) };
+}
+
+/** The viewer a session of `userId` resolves to, as `role`, with the user's profile as the database has it now. */
+export async function expectedViewer(db: Deps['db'], userId: number, role: UserRole): Promise<Viewer> {
+  const [user] = await db.select({ email: users.email, name: users.name, createdAt: users.createdAt }).from(users).where(eq(users.id, userId));
+  if (!user) throw new Error(`no user ${userId}`);
+  return { userId, role, profile: { email: user.email, name: user.name, createdAt: user.createdAt.toISOString() } };
 }
 
 export * from './media/test-images';

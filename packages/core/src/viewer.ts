@@ -7,7 +7,16 @@ export type Viewer = {
   role: UserRole;
   /** The client's address, from the request (the audit trail records it). */
   ip?: string | undefined;
+  /** The user as their session was resolved: GET /auth/me answers from it without a query. */
+  profile?: ViewerProfile | undefined;
 } | null;
+
+export interface ViewerProfile {
+  email: string;
+  name: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+}
 
 /** The signed-in caller's user id; an anonymous caller is refused (401). */
 export function signedInUserId(viewer: Viewer, message = 'Sign in first'): number {

@@ -17,7 +17,12 @@ const WRONG_PASSWORD = 'The password is wrong';
 /** PUT /api/auth/me: the name (null clears it). */
 export async function updateProfile(deps: Deps, viewer: Viewer, input: UpdateProfileInput): Promise<UserDto> {
   const userId = signedInUserId(viewer, SIGNED_OUT);
-  const [user] = await deps.db.update(users).set({ name: input.name }).where(eq(users.id, userId)).returning(publicUserColumns);
+  const user = await transaction(deps, async (tx) => {
+    const [updated] = await tx.update(users).set({ name: input.name }).where(eq(users.id, userId)).returning(publicUserColumns);
+    // Sessions carry the name (GET /auth/me answers from them): every cached one goes.
+    if (updated) forgetUserSessionsAfterCommit(deps, tx, userId);
+    return updated;
+  });
   if (!user) throw new AppError('UNAUTHORIZED', SIGNED_OUT);
   return toUserDto(user);
 }

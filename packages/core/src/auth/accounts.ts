@@ -95,6 +95,8 @@ export async function logout(deps: Deps, token: string): Promise<{ success: true
 
 export async function getMe(deps: Deps, viewer: Viewer): Promise<UserDto> {
   if (!viewer) throw new AppError('UNAUTHORIZED', SIGNED_OUT);
+  // Resolved with the session (and dropped from its cache by every change to it): no query.
+  if (viewer.profile) return { id: viewer.userId, role: viewer.role, ...viewer.profile };
   const [user] = await deps.db.select(publicUserColumns).from(users).where(eq(users.id, viewer.userId));
   if (!user) throw new AppError('UNAUTHORIZED', SIGNED_OUT);
   return toUserDto(user);

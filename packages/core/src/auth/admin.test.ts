@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { createTestDeps } from '../testing';
+import { createTestDeps, expectedViewer } from '../testing';
 import { login, register } from './accounts';
 import { ensureAdmin, ensureAdminWarning } from './admin';
 import { resolveViewer } from './sessions';
@@ -52,7 +52,7 @@ describe('ensureAdmin in bootstrap mode (start-up, seed, setup)', () => {
     const result = await ensureAdmin(deps, ' SQUATTER@example.test ', 'configured admin pw', 'bootstrap');
     expect(result).toEqual({ outcome: 'not-admin', email, userId: user.id, role: 'customer' });
     expect(await roleOf(email)).toBe('customer');
-    expect(await resolveViewer(deps, token)).toEqual({ userId: user.id, role: 'customer' });
+    expect(await resolveViewer(deps, token)).toEqual(await expectedViewer(deps.db, user.id, 'customer'));
     expect(await canLogin(email, 'squatter pw 1')).toBe(true);
     expect(await canLogin(email, 'configured admin pw')).toBe(false);
     const warning = ensureAdminWarning(result);
@@ -100,14 +100,14 @@ describe('ensureAdmin in explicit mode (cli create-admin)', () => {
       userId: created.userId,
     });
     // idempotent: nobody was signed out
-    expect(await resolveViewer(deps, token)).toEqual({ userId: created.userId, role: 'admin' });
+    expect(await resolveViewer(deps, token)).toEqual(await expectedViewer(deps.db, created.userId, 'admin'));
   });
 
   it('promotes an existing user, sets the given password and revokes their sessions, cached ones too', async () => {
     const email = 'promoted@example.test';
     const { token, user } = await register(deps, { email, password: 'their own pw', name: null }, meta);
     // cached now: the revocation must reach the cache, not just the database
-    expect(await resolveViewer(deps, token)).toEqual({ userId: user.id, role: 'customer' });
+    expect(await resolveViewer(deps, token)).toEqual(await expectedViewer(deps.db, user.id, 'customer'));
     const result = await ensureAdmin(deps, ' PROMOTED@example.test ', 'operator chosen pw', 'explicit');
     expect(result).toEqual({ outcome: 'promoted', email, userId: user.id, previousRole: 'customer' });
     expect(ensureAdminWarning(result)).toBeNull();
@@ -121,7 +121,7 @@ describe('ensureAdmin in explicit mode (cli create-admin)', () => {
     const email = 'reset@example.test';
     const created = await ensureAdmin(deps, email, 'forgotten password', 'bootstrap');
     const { token } = await login(deps, { email, password: 'forgotten password' }, meta);
-    expect(await resolveViewer(deps, token)).toEqual({ userId: created.userId, role: 'admin' });
+    expect(await resolveViewer(deps, token)).toEqual(await expectedViewer(deps.db, created.userId, 'admin'));
     const reset = await ensureAdmin(deps, email, 'a brand new password', 'explicit');
     expect(reset).toEqual({ outcome: 'password-reset', email, userId: created.userId });
     expect(await resolveViewer(deps, token)).toBeNull();

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { generateIdFromEntropySize } from 'lucia';
 import type { Deps } from '../deps';
 import { afterCommit } from '../transaction';
-import type { Viewer } from '../viewer';
+import type { Viewer, ViewerProfile } from '../viewer';
 import { luciaFor } from './lucia';
 
 // lucia's tokens are 40 base32 characters; anything far from that never reaches the database.
@@ -20,6 +20,8 @@ const SESSION_EPOCH_KEY = 'session:epoch';
 interface CachedSession {
   userId: number;
   role: UserRole;
+  /** Absent from entries written before it was cached; a change to it drops the user's entries. */
+  profile?: ViewerProfile;
   expiresAt: number;
 }
 
@@ -52,17 +54,18 @@ export async function resolveViewer(deps: Deps, token: string, onExtended?: OnSe
   if (caching) {
     const [hit, epoch] = await deps.cache.mget([key, SESSION_EPOCH_KEY]).catch(() => [null, null]);
     const cached = parseCached(hit);
-    if (cached && cached.expiresAt > deps.clock.now().getTime()) return { userId: cached.userId, role: cached.role };
+    if (cached && cached.expiresAt > deps.clock.now().getTime()) return { userId: cached.userId, role: cached.role, profile: cached.profile };
     epochBefore = epoch ?? null;
   }
   // lucia deletes expired sessions and slides the expiry of those past half their life.
   const { session, user } = await lucia(deps).validateSession(sessionIdOf(token));
   if (!session) return null;
   if (session.fresh) onExtended?.(session.expiresAt);
+  const profile = { email: user.email, name: user.name, createdAt: user.createdAt.toISOString() };
   if (caching) {
-    await remember(deps, key, { userId: user.id, role: user.role, expiresAt: session.expiresAt.getTime() }, epochBefore);
+    await remember(deps, key, { userId: user.id, role: user.role, profile, expiresAt: session.expiresAt.getTime() }, epochBefore);
   }
-  return { userId: user.id, role: user.role };
+  return { userId: user.id, role: user.role, profile };
 }
 
 function parseCached(value: string | null | undefined): CachedSession | null {
@@ -95,8 +98,8 @@ async function forgetKeys(deps: Deps, keys: string[]): Promise<void> {
 }
 
 /**
- * Drops every cached session of a user once `tx` commits (after a role change, say), so the
- * change reaches their very next request. Sessions deleted in `tx` are no longer found in the
+ * Drops every cached session of a user once `tx` commits (after a role or name change, say), so
+ * the change reaches their very next request. Sessions deleted in `tx` are no longer found in the
  * database then: pass the ids revokeUserSessions answered.
  */
 export function forgetUserSessionsAfterCommit(deps: Deps, tx: Transaction, userId: number, revokedSessionIds: string[] = []): void {
