@@ -77,14 +77,15 @@ function run(target: Target, connections: number, seconds: number): Promise<auto
   });
 }
 
-/** Warms the target up (result discarded), then measures it for a fixed time. */
-export async function measure(target: Target, settings: LoadSettings): Promise<LoadResult> {
+/** Warms the target up (result discarded), then measures it for a fixed time; `onMeasuring` runs between the two. */
+export async function measure(target: Target, settings: LoadSettings, onMeasuring?: () => void): Promise<LoadResult> {
   assertLocal(target.origin);
   const connections = Math.min(Math.max(1, Math.floor(settings.connections)), MAX_CONNECTIONS);
   const warmup = Math.min(Math.max(0, settings.warmupSeconds), MAX_SECONDS);
   const duration = Math.min(Math.max(1, settings.durationSeconds), MAX_SECONDS);
 
   if (warmup > 0) await run(target, connections, warmup);
+  onMeasuring?.();
   const result = await run(target, connections, duration);
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0]),

@@ -18,6 +18,7 @@ import { startBareFastify, startNodeHttp, type Listening } from './floors';
 import { measureCeiling, pgbenchAvailable, prepareCeiling } from './ceiling';
 import { measure, type LoadSettings, type Step, type Target } from './load';
 import { formatMarkdown, formatTable, fromLoad, writeResults, type Row } from './report';
+import { boundOf, cpuBetween, sampleCpu, settle } from './cpu';
 import { catalogShapes, paletteQueries } from './shapes';
 import { checkConservation, drainOutbox, startStore, type Buyer, type Store } from './store';
 import { measureTransactionHelper } from './structure';
@@ -97,9 +98,22 @@ interface Scenario {
   after?: () => Promise<void>;
 }
 
+/** Longest wait for the machine to go quiet before a row. */
+const SETTLE_LIMIT_MS = quick ? 3_000 : 10_000;
+let settledMs = 0;
+
+/** The server process behind each origin, whose CPU a row reads. */
+const serverPids = new Map<string, number>();
+
 async function measureRow(scenario: Scenario): Promise<Row> {
-  const result = await measure(scenario.target, scenario.settings);
+  settledMs += await settle(SETTLE_LIMIT_MS);
+  const pid = serverPids.get(scenario.target.origin);
+  let before: ReturnType<typeof sampleCpu> = null;
+  const result = await measure(scenario.target, scenario.settings, () => {
+    before = sampleCpu(pid);
+  });
   const row = fromLoad(scenario.name, scenario.group, scenario.unit ?? 'req', result, scenario.perSequence);
+  row.cpu = cpuBetween(before, sampleCpu(pid), result.requests / (scenario.perSequence ?? 1));
   log(`${scenario.name}: ${Math.round(row.okRps)} ${row.unit}/s (2xx), p99 ${result.p99} ms`);
   const unexpected = Object.entries(result.statusCodes).filter(
     ([code]) => !code.startsWith('2') && !(scenario.expected ?? []).includes(Number(code)),
@@ -124,10 +138,14 @@ function held(row: Row | undefined, ceiling: Row | undefined, target: { ratio?: 
   if (target.p99 !== undefined) parts.push(row.p99 !== null && row.p99 <= target.p99);
   row.target = target.text;
   row.met = parts.every(Boolean);
+  if (!row.met && row.cpu) row.bound = boundOf(row.cpu, unitOf(row));
 }
+
+const unitOf = (row: Row) => (row.unit === 'req' ? 'request' : row.unit.replace(/s$/, ''));
 
 async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; notes: string[] }> {
   const { cached, uncached, buyers } = store;
+  serverPids.set(cached.url, cached.pid).set(uncached.url, uncached.pid);
   const notes: string[] = [];
   const floors: Listening[] = [];
   const rows: Row[] = [];
@@ -345,6 +363,10 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
   return { rows, floors, notes };
 }
 
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+/** A server's peak RSS, split into anonymous memory (V8 heap and native allocations) and mapped files. */
+const peakOf = ({ rss }: Store['cached']) => `${mb(rss.maxBytes)}: ${mb(rss.peak.anonBytes)} anonymous, ${mb(rss.peak.fileBytes)} file-backed`;
+
 async function main(): Promise<number> {
   const watchdog = setTimeout(() => {
     console.error(`[bench] run exceeded ${RUN_LIMIT_MS / 1000} s; stopping`);
@@ -375,8 +397,10 @@ async function main(): Promise<number> {
   const notes = [
     ...outcome.notes,
     `${startedAt.toISOString()}, ${quick ? 'quick' : 'full'} run; ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}; load average at the end ${loadavg().map((n) => n.toFixed(2)).join(' ')} (other work on the machine moves every absolute figure; read the shares)`,
+    `before each row the bench waited for the machine to go quiet (under 0.25 cores busy, at most ${SETTLE_LIMIT_MS / 1000} s): ${(settledMs / 1000).toFixed(1)} s in all`,
+    `CPU per answer and cores busy come from /proc over each row's measured window (the load generator is this process, autocannon in it); a target not met names the resource that bound it`,
     `${PRODUCTS} products; reads and orders at ${READS.connections} connections, uncached list and search at ${UNCACHED.connections}; ${READS.warmupSeconds} s warm-up + ${READS.durationSeconds} s each; ${store.buyers.length} buyers, one per connection`,
-    `server: ${store.cached.mode === 'compiled' ? 'compiled JavaScript (apps/server/dist)' : 'TypeScript through tsx (run `pnpm --filter @commerce/server build` for the production build)'}, started and listening in ${Math.round(store.cached.startMs)} ms; RSS at most ${rssMb.toFixed(0)} MB (cached server ${(store.cached.rss.maxBytes / 2 ** 20).toFixed(0)} MB, uncached ${(store.uncached.rss.maxBytes / 2 ** 20).toFixed(0)} MB, ${store.cached.rss.samples + store.uncached.rss.samples} samples)`,
+    `server: ${store.cached.mode === 'compiled' ? 'compiled JavaScript (apps/server/dist)' : 'TypeScript through tsx (run `pnpm --filter @commerce/server build` for the production build)'}, started and listening in ${Math.round(store.cached.startMs)} ms; RSS at most ${rssMb.toFixed(0)} MB (cached server ${peakOf(store.cached)}, uncached ${peakOf(store.uncached)}; ${store.cached.rss.samples + store.uncached.rss.samples} samples)`,
     conservation
       ? `stock conservation: ${conservation.variants} variants, ${conservation.unitsSold} units sold in the run, ${conservation.broken} where stock + sold ≠ stock before; ${conservation.productTotalsOff} ordered products whose total is off`
       : 'stock conservation: not checked (the run stopped early)',

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { CpuUse } from './cpu';
 import type { LoadResult } from './load';
 
 /** One measured row: a scenario of the store, or a ceiling. */
@@ -20,6 +21,9 @@ export interface Row {
   /** The target this row is held to, in words, and whether it was met. */
   target?: string;
   met?: boolean;
+  /** Where the CPU went while it ran, and for a target not met, what bounds it (from that reading). */
+  cpu?: CpuUse | null;
+  bound?: string;
 }
 
 export const fromLoad = (name: string, group: string, unit: string, result: LoadResult, perSequence = 1): Row => ({
@@ -50,10 +54,11 @@ function cells(row: Row): string[] {
     row.ratio === undefined ? '' : `${row.ratio.toFixed(2)} of ${row.ceiling}`,
     row.target === undefined ? '' : `${row.met ? 'met' : 'NOT met'}: ${row.target}`,
     [codes, row.errors ? `errors×${row.errors}` : ''].filter(Boolean).join(' '),
+    row.bound ?? '',
   ];
 }
 
-const HEADER = ['scenario', 'per second (2xx)', 'p50 ms', 'p99 ms', 'share of ceiling', 'target', 'non-2xx'];
+const HEADER = ['scenario', 'per second (2xx)', 'p50 ms', 'p99 ms', 'share of ceiling', 'target', 'non-2xx', 'bound (measured in the run)'];
 
 export function formatTable(rows: Row[]): string {
   const body = rows.map(cells);

@@ -21,15 +21,20 @@ export interface ServerProcess {
 /** Samples a process's resident memory (VmRSS) at a fixed interval while it runs. */
 export class RssSampler {
   maxBytes = 0;
+  /** At the peak: anonymous memory (the V8 heap, native allocations) and file-backed pages (the binary, mapped libraries). */
+  peak = { anonBytes: 0, fileBytes: 0 };
   lastBytes = 0;
   samples = 0;
   private timer: NodeJS.Timeout | undefined;
   constructor(private readonly pid: number) {}
   sample(): void {
     try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
-      if (!match) return;
-      this.lastBytes = Number(match[1]) * 1024;
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+      const rss = kb('VmRSS');
+      if (Number.isNaN(rss)) return;
+      this.lastBytes = rss;
+      if (rss > this.maxBytes) this.peak = { anonBytes: kb('RssAnon'), fileBytes: kb('RssFile') + kb('RssShmem') };
       this.maxBytes = Math.max(this.maxBytes, this.lastBytes);
       this.samples += 1;
     } catch {
