@@ -86,8 +86,8 @@ export function cpuBetween(before: Sample | null, after: Sample | null, answers:
 
 /** A process of Node runs JavaScript on one thread: past this, the server's thread is the wall. */
 const SERVER_SATURATED = 0.85;
-/** Past this share of all cores busy, the machine is the wall, whoever uses it. */
-const MACHINE_SATURATED = 0.85;
+/** Past this share of all cores busy, the machine is the wall, whoever uses it (scheduling gaps keep a saturated machine under 100 %). */
+const MACHINE_SATURATED = 0.75;
 
 /** What stopped a row, in words, from its CPU readings. */
 export function boundOf(use: CpuUse, unit: string): string {

@@ -3,7 +3,7 @@
 // `ceiling` is the bench's node:http row (the 10-product page), so a share can be read in the same run.
 // `lists` and `searches` drive the uncached server at 100 000 products and 10 connections through
 // the bench's 200 shapes, then request every shape from 10 workers and print the slowest ones.
-import { readFileSync } from 'node:fs';
+import { boundOf, cpuBetween, sampleCpu } from './cpu';
 import { startNodeHttp } from './floors';
 import { measure, type Step } from './load';
 import { catalogShapes } from './shapes';
@@ -54,22 +54,19 @@ const connections = Number(process.env.CONN ?? (catalog ? 10 : 50));
 const settings = { connections, warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) };
 const page = await (await fetch(`${store.cached.url}/api/products?limit=10`)).text();
 const nodeHttp = await startNodeHttp(page);
-// A server's CPU time (user + system, in clock ticks of 10 ms) per answer: unlike req/s, it
-// barely moves with what else the machine runs. Warm-up included on both sides.
-const cpuTicks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-};
 for (const name of scenarios) {
   const server = isCatalog(name) ? store.uncached : store.cached;
   const ceiling = name === 'ceiling';
   const target = ceiling ? { origin: nodeHttp.url, steps: [{ path: '/' }] } : { origin: server.url, steps: [steps[name]!] };
-  const before = cpuTicks(server.pid);
-  const result = await measure(target, settings);
-  const answers = result.requests * (1 + settings.warmupSeconds / settings.durationSeconds);
+  // CPU time per answer barely moves with what else the machine runs, unlike req/s.
+  let before: ReturnType<typeof sampleCpu> = null;
+  const result = await measure(target, settings, () => {
+    before = sampleCpu(server.pid);
+  });
+  const use = cpuBetween(before, sampleCpu(server.pid), result.requests);
   // The ceiling runs in this process, beside the load generator: its CPU time is not its own.
-  const cpu = ceiling ? '' : `server cpu ${(((cpuTicks(server.pid) - before) * 10) / answers).toFixed(2)} ms/answer`;
-  console.log(name, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, cpu, JSON.stringify(result.statusCodes));
+  const cpu = ceiling || !use ? '' : boundOf(use, 'answer');
+  console.log(name, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes), cpu);
 }
 console.log(`server RSS at most ${Math.round(store.cached.rss.maxBytes / 2 ** 20)} MB (cached), ${Math.round(store.uncached.rss.maxBytes / 2 ** 20)} MB (uncached)`);
 await nodeHttp.close();

@@ -3,7 +3,7 @@ import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL, type Subquery } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -168,6 +168,10 @@ function isAlive(pid: number): boolean {
 
 /** `alias.column`: drizzle leaves the columns of a one-table query unqualified, which a correlated subquery cannot be. */
 export const qualified = (alias: string, column: AnyColumn) => sql`${sql.identifier(alias)}.${sql.identifier(column.name)}`;
+
+/** The columns `shape` names, as a subquery selected with that shape has them, typed as the table's. */
+export const columnsOf = <T extends Record<string, unknown>>(rows: Subquery, shape: T) =>
+  Object.fromEntries(Object.keys(shape).map((key) => [key, (rows as unknown as Record<string, AnyColumn>)[key]])) as unknown as T;
 
 /** Rows of a raw query: postgres.js answers an array, PGlite an object with `rows`. */
 export async function queryRows<T extends Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {

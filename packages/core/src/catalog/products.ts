@@ -1,4 +1,4 @@
-import { productImages, productRatings, products, productVariants, qualified, type Transaction } from '@commerce/db';
+import { productImages, productRatings, products, productVariants, qualified, columnsOf, type Transaction } from '@commerce/db';
 import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, sql, type AnyColumn, type SQL, type Subquery } from 'drizzle-orm';
 import { recordChange, type Actor } from '../audit';
 import type { Deps } from '../deps';
@@ -159,10 +159,6 @@ export async function listConditions(deps: Deps, viewer: Viewer, input: ProductF
 
 const pageQuery = (deps: Deps, where: SQL | undefined) => deps.db.select(productColumns).from(products).where(where);
 
-/** The columns `shape` names, as a subquery over products (its own, aliased) has them, typed as the table's. */
-const columnsOf = <T extends Record<string, AnyColumn> = typeof productColumns>(rows: Subquery, shape: T = productColumns as unknown as T) =>
-  Object.fromEntries(Object.keys(shape).map((key) => [key, (rows as unknown as Record<string, AnyColumn>)[key]])) as unknown as T;
-
 /**
  * A page of products with their live variants, images and rating, in one statement. The page
  * is chosen in a subquery (its LIMIT keeps it one), so the related rows are read for its rows
@@ -170,7 +166,7 @@ const columnsOf = <T extends Record<string, AnyColumn> = typeof productColumns>(
  */
 function withRelated(deps: Deps, page: { as(alias: 'page'): Subquery }, sort: ListProductsInput['sort']) {
   const rows = page.as('page');
-  const columns = columnsOf(rows);
+  const columns = columnsOf(rows, productColumns);
   const id = qualified('page', products.id);
   const related = relatedJson(id);
   return deps.db
@@ -207,7 +203,7 @@ export async function productListQueries(deps: Deps, viewer: Viewer, input: List
       pageOfFewMatches: withRelated(
         deps,
         deps.db
-          .select(columnsOf(matches))
+          .select(columnsOf(matches, productColumns))
           .from(matches)
           .orderBy(...sortOrders[input.sort](matches))
           .limit(input.limit)

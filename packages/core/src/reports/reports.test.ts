@@ -122,6 +122,48 @@ describe('listStaffOrders', () => {
     expect((await listStaffOrders(deps, { page: 2, limit: 5 })).items).toHaveLength(4);
   });
 
+  it('pages a customer search alike whether few people match (read person by person) or many (orders walked newest first)', async () => {
+    // 600 people, each with a paid and a pending order at the same moment (the id breaks the tie).
+    const since = at('2026-04-01T00:00:00Z');
+    await deps.db.execute(sql`
+      with people as (
+        insert into users (email, name, password_hash, created_at)
+        select 'crowd-' || n || '@example.test', 'Crowd ' || n, 'x', ${since.toISOString()}::timestamptz + n * interval '1 second'
+        from generate_series(1, 600) n returning id, created_at)
+      insert into orders (user_id, status, subtotal_cents, total_cents, currency, created_at, updated_at)
+      select id, s, 100, 100, 'USD', created_at, created_at from people, unnest(array['paid', 'pending']::order_status[]) s`);
+    // And crowd-1 the 30 newest besides: pages past the first need more than a page of one person's orders.
+    await deps.db.execute(sql`
+      insert into orders (user_id, status, subtotal_cents, total_cents, currency, created_at, updated_at)
+      select u.id, 'paid', 100, 100, 'USD', ${since.toISOString()}::timestamptz + interval '1 hour' + n * interval '1 second', now()
+      from users u, generate_series(1, 30) n where u.email = 'crowd-1@example.test'`);
+    try {
+      // 'crowd-1' matches 111 people (1, 10–19, 100–199), 'crowd' all 600.
+      for (const customer of ['crowd-1', 'crowd']) {
+        for (const status of [undefined, 'paid'] as const) {
+          const pattern = `%${customer}%`;
+          const expected = (
+            await deps.db
+              .select({ id: orders.id })
+              .from(orders)
+              .innerJoin(users, eq(users.id, orders.userId))
+              .where(sql`${users.email} ilike ${pattern} ${status ? sql`and ${orders.status} = ${status}` : sql``}`)
+              .orderBy(sql`${orders.createdAt} desc`, sql`${orders.id} desc`)
+          ).map((row) => row.id);
+          for (const page of [1, 2, 4, 30]) {
+            const found = await listStaffOrders(deps, { page, limit: 7, customer, ...(status && { status }) });
+            expect(found.items.map((o) => o.id)).toEqual(expected.slice((page - 1) * 7, page * 7));
+            expect(found.total).toBe(expected.length);
+          }
+        }
+      }
+      expect((await listStaffOrders(deps, { page: 1, limit: 7, customer: 'nobody-matches-this' })).items).toEqual([]);
+    } finally {
+      await deps.db.delete(orders).where(gte(orders.createdAt, since));
+      await deps.db.delete(users).where(gte(users.createdAt, since));
+    }
+  });
+
   it('counts the units on each order', async () => {
     const id = await order(bob, 'pending', 3000, at('2026-03-18T04:00:00Z'));
     await deps.db.insert(orderItems).values([
