@@ -1,5 +1,5 @@
 // Profiling aid (not part of `pnpm bench`): scenarios against a server started with --cpu-prof.
-//   PROF=/tmp/prof SCENARIO=me,cart,ceiling npx tsx src/probe.ts   (any of me|cart|order|hot|trpc|lists|searches|ceiling, in order)
+//   PROF=/tmp/prof SCENARIO=me,cart,ceiling npx tsx src/probe.ts   (any of list|me|cart|order|hot|trpc|lists|searches|ceiling, in order)
 // `ceiling` is the bench's node:http row (the 10-product page), so a share can be read in the same run.
 // `lists` and `searches` drive the uncached server at 100 000 products and 10 connections through
 // the bench's 200 shapes, then request every shape from 10 workers and print the slowest ones.
@@ -42,6 +42,7 @@ function orderOf(pick: () => number): Step {
   };
 }
 const steps: Record<string, Step> = {
+  list: { path: '/api/products?limit=10' },
   me: { path: '/api/auth/me', setup: signedIn },
   cart: { path: '/api/cart', setup: signedIn },
   trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
