@@ -29,6 +29,22 @@ async function order(userId: number, status: OrderStatus, totalCents: number, cr
   return row!.id;
 }
 
+/**
+ * `count` people (`zed-1@example.test`, "Zed 1", …) signed up a second apart from `since`, each
+ * with one order per status in `statuses`, placed `after` they signed up.
+ */
+async function peopleWithOrders(name: string, count: number, since: Date, statuses: OrderStatus[], after = '0 seconds') {
+  const each = sql.join(statuses.map((status) => sql`${status}`), sql`, `);
+  await deps.db.execute(sql`
+    with people as (
+      insert into users (email, name, password_hash, created_at)
+      select ${name.toLowerCase()} || '-' || n || '@example.test', ${name} || ' ' || n, 'x', ${since.toISOString()}::timestamptz + n * interval '1 second'
+      from generate_series(1, ${count}::int) n returning id, created_at)
+    insert into orders (user_id, status, subtotal_cents, total_cents, currency, created_at, updated_at)
+    select id, s, 100, 100, 'USD', created_at + ${after}::interval, created_at + ${after}::interval
+    from people, unnest(array[${each}]::order_status[]) s`);
+}
+
 beforeAll(async () => {
   t = await createTestDeps({ clock: { now: () => now } });
   deps = t.deps;
@@ -125,13 +141,7 @@ describe('listStaffOrders', () => {
   it('pages a customer search alike whether few people match (read person by person) or many (orders walked newest first)', async () => {
     // 600 people, each with a paid and a pending order at the same moment (the id breaks the tie).
     const since = at('2026-04-01T00:00:00Z');
-    await deps.db.execute(sql`
-      with people as (
-        insert into users (email, name, password_hash, created_at)
-        select 'crowd-' || n || '@example.test', 'Crowd ' || n, 'x', ${since.toISOString()}::timestamptz + n * interval '1 second'
-        from generate_series(1, 600) n returning id, created_at)
-      insert into orders (user_id, status, subtotal_cents, total_cents, currency, created_at, updated_at)
-      select id, s, 100, 100, 'USD', created_at, created_at from people, unnest(array['paid', 'pending']::order_status[]) s`);
+    await peopleWithOrders('Crowd', 600, since, ['paid', 'pending']);
     // And crowd-1 the 30 newest besides: pages past the first need more than a page of one person's orders.
     await deps.db.execute(sql`
       insert into orders (user_id, status, subtotal_cents, total_cents, currency, created_at, updated_at)
@@ -266,13 +276,7 @@ describe('searchEverything (the ⌘K palette)', () => {
   it('still finds people and orders older than the 2 000 newest, newest first', async () => {
     // 2 000 newer people, each with a newer order: alice and her orders are far from the newest.
     const since = at('2026-03-01T00:00:00Z');
-    await deps.db.execute(sql`
-      with people as (
-        insert into users (email, name, password_hash, created_at)
-        select 'zed-' || n || '@example.test', 'Zed ' || n, 'x', ${since.toISOString()}::timestamptz + n * interval '1 second'
-        from generate_series(1, 2000) n returning id, created_at)
-      insert into orders (user_id, status, subtotal_cents, total_cents, currency, created_at, updated_at)
-      select id, 'paid', 100, 100, 'USD', created_at + interval '30 days', created_at + interval '30 days' from people`);
+    await peopleWithOrders('Zed', 2000, since, ['paid'], '30 days');
     try {
       const found = await searchEverything(deps, { q: 'alice', limit: 5 });
       expect(found.customers.map((c) => c.id)).toEqual([alice]);
