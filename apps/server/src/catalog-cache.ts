@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
  * Anonymous catalog reads served from the cache before the tRPC/OpenAPI adapters run: a hit
- * is one cache round trip (MGET of the catalog version and the page) and a string write.
+ * is one cache round trip (MGET of the catalog version and the page) and a write of its bytes.
  *
  * An entry is `<version>\n<response body>`. It is only served while the catalog version still
  * equals the one it was built at, and that version is read before the database on a miss, so
@@ -20,6 +20,7 @@ declare module 'fastify' {
 }
 
 const MAX_KEY_LENGTH = 1024;
+const NEWLINE = 0x0a;
 const PAGE_KEY_PREFIX = 'catalog:page:';
 
 /** The query parameters each cached path reads; any other parameter changes nothing in the answer. */
@@ -71,16 +72,18 @@ export function registerCatalogCache(app: FastifyInstance, { cache, ttlSeconds, 
     const key = catalogCacheKey(req);
     if (!key) return;
     try {
-      const [current, entry] = await cache.mget([CATALOG_VERSION_KEY, key]);
-      if (current != null && entry?.startsWith(current) && entry.charCodeAt(current.length) === 10) {
+      // Bytes, not strings: a hit goes out as Redis sent it (see Cache.mgetBuffers).
+      const [current, entry] = await cache.mgetBuffers([CATALOG_VERSION_KEY, key]);
+      if (current && entry && entry[current.length] === NEWLINE && current.compare(entry, 0, current.length) === 0) {
         lookups?.inc({ result: 'hit' });
         return reply
-          .header('content-type', 'application/json')
+          // As Fastify labels the string a miss sends: bytes get no charset of their own.
+          .header('content-type', 'application/json; charset=utf-8')
           .header('x-cache', 'hit')
-          .send(entry.slice(current.length + 1));
+          .send(entry.subarray(current.length + 1));
       }
       // A lost version key restarts from a value no old entry can carry; this request builds fresh.
-      const version = current ?? (await resetCatalogVersion(cache));
+      const version = current?.toString() ?? (await resetCatalogVersion(cache));
       req.catalogCacheMiss = { key, version };
       lookups?.inc({ result: 'miss' });
     } catch (error) {

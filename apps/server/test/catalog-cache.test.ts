@@ -25,7 +25,7 @@ const stable = (headers: Record<string, unknown>) =>
 
 describe('anonymous catalog reads', () => {
   it('are served from the cache with the same bytes and headers', async () => {
-    const product = await makeProduct(f, { name: 'Cached Lamp' });
+    const product = await makeProduct(f, { name: 'Cached Lampe — café ☕' });
     for (const url of ['/api/products?limit=5', `/api/products/${product.id}`, '/api/categories']) {
       const miss = await raw(url, { origin: 'http://localhost:3001' });
       const hit = await raw(url, { origin: 'http://localhost:3001' });

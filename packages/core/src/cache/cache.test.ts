@@ -31,13 +31,18 @@ describe.each(adapters)('%s', (_name, make, wait) => {
   const cache = make();
   afterAll(() => cache.close());
 
-  it('stores, reads several keys in one call, and deletes', async () => {
+  it('stores, reads several keys in one call (as text or as UTF-8 bytes), and deletes', async () => {
     expect(await cache.get('missing')).toBeNull();
     await cache.set('a', 'alpha', 60);
     await cache.set('b', '{"json":true}', 60);
     expect(await cache.get('a')).toBe('alpha');
     expect(await cache.mget(['a', 'missing', 'b'])).toEqual(['alpha', null, '{"json":true}']);
     expect(await cache.mget([])).toEqual([]);
+    await cache.set('utf8', '1\n{"name":"Café ☕"}', 60);
+    const [bytes, none] = await cache.mgetBuffers(['utf8', 'missing']);
+    expect(bytes).toEqual(Buffer.from('1\n{"name":"Café ☕"}', 'utf8'));
+    expect(none).toBeNull();
+    expect(await cache.mgetBuffers([])).toEqual([]);
     await cache.del(['a', 'never-there']);
     expect(await cache.get('a')).toBeNull();
     await cache.del([]);

@@ -7,6 +7,11 @@ export interface Cache {
   get(key: string): Promise<string | null>;
   /** One round trip for several keys; missing keys come back as null. */
   mget(keys: string[]): Promise<(string | null)[]>;
+  /**
+   * `mget` as bytes, for values written to a socket as they are: a cached page is neither
+   * decoded into a string on the V8 heap nor encoded again on its way out.
+   */
+  mgetBuffers(keys: string[]): Promise<(Buffer | null)[]>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   del(keys: string[]): Promise<void>;
   /** Atomically adds one and returns the new value (a missing key counts from 0). */

@@ -44,6 +44,13 @@ export class MemoryCache implements Cache {
     return keys.map((key) => this.read(key));
   }
 
+  async mgetBuffers(keys: string[]) {
+    return keys.map((key) => {
+      const value = this.read(key);
+      return value === null ? null : Buffer.from(value);
+    });
+  }
+
   async set(key: string, value: string, ttlSeconds: number) {
     this.write(key, value, this.clock.now().getTime() + ttlSeconds * 1000);
   }

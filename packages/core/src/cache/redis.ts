@@ -43,6 +43,11 @@ export class RedisCache implements Cache {
     return this.client.mget(keys);
   }
 
+  async mgetBuffers(keys: string[]) {
+    if (keys.length === 0) return [];
+    return this.client.mgetBuffer(keys);
+  }
+
   async set(key: string, value: string, ttlSeconds: number) {
     await this.client.set(key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
   }
