@@ -12,6 +12,7 @@ import {
   type Transaction,
 } from '@commerce/db';
 import { eq, sql } from 'drizzle-orm';
+import type { ActorKind } from '../audit/schemas';
 
 // Demo accounts cannot sign in: this is not a password hash any password matches.
 const NO_PASSWORD = 'demo account: no password sign-in';
@@ -50,6 +51,10 @@ const pathTo: Record<OrderStatus, OrderStatus[]> = {
   cancelled: ['pending', 'cancelled'],
   refunded: ['pending', 'paid', 'shipped', 'refunded'],
 };
+
+/** Who moved a sample order to `to`, as the store would record it: payments come from the provider, customers cancel what they have not paid. */
+const sampleActor = (to: OrderStatus, step: number): ActorKind =>
+  step === 0 || to === 'cancelled' ? 'customer' : to === 'paid' ? 'system' : 'staff';
 
 const HOUR = 3_600_000;
 const DEMO_ORDERS = 72;
@@ -131,7 +136,7 @@ export async function seedDemoOrders(db: Database | Transaction, now = new Date(
         orderId: o.id,
         fromStatus: step === 0 ? null : o.path[step - 1]!,
         toStatus: to,
-        actorKind: step === 0 ? 'customer' : 'staff',
+        actorKind: sampleActor(to, step),
         createdAt: o.at(step),
       })),
     ),

@@ -41,6 +41,18 @@ describe('the sample store', () => {
     const [tee] = await handle.db.select({ id: products.id }).from(products).where(eq(products.slug, 'essential-cotton-t-shirt'));
     const variants = await handle.db.select({ title: productVariants.title }).from(productVariants).where(eq(productVariants.productId, tee!.id));
     expect(variants).toHaveLength(12);
+    // The sample orders' timelines say who would have acted: the payment provider, the customer, staff.
+    const actors = await queryRows<{ to_status: string; kinds: string[] }>(
+      handle.db,
+      sql`select to_status, array_agg(distinct actor_kind order by actor_kind) as kinds from order_events where from_status is not null group by to_status`,
+    );
+    expect(Object.fromEntries(actors.map((row) => [row.to_status, row.kinds]))).toEqual({
+      paid: ['system'],
+      cancelled: ['customer'],
+      shipped: ['staff'],
+      delivered: ['staff'],
+      refunded: ['staff'],
+    });
   });
 
   it('adds a synthetic catalog in batches', async () => {
