@@ -141,7 +141,7 @@ export interface RouteShape {
   access: RouteAccess;
   /**
    * A mutation: with a session cookie (not a bearer token) it needs an allowed Origin, else a
-   * 403 (checkCookieOrigin in trpc.ts, which guards public mutations too).
+   * 403 (guardCall in trpc.ts, which guards public mutations too).
    */
   mutation?: boolean;
   /** Has query, path or body input, which can fail validation (400 with `issues`). */
