@@ -6,6 +6,8 @@ import { createDb, type DbHandle } from '@commerce/db';
 import { seedCatalog, seedSyntheticProducts } from '../seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
+import { getMe, register } from '../auth/accounts';
+import { resolveViewer } from '../auth/sessions';
 import { MemoryCache } from '../cache';
 import { systemClock } from '../clock';
 import { defaultSettings, type Deps } from '../deps';
@@ -19,7 +21,8 @@ import { archiveProduct, createProduct, getProduct, listProducts } from './produ
 import { createProductInput, listProductsInput } from './schemas';
 
 // The same catalog code on the embedded database (no DATABASE_URL): tsvector search, the
-// recursive category query, slugs, conditional stock updates.
+// recursive category query, slugs, conditional stock updates; and a session resolved through
+// lucia's adapter there, as `pnpm start` signs staff in.
 
 const dir = mkdtempSync(join(tmpdir(), 'commerce-catalog-pglite-'));
 let handle: DbHandle;
@@ -104,5 +107,15 @@ describe('catalog on PGlite', () => {
     expect((await adjustStock(deps, systemActor, { id: product.id, delta: -2 })).stock).toBe(0);
     const low = await listLowStock(deps, { page: 1, limit: 50 });
     expect(low.items.map((v) => v.productId)).toContain(product.id);
+  });
+});
+
+describe('sessions on PGlite', () => {
+  it('resolves a token to its user and profile, from the database and then from the cache', async () => {
+    const { token, user } = await register(deps, { email: 'pglite@example.test', password: 'a long password', name: 'Pat' }, { ip: '127.0.0.1' });
+    const fromDatabase = await resolveViewer(deps, token);
+    expect(fromDatabase).toEqual({ userId: user.id, role: 'customer', profile: { email: user.email, name: 'Pat', createdAt: user.createdAt } });
+    expect(await resolveViewer(deps, token)).toEqual(fromDatabase);
+    expect(await getMe(deps, fromDatabase)).toEqual(user);
   });
 });
