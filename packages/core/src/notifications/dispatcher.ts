@@ -180,11 +180,6 @@ export class Dispatcher {
     this.schedule(0);
   }
 
-  /** Asks for a poll now (after a commit that enqueued something) instead of at the next tick. */
-  wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
-  }
-
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), delayMs);
