@@ -63,11 +63,17 @@ function buildLimiters(deps: Deps): Limiters {
 // stands for this process's store), then by the limits, so they are built once per Deps.
 const instances = new WeakMap<object, Map<string, Limiters>>();
 
+// The limits' content names them (equal settings share limiters); spelled out once per object,
+// not on every request.
+const settingsKeys = new WeakMap<object, string>();
+
 function limitersFor(deps: Deps): Limiters {
   const store: object = deps.redis ?? deps.db;
   let bySettings = instances.get(store);
   if (!bySettings) instances.set(store, (bySettings = new Map()));
-  const key = JSON.stringify(deps.settings.rateLimits);
+  const limits = deps.settings.rateLimits;
+  let key = settingsKeys.get(limits);
+  if (key === undefined) settingsKeys.set(limits, (key = JSON.stringify(limits)));
   let limiters = bySettings.get(key);
   if (!limiters) bySettings.set(key, (limiters = buildLimiters(deps)));
   return limiters;
