@@ -10,8 +10,6 @@ export interface CpuUse {
   seconds: number;
   /** Cores busy on average over the window, per process group, and the whole machine's. */
   cores: { machine: number; server: number; postgres: number; redis: number; load: number };
-  /** CPU milliseconds per counted answer (request, order, transaction). */
-  msPerAnswer: { server: number; postgres: number; redis: number };
 }
 
 interface Sample {
@@ -71,16 +69,14 @@ export function sampleCpu(serverPid: number | undefined): Sample | null {
   }
 }
 
-export function cpuBetween(before: Sample | null, after: Sample | null, answers: number): CpuUse | null {
+export function cpuBetween(before: Sample | null, after: Sample | null): CpuUse | null {
   if (!before || !after) return null;
   const seconds = (after.at - before.at) / 1000;
   if (seconds <= 0) return null;
   const cores = (key: keyof Omit<Sample, 'at'>) => ((after[key] - before[key]) * TICK_MS) / 1000 / seconds;
-  const perAnswer = (key: keyof Omit<Sample, 'at'>) => (answers > 0 ? ((after[key] - before[key]) * TICK_MS) / answers : 0);
   return {
     seconds,
     cores: { machine: cores('machineBusy'), server: cores('server'), postgres: cores('postgres'), redis: cores('redis'), load: cores('load') },
-    msPerAnswer: { server: perAnswer('server'), postgres: perAnswer('postgres'), redis: perAnswer('redis') },
   };
 }
 
@@ -89,11 +85,11 @@ const SERVER_SATURATED = 0.85;
 /** Past this share of all cores busy, the machine is the wall, whoever uses it (scheduling gaps keep a saturated machine under 100 %). */
 const MACHINE_SATURATED = 0.75;
 
-/** What stopped a row, in words, from its CPU readings. */
-export function boundOf(use: CpuUse, unit: string): string {
-  const { cores, msPerAnswer } = use;
+/** What stopped a row, in words, from its CPU readings and the `unit`s it answered per second. */
+export function boundOf({ cores }: CpuUse, perSecond: number, unit: string): string {
+  const msPer = (busy: number) => (perSecond > 0 ? ((busy * 1000) / perSecond).toFixed(2) : '-');
   const split =
-    `server ${msPerAnswer.server.toFixed(2)} ms, Postgres ${msPerAnswer.postgres.toFixed(2)} ms, Redis ${msPerAnswer.redis.toFixed(2)} ms of CPU per ${unit}; ` +
+    `server ${msPer(cores.server)} ms, Postgres ${msPer(cores.postgres)} ms, Redis ${msPer(cores.redis)} ms of CPU per ${unit}; ` +
     `cores busy: server ${cores.server.toFixed(2)}, Postgres ${cores.postgres.toFixed(2)}, Redis ${cores.redis.toFixed(2)}, load generator ${cores.load.toFixed(2)}, machine ${cores.machine.toFixed(2)} of ${availableParallelism()}`;
   if (cores.server >= SERVER_SATURATED) return `the server's JavaScript thread (${split})`;
   if (cores.machine >= MACHINE_SATURATED * availableParallelism()) return `the machine's ${availableParallelism()} cores (${split})`;
@@ -108,10 +104,10 @@ export function boundOf(use: CpuUse, unit: string): string {
 export async function settle(limitMs: number, idleCores = 0.25): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < limitMs) {
-    const before = sampleCpu(undefined);
+    const [at, before] = [performance.now(), machineBusyTicks()];
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const use = cpuBetween(before, sampleCpu(undefined), 0);
-    if (!use || use.cores.machine < idleCores) break;
+    const busyCores = ((machineBusyTicks() - before) * TICK_MS) / (performance.now() - at);
+    if (busyCores < idleCores) break;
   }
   return performance.now() - started;
 }

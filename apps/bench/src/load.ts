@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { cpuBetween, sampleCpu, type CpuUse } from './cpu';
 
 /** How hard and how long each scenario is driven. Bounded: the whole run must stay short on 2 cores. */
 export interface LoadSettings {
@@ -21,6 +22,8 @@ export interface LoadResult {
   /** Connection errors, including timeouts. */
   errors: number;
   statusCodes: Record<string, number>;
+  /** Over the measured window (null off Linux). */
+  cpu: CpuUse | null;
 }
 
 /** One request of a scenario; `setup` may change it per call (autocannon's setupRequest). */
@@ -77,16 +80,17 @@ function run(target: Target, connections: number, seconds: number): Promise<auto
   });
 }
 
-/** Warms the target up (result discarded), then measures it for a fixed time; `onMeasuring` runs between the two. */
-export async function measure(target: Target, settings: LoadSettings, onMeasuring?: () => void): Promise<LoadResult> {
+/** Warms the target up (result discarded), then measures it for a fixed time, and where the CPU went meanwhile (`serverPid`: the server under load). */
+export async function measure(target: Target, settings: LoadSettings, serverPid?: number): Promise<LoadResult> {
   assertLocal(target.origin);
   const connections = Math.min(Math.max(1, Math.floor(settings.connections)), MAX_CONNECTIONS);
   const warmup = Math.min(Math.max(0, settings.warmupSeconds), MAX_SECONDS);
   const duration = Math.min(Math.max(1, settings.durationSeconds), MAX_SECONDS);
 
   if (warmup > 0) await run(target, connections, warmup);
-  onMeasuring?.();
+  const before = sampleCpu(serverPid);
   const result = await run(target, connections, duration);
+  const cpu = cpuBetween(before, sampleCpu(serverPid));
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0]),
   );
@@ -103,5 +107,6 @@ export async function measure(target: Target, settings: LoadSettings, onMeasurin
     non2xx: result.non2xx,
     errors: result.errors,
     statusCodes,
+    cpu,
   };
 }

@@ -12,15 +12,15 @@
  * answers (anything but the 409s a scenario expects), never on speed.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import type { Request } from 'autocannon';
 import { fileURLToPath } from 'node:url';
 import { startBareFastify, startNodeHttp, type Listening } from './floors';
 import { measureCeiling, pgbenchAvailable, prepareCeiling } from './ceiling';
 import { measure, type LoadSettings, type Step, type Target } from './load';
 import { formatMarkdown, formatTable, fromLoad, writeResults, type Row } from './report';
-import { boundOf, cpuBetween, sampleCpu, settle } from './cpu';
+import { boundOf, settle } from './cpu';
 import { catalogShapes, paletteQueries } from './shapes';
-import { checkConservation, drainOutbox, startStore, type Buyer, type Store } from './store';
+import { addToCart, asBuyers, pick, placeOrder } from './steps';
+import { checkConservation, drainOutbox, startStore, type Store } from './store';
 import { measureTransactionHelper } from './structure';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
@@ -61,29 +61,6 @@ async function call(url: string, init: { method?: string; token?: string; body?:
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
-/** Each connection signs in as a buyer of its own (round robin), so per-user work is spread as in a real shop. */
-function asBuyers(buyers: Buyer[]) {
-  let next = 0;
-  return (request: Request, context: Record<string, unknown>): Request => {
-    context.token ??= buyers[next++ % buyers.length]!.token;
-    request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
-    return request;
-  };
-}
-
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
-
-/** POST /api/cart/items: one unit of a random one of `products`, as the connection's buyer. */
-const addToCart = (products: readonly number[], asBuyer: ReturnType<typeof asBuyers>): Step => ({
-  method: 'POST',
-  path: '/api/cart/items',
-  body: '{}',
-  setup: (request, context) => {
-    request.body = JSON.stringify({ productId: pick(products), quantity: 1 });
-    return asBuyer(request, context);
-  },
-});
-
 /** 200 varied list and search requests: words of the synthetic names, sorts, categories, prices, stock, pages. */
 interface Scenario {
   name: string;
@@ -107,13 +84,8 @@ const serverPids = new Map<string, number>();
 
 async function measureRow(scenario: Scenario): Promise<Row> {
   settledMs += await settle(SETTLE_LIMIT_MS);
-  const pid = serverPids.get(scenario.target.origin);
-  let before: ReturnType<typeof sampleCpu> = null;
-  const result = await measure(scenario.target, scenario.settings, () => {
-    before = sampleCpu(pid);
-  });
+  const result = await measure(scenario.target, scenario.settings, serverPids.get(scenario.target.origin));
   const row = fromLoad(scenario.name, scenario.group, scenario.unit ?? 'req', result, scenario.perSequence);
-  row.cpu = cpuBetween(before, sampleCpu(pid), result.requests / (scenario.perSequence ?? 1));
   log(`${scenario.name}: ${Math.round(row.okRps)} ${row.unit}/s (2xx), p99 ${result.p99} ms`);
   const unexpected = Object.entries(result.statusCodes).filter(
     ([code]) => !code.startsWith('2') && !(scenario.expected ?? []).includes(Number(code)),
@@ -138,7 +110,7 @@ function held(row: Row | undefined, ceiling: Row | undefined, target: { ratio?: 
   if (target.p99 !== undefined) parts.push(row.p99 !== null && row.p99 <= target.p99);
   row.target = target.text;
   row.met = parts.every(Boolean);
-  if (!row.met && row.cpu) row.bound = boundOf(row.cpu, unitOf(row));
+  if (!row.met && row.cpu) row.bound = boundOf(row.cpu, row.rps, unitOf(row));
 }
 
 const unitOf = (row: Row) => (row.unit === 'req' ? 'request' : row.unit.replace(/s$/, ''));
@@ -180,7 +152,6 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
   floors.push(nodeHttp, fastify);
   const get = (origin: string, path: string, extra: Partial<Step> = {}): Target => ({ origin, steps: [{ path, ...extra }] });
   const signedIn = asBuyers(buyers);
-  const orderBody = (productId: number) => JSON.stringify({ items: [{ productId, quantity: 1 }] });
 
   const reads: Scenario[] = [
     { name: 'node:http, the 10-product page (ceiling)', group: 'reads', target: get(nodeHttp.url, '/'), settings: READS },
@@ -243,7 +214,7 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
     name: 'POST /api/orders, one product (hot)',
     group: 'orders',
     unit: 'orders',
-    target: { origin: cached.url, steps: [{ method: 'POST', path: '/api/orders', body: orderBody(store.hot), setup: orderBuyers }] },
+    target: { origin: cached.url, steps: [placeOrder([store.hot], orderBuyers)] },
     settings: ORDERS,
     expected: [409],
   });
@@ -253,20 +224,7 @@ async function run(store: Store): Promise<{ rows: Row[]; floors: Listening[]; no
     name: `POST /api/orders, random of ${SPREAD} products (spread)`,
     group: 'orders',
     unit: 'orders',
-    target: {
-      origin: cached.url,
-      steps: [
-        {
-          method: 'POST',
-          path: '/api/orders',
-          body: '{}',
-          setup: (request, context) => {
-            request.body = orderBody(pick(store.spread));
-            return orderBuyers(request, context);
-          },
-        },
-      ],
-    },
+    target: { origin: cached.url, steps: [placeOrder(store.spread, orderBuyers)] },
     settings: ORDERS,
     expected: [409],
   });

@@ -5,25 +5,15 @@
 // orders all the last buyer's), as a full run does before the palette.
 //   PROF=/tmp/prof npx tsx src/probe-palette.ts
 import { measureCeiling, prepareCeiling } from './ceiling';
-import { boundOf, cpuBetween, sampleCpu } from './cpu';
+import { boundOf } from './cpu';
 import { measure, type Step } from './load';
 import { paletteQueries } from './shapes';
+import { asBuyers, pick, placeOrder } from './steps';
 import { startStore } from './store';
 
 const store = await startStore({ products: Number(process.env.PRODUCTS ?? 100_000), buyers: 50, spread: 100, log: console.log, cpuProfileDir: process.env.PROF });
 if (process.env.ORDERS) {
-  let next = 0;
-  const order: Step = {
-    method: 'POST',
-    path: '/api/orders',
-    body: '{}',
-    setup: (request, context) => {
-      context.token ??= store.buyers[next++ % store.buyers.length]!.token;
-      const productId = store.spread[Math.floor(Math.random() * store.spread.length)]!;
-      return { ...request, body: JSON.stringify({ items: [{ productId, quantity: 1 }] }), headers: { ...request.headers, authorization: `Bearer ${context.token as string}` } };
-    },
-  };
-  const placed = await measure({ origin: store.cached.url, steps: [order] }, { connections: 50, warmupSeconds: 1, durationSeconds: 10 });
+  const placed = await measure({ origin: store.cached.url, steps: [placeOrder(store.spread, asBuyers(store.buyers))] }, { connections: 50, warmupSeconds: 1, durationSeconds: 10 });
   console.log('orders', Math.round(placed.okRps), 'ok/s', JSON.stringify(placed.statusCodes));
   await prepareCeiling(store, [store.hot, ...store.spread]);
   for (const rows of [1, store.spread.length + 1]) {
@@ -33,13 +23,9 @@ if (process.env.ORDERS) {
 }
 const terms = paletteQueries();
 const headers = { authorization: `Bearer ${store.adminToken}` };
-const step: Step = { path: terms[0]!, setup: (request) => ({ ...request, path: terms[Math.floor(Math.random() * terms.length)]!, headers: { ...request.headers, ...headers } }) };
-let before: ReturnType<typeof sampleCpu> = null;
-const result = await measure({ origin: store.uncached.url, steps: [step] }, { connections: Number(process.env.CONN ?? 2), warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) }, () => {
-  before = sampleCpu(store.uncached.pid);
-});
-const use = cpuBetween(before, sampleCpu(store.uncached.pid), result.requests);
-console.log('palette', Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes), use ? boundOf(use, 'answer') : '');
+const step: Step = { path: terms[0]!, setup: (request) => ({ ...request, path: pick(terms), headers: { ...request.headers, ...headers } }) };
+const result = await measure({ origin: store.uncached.url, steps: [step] }, { connections: Number(process.env.CONN ?? 2), warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) }, store.uncached.pid);
+console.log('palette', Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes), result.cpu ? boundOf(result.cpu, result.rps, 'answer') : '');
 const times: [number, string][] = [];
 for (const path of new Set(terms)) {
   const started = performance.now();

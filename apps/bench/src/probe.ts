@@ -3,10 +3,11 @@
 // `ceiling` is the bench's node:http row (the 10-product page), so a share can be read in the same run.
 // `lists` and `searches` drive the uncached server at 100 000 products and 10 connections through
 // the bench's 200 shapes, then request every shape from 10 workers and print the slowest ones.
-import { boundOf, cpuBetween, sampleCpu } from './cpu';
+import { boundOf } from './cpu';
 import { startNodeHttp } from './floors';
 import { measure, type Step } from './load';
 import { catalogShapes } from './shapes';
+import { asBuyers, placeOrder } from './steps';
 import { startStore } from './store';
 
 const scenarios = (process.env.SCENARIO ?? 'me').split(',');
@@ -20,27 +21,11 @@ const store = await startStore({
   log: console.log,
   cpuProfileDir: process.env.PROF,
 });
-let next = 0;
-const signedIn = (request: Parameters<NonNullable<Step['setup']>>[0], context: Record<string, unknown>) => {
-  context.token ??= store.buyers[next++ % store.buyers.length]!.token;
-  request.headers = { ...request.headers, authorization: `Bearer ${context.token as string}` };
-  return request;
-};
+const signedIn = asBuyers(store.buyers);
 const categories = (await (await fetch(`${store.uncached.url}/api/categories`)).json()) as { items: { id: number }[] };
 const shapes = catalogShapes(categories.items.map((c) => c.id));
+let next = 0;
 const cycling = (paths: string[]): Step => ({ path: paths[0]!, setup: (request) => ({ ...request, path: paths[next++ % paths.length] }) });
-/** POST /api/orders of one unit of the product `pick` chooses, as the connection's buyer. */
-function orderOf(pick: () => number): Step {
-  return {
-    method: 'POST',
-    path: '/api/orders',
-    body: '{}',
-    setup: (request, context) => {
-      request.body = JSON.stringify({ items: [{ productId: pick(), quantity: 1 }] });
-      return signedIn(request, context);
-    },
-  };
-}
 const steps: Record<string, Step> = {
   list: { path: '/api/products?limit=10' },
   me: { path: '/api/auth/me', setup: signedIn },
@@ -48,8 +33,8 @@ const steps: Record<string, Step> = {
   trpc: { path: `/trpc/products.list?input=${encodeURIComponent('{"limit":10}')}` },
   lists: cycling(shapes.lists),
   searches: cycling(shapes.searches),
-  order: orderOf(() => store.spread[Math.floor(Math.random() * store.spread.length)]!),
-  hot: orderOf(() => store.hot),
+  order: placeOrder(store.spread, signedIn),
+  hot: placeOrder([store.hot], signedIn),
 };
 const connections = Number(process.env.CONN ?? (catalog ? 10 : 50));
 const settings = { connections, warmupSeconds: 1, durationSeconds: Number(process.env.SECONDS ?? 8) };
@@ -59,14 +44,10 @@ for (const name of scenarios) {
   const server = isCatalog(name) ? store.uncached : store.cached;
   const ceiling = name === 'ceiling';
   const target = ceiling ? { origin: nodeHttp.url, steps: [{ path: '/' }] } : { origin: server.url, steps: [steps[name]!] };
-  // CPU time per answer barely moves with what else the machine runs, unlike req/s.
-  let before: ReturnType<typeof sampleCpu> = null;
-  const result = await measure(target, settings, () => {
-    before = sampleCpu(server.pid);
-  });
-  const use = cpuBetween(before, sampleCpu(server.pid), result.requests);
-  // The ceiling runs in this process, beside the load generator: its CPU time is not its own.
-  const cpu = ceiling || !use ? '' : boundOf(use, 'answer');
+  const result = await measure(target, settings, server.pid);
+  // CPU time per answer barely moves with what else the machine runs, unlike req/s. The ceiling
+  // runs in this process, beside the load generator: its CPU time is not its own.
+  const cpu = ceiling || !result.cpu ? '' : boundOf(result.cpu, result.rps, 'answer');
   console.log(name, Math.round(result.okRps), 'ok/s', 'p50', result.p50, 'p99', result.p99, JSON.stringify(result.statusCodes), cpu);
 }
 console.log(`server RSS at most ${Math.round(store.cached.rss.maxBytes / 2 ** 20)} MB (cached), ${Math.round(store.uncached.rss.maxBytes / 2 ** 20)} MB (uncached)`);

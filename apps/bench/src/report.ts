@@ -36,6 +36,7 @@ export const fromLoad = (name: string, group: string, unit: string, result: Load
   p99: result.p99,
   statusCodes: result.statusCodes,
   errors: result.errors,
+  cpu: result.cpu,
 });
 
 const ms = (value: number | null) => (value === null ? '-' : value < 1 ? '<1' : String(Math.round(value * 10) / 10));

@@ -18,6 +18,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+const MEMORY_FIELD = /^(VmRSS|RssAnon|RssFile|RssShmem):\s+(\d+) kB$/gm;
+
 /** Samples a process's resident memory (VmRSS) at a fixed interval while it runs. */
 export class RssSampler {
   maxBytes = 0;
@@ -29,13 +31,13 @@ export class RssSampler {
   constructor(private readonly pid: number) {}
   sample(): void {
     try {
-      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
-      const rss = kb('VmRSS');
-      if (Number.isNaN(rss)) return;
-      this.lastBytes = rss;
-      if (rss > this.maxBytes) this.peak = { anonBytes: kb('RssAnon'), fileBytes: kb('RssFile') + kb('RssShmem') };
-      this.maxBytes = Math.max(this.maxBytes, this.lastBytes);
+      const bytes = Object.fromEntries(
+        [...readFileSync(`/proc/${this.pid}/status`, 'utf8').matchAll(MEMORY_FIELD)].map(([, field, value]) => [field!, Number(value) * 1024]),
+      );
+      if (bytes.VmRSS === undefined) return;
+      this.lastBytes = bytes.VmRSS;
+      if (bytes.VmRSS > this.maxBytes) this.peak = { anonBytes: bytes.RssAnon ?? 0, fileBytes: (bytes.RssFile ?? 0) + (bytes.RssShmem ?? 0) };
+      this.maxBytes = Math.max(this.maxBytes, bytes.VmRSS);
       this.samples += 1;
     } catch {
       // The process is gone: the last sample stands.

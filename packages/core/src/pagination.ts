@@ -1,3 +1,4 @@
+import { sql, type AnyColumn } from 'drizzle-orm';
 import { z } from 'zod';
 
 /** Query parameters every list shares (API.md: page from 1, limit up to 50). */
@@ -31,6 +32,13 @@ export const pageOutput = <T extends z.ZodType>(item: T) =>
   });
 
 export const offsetOf = (page: number, limit: number) => (page - 1) * limit;
+
+/**
+ * Newest first, NULLS LAST as the (…, created_at desc, id desc) indexes are built (drizzle's
+ * default): a bare DESC means NULLS FIRST and would sort every matching row instead of reading
+ * the first page off an index.
+ */
+export const newestFirst = (c: { createdAt: AnyColumn; id: AnyColumn }) => [sql`${c.createdAt} desc nulls last`, sql`${c.id} desc nulls last`];
 
 /**
  * A boolean query flag: a boolean for typed clients and in /openapi.json (`type: boolean`, so

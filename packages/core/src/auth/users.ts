@@ -1,9 +1,9 @@
 import { users } from '@commerce/db';
-import { and, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { recordChange, actorFor } from '../audit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../errors';
-import { offsetOf, pageOf, type Page } from '../pagination';
+import { newestFirst, offsetOf, pageOf, type Page } from '../pagination';
 import { requireAdmin, type Viewer } from '../viewer';
 import { toUserDto, publicUserColumns } from './accounts';
 import type { ListUsersInput, SetRoleInput, UserDto } from './schemas';
@@ -30,7 +30,7 @@ export async function listUsers(deps: Deps, viewer: Viewer, input: ListUsersInpu
       .select(publicUserColumns)
       .from(users)
       .where(where)
-      .orderBy(sql`${users.createdAt} desc nulls last`, sql`${users.id} desc nulls last`)
+      .orderBy(...newestFirst(users))
       .limit(input.limit)
       .offset(offsetOf(input.page, input.limit)),
     deps.db.select({ n: count() }).from(users).where(where),

@@ -45,10 +45,7 @@ export class MemoryCache implements Cache {
   }
 
   async mgetBuffers(keys: string[]) {
-    return keys.map((key) => {
-      const value = this.read(key);
-      return value === null ? null : Buffer.from(value);
-    });
+    return (await this.mget(keys)).map((value) => (value === null ? null : Buffer.from(value)));
   }
 
   async set(key: string, value: string, ttlSeconds: number) {

@@ -3,7 +3,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { personMatches } from '../auth/users';
 import type { Deps } from '../deps';
 import { notFound } from '../errors';
-import { offsetOf, pageOf, type Page } from '../pagination';
+import { newestFirst, offsetOf, pageOf, type Page } from '../pagination';
 import { keptMoney } from './revenue';
 import type { CustomerDto, ListCustomersInput } from './schemas';
 
@@ -53,8 +53,7 @@ export async function findCustomers(deps: Deps, input: ListCustomersInput): Prom
     .select(customerColumns)
     .from(users)
     .where(customerFilter(input))
-    // NULLS LAST as the indexes are built (see reports/orders.ts).
-    .orderBy(sql`${users.createdAt} desc nulls last`, sql`${users.id} desc nulls last`)
+    .orderBy(...newestFirst(users))
     .limit(input.limit)
     .offset(offsetOf(input.page, input.limit));
   return rows.map((row) => toCustomerDto(row, deps.settings.currency));

@@ -1,9 +1,9 @@
 import { columnsOf, orderEvents, orderItems, orders, orderStatuses, payments, users } from '@commerce/db';
-import { and, asc, eq, inArray, isNotNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps';
 import { notFound } from '../errors';
 import { canTransition } from '../orders/status';
-import { offsetOf, pageOf, type Page } from '../pagination';
+import { newestFirst, offsetOf, pageOf, type Page } from '../pagination';
 import { personMatches } from '../auth/users';
 import type { ListStaffOrdersInput, OrderContextDto, StaffOrderFilter, StaffOrderRowDto } from './schemas';
 
@@ -40,10 +40,6 @@ const staffOrderColumns = {
   userId: orders.userId,
   itemCount: sql<number>`(select coalesce(sum(${orderItems.quantity}), 0) from ${orderItems} where ${orderItems.orderId} = ${outerOrder})::int`.as('item_count'),
 };
-
-// NULLS LAST as the indexes are built (drizzle's default); a bare DESC means NULLS FIRST
-// and would sort every matching order instead of reading the first page off an index.
-const newestFirst = (c: { createdAt: AnyColumn; id: AnyColumn }) => [sql`${c.createdAt} desc nulls last`, sql`${c.id} desc nulls last`];
 
 /** The page's rows: off the (…, created_at desc, id desc) indexes, or person by person for a customer search that few people match. */
 async function staffOrderPage(deps: Deps, input: ListStaffOrdersInput) {
